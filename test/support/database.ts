@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createPool, type Db } from '../../gateway/db.ts';
+import { migrate } from '../../gateway/migrate.ts';
+
+const serverUrl = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of its own for one test file; `drop()` removes it. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `postbud_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const url = `${serverUrl}/${name}`;
+  await migrate(url);
+  const db = createPool(url, 20);
+  return {
+    url,
+    name,
+    db,
+    async drop() {
+      await db.end();
+      const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
