@@ -91,7 +91,8 @@ CREATE TABLE attachment_chunks (
   key_id     text NOT NULL,
   data       bytea NOT NULL,
   PRIMARY KEY (letter_id, position, chunk),
-  FOREIGN KEY (letter_id, position) REFERENCES attachments (letter_id, position)
+  -- Deferred: chunks stream in before the attachment row, whose size and SHA-256 are known last.
+  FOREIGN KEY (letter_id, position) REFERENCES attachments (letter_id, position) DEFERRABLE INITIALLY DEFERRED
 );
 
 CREATE TABLE audit_events (
@@ -143,6 +144,8 @@ CREATE TABLE delivery_attempts (
   at           timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX delivery_attempts_letter ON delivery_attempts (letter_id, id);
+-- Receipts may be redelivered; one row per attempt and outcome.
+CREATE UNIQUE INDEX delivery_attempts_once ON delivery_attempts (letter_id, attempt, outcome);
 
 CREATE TABLE misroutes (
   id              uuid PRIMARY KEY,

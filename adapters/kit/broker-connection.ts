@@ -1,0 +1,124 @@
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { Logger } from 'pino';
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+}
+
+export const defaultBackoff: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
+
+/**
+ * Delay before reconnect number `failures` (1-based): doubling, capped, with "equal jitter" so a
+ * fleet of adapters does not reconnect in lock-step after a broker restart.
+ */
+export function reconnectDelayMs(failures: number, backoff: BackoffOptions, random: () => number = Math.random): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export interface BrokerSessionOptions {
+  url: string;
+  log: Logger;
+  /** Shown in RabbitMQ's connection list, so operators can tell the adapters apart. */
+  connectionName: string;
+  /** Runs on every fresh confirm channel, after each (re)connect: declare, prefetch, consume. */
+  onChannel: (channel: ConfirmChannel) => Promise<void>;
+  backoff?: BackoffOptions;
+}
+
+export interface BrokerSession {
+  /** Resolves once the first channel is set up; it keeps retrying until then. */
+  ready: Promise<void>;
+  /** Stops reconnecting and closes the connection. */
+  close(): Promise<void>;
+}
+
+/** Heartbeats make a silently vanished broker (network partition) show up as a closed connection. */
+function withHeartbeat(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', '15');
+  return parsed.toString();
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Keeps one connection with one confirm channel alive: connects, hands the channel to
+ * `onChannel`, and when the connection or channel goes away (broker restart, network blip)
+ * reconnects with backoff. Never throws into the process: a broker blip is logged, not fatal.
+ */
+export function keepBrokerSession(options: BrokerSessionOptions): BrokerSession {
+  const backoff = options.backoff ?? defaultBackoff;
+  const log = options.log;
+  let closing = false;
+  let connection: ChannelModel | undefined;
+  let wake: (() => void) | undefined;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  async function runOnce(): Promise<boolean> {
+    const opened = await amqp.connect(withHeartbeat(options.url), {
+      timeout: 10_000,
+      clientProperties: { connection_name: options.connectionName },
+    });
+    connection = opened;
+    const lost = new Promise<void>((resolve) => opened.once('close', () => resolve()));
+    opened.on('error', (error: unknown) => log.warn({ reason: reasonOf(error) }, 'broker connection error'));
+    opened.on('blocked', (reason: unknown) => log.warn({ reason: String(reason) }, 'broker blocked publishing'));
+    opened.on('unblocked', () => log.info('broker unblocked publishing'));
+    if (closing) {
+      await opened.close().catch(() => undefined);
+      return false;
+    }
+    const channel = await opened.createConfirmChannel();
+    channel.on('error', (error: unknown) => log.warn({ reason: reasonOf(error) }, 'broker channel error'));
+    // A channel the broker closed (e.g. an ack for an unknown delivery tag) ends the session too.
+    channel.once('close', () => {
+      if (!closing) opened.close().catch(() => undefined);
+    });
+    await options.onChannel(channel);
+    markReady();
+    log.info('connected to the broker');
+    await lost;
+    return true;
+  }
+
+  const loop = (async () => {
+    let failures = 0;
+    while (!closing) {
+      try {
+        const wasUp = await runOnce();
+        failures = wasUp ? 1 : failures + 1;
+        if (!closing) log.warn('broker connection lost; reconnecting');
+      } catch (error) {
+        failures += 1;
+        await connection?.close().catch(() => undefined);
+        if (!closing) log.warn({ reason: reasonOf(error) }, 'broker unavailable');
+      }
+      connection = undefined;
+      if (!closing) await sleep(reconnectDelayMs(failures, backoff));
+    }
+  })();
+
+  return {
+    ready,
+    async close() {
+      closing = true;
+      wake?.();
+      await connection?.close().catch(() => undefined);
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,244 @@
+import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { Logger } from 'pino';
+import type { topologyNames } from '../../schemas/amqp-topology.ts';
+import type { Sector } from '../../schemas/categories.ts';
+import type { DeliveryReceipt, LetterQueued } from '../../schemas/queue-messages.ts';
+import type { DeliveryLedger } from './delivery-ledger.ts';
+import {
+  describeEndpoint,
+  lookUpLetterStatus,
+  type DeliveryAttempt,
+  type DeliveryTransport,
+  type GatewayAccess,
+} from './http-transport.ts';
+import {
+  attemptHeader,
+  buildReceipt,
+  copyHeaders,
+  deadLetterReasonHeader,
+  lastErrorHeader,
+  parseLetterMessage,
+} from './letter-message.ts';
+import { decideNextStep, describeAttempt, isTransient } from './retry-policy.ts';
+
+export interface LetterHandlerContext {
+  sector: Sector;
+  names: ReturnType<typeof topologyNames>;
+  retryDelaysMs: readonly number[];
+  transport: DeliveryTransport;
+  gateway: GatewayAccess;
+  statusTimeoutMs: number;
+  defaultEndpoint: string | undefined;
+  ledger: DeliveryLedger;
+  log: Logger;
+}
+
+/** The channel a message arrived on; acks are only valid there, and `closed` says if it still is. */
+export interface ConsumingChannel {
+  channel: ConfirmChannel;
+  closed: boolean;
+}
+
+/** Gateway statuses after which delivering again would be a duplicate (or pointless). */
+const finishedStatuses = new Set(['delivered', 'acknowledged', 'rejected', 'misrouted', 'failed']);
+
+/** Pause before returning a message we could not finish, so a stuck broker is not hammered. */
+const requeuePauseMs = 1_000;
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function publishConfirmed(
+  channel: ConfirmChannel,
+  queue: string,
+  content: Buffer,
+  options: Options.Publish,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    try {
+      channel.sendToQueue(queue, content, options, (error) => (error ? reject(error) : resolve()));
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+function publishReceipt(ctx: LetterHandlerContext, channel: ConfirmChannel, receipt: DeliveryReceipt): Promise<void> {
+  return publishConfirmed(channel, ctx.names.receiptsQueue, Buffer.from(JSON.stringify(receipt)), {
+    persistent: true,
+    contentType: 'application/json',
+    messageId: `${receipt.letterId}:${receipt.attempt}:${receipt.outcome}`,
+    type: 'DeliveryReceipt',
+  });
+}
+
+/** A copy of the letter message for a retry or dead-letter queue, with our headers. */
+function forward(
+  channel: ConfirmChannel,
+  queue: string,
+  message: ConsumeMessage,
+  headers: Record<string, string | number>,
+): Promise<void> {
+  return publishConfirmed(channel, queue, message.content, {
+    persistent: true,
+    contentType: message.properties.contentType ?? 'application/json',
+    messageId: message.properties.messageId,
+    headers: copyHeaders(message.properties.headers, headers),
+  });
+}
+
+/**
+ * Runs `work` (which makes every durable hand-off first), then acks. If anything fails the
+ * message is not acked: on a lost channel the broker redelivers it; on a live one it is requeued.
+ */
+async function settle(log: Logger, source: ConsumingChannel, message: ConsumeMessage, work: () => Promise<void>) {
+  try {
+    await work();
+    source.channel.ack(message);
+  } catch (error) {
+    if (source.closed) {
+      log.warn({ reason: reasonOf(error) }, 'broker channel lost before the ack; the broker will redeliver');
+      return;
+    }
+    log.error({ reason: reasonOf(error) }, 'could not finish the letter message; returning it to the queue');
+    await new Promise((resolve) => setTimeout(resolve, requeuePauseMs));
+    try {
+      source.channel.nack(message, false, true);
+    } catch {
+      log.warn('broker channel lost before the requeue; the broker will redeliver');
+    }
+  }
+}
+
+/** Handles one message from the sector queue, from validation to the final ack. */
+export async function handleLetterMessage(
+  ctx: LetterHandlerContext,
+  source: ConsumingChannel,
+  message: ConsumeMessage,
+): Promise<void> {
+  const parsed = parseLetterMessage(message, ctx.sector);
+  if (!parsed.ok) {
+    const log = ctx.log.child({ messageId: message.properties.messageId });
+    await settle(log, source, message, async () => {
+      const reason = `invalid message: ${parsed.reason}`;
+      await forward(source.channel, ctx.names.deadLetterQueue(ctx.sector), message, { [deadLetterReasonHeader]: reason });
+      log.warn({ reason }, 'invalid letter message moved to the dead-letter queue');
+    });
+    return;
+  }
+  const { letter, attempt } = parsed;
+  const log = ctx.log.child({ letterId: letter.letterId, attempt });
+  const release = await ctx.ledger.claim(letter.letterId);
+  try {
+    await settle(log, source, message, () => processLetter(ctx, source.channel, message, letter, attempt, log));
+  } finally {
+    release();
+  }
+}
+
+async function processLetter(
+  ctx: LetterHandlerContext,
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+  letter: LetterQueued,
+  attempt: number,
+  log: Logger,
+): Promise<void> {
+  const known = ctx.ledger.recall(letter.letterId);
+  if (known?.outcome === 'delivered') {
+    // The first receipt may have died with the old channel; the gateway ignores a repeated one.
+    await publishReceipt(ctx, channel, known.receipt);
+    log.info('letter already delivered by this process; receipt re-published, not delivered again');
+    return;
+  }
+  // Only a broker redelivery is a copy of what we passed on; an operator's replay from the DLQ is not.
+  if (known && message.fields.redelivered && known.attempt >= attempt) {
+    log.info('this attempt was already passed on by this process; dropping the copy');
+    return;
+  }
+  const endpoint = letter.recipient.endpoint ?? ctx.defaultEndpoint;
+  // A copy that may have been delivered before (redelivery, or a retry after a timeout whose
+  // request did arrive) is checked against the gateway, which has seen every receipt.
+  if (message.fields.redelivered || attempt > 1) {
+    const lookup = await lookUpLetterStatus(ctx.gateway, letter.letterId, ctx.statusTimeoutMs);
+    if (lookup.kind === 'status' && lookup.status !== undefined && finishedStatuses.has(lookup.status)) {
+      log.info({ status: lookup.status }, 'letter already finished at the gateway; not delivering again');
+      return;
+    }
+    if (lookup.kind === 'failure' && isTransient(lookup.result)) {
+      await passOn(ctx, channel, message, letter, attempt, endpoint, { result: lookup.result, durationMs: 0 }, log);
+      return;
+    }
+    if (lookup.kind === 'failure') {
+      // The claim check below decides whether the letter exists; the receiver's Idempotency-Key covers the rest.
+      log.warn({ reason: describeAttempt(lookup.result) }, 'could not check the letter status at the gateway');
+    }
+  }
+  const outcome: DeliveryAttempt =
+    endpoint === undefined
+      ? { result: { kind: 'no-endpoint' }, durationMs: 0 }
+      : await ctx.transport.deliver({ letterId: letter.letterId, xmlPath: letter.xmlPath, endpoint, gateway: ctx.gateway });
+  await passOn(ctx, channel, message, letter, attempt, endpoint, outcome, log);
+}
+
+/** Publishes what the attempt led to (receipt, retry copy, dead letter), each confirmed. */
+async function passOn(
+  ctx: LetterHandlerContext,
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+  letter: LetterQueued,
+  attempt: number,
+  endpoint: string | undefined,
+  { result, durationMs }: DeliveryAttempt,
+  log: Logger,
+): Promise<void> {
+  const step = decideNextStep(result, attempt, ctx.retryDelaysMs);
+  const httpStatus = result.kind === 'receiver-answered' ? result.httpStatus : undefined;
+  const receiptBase = {
+    letterId: letter.letterId,
+    sector: ctx.sector,
+    attempt,
+    endpoint: endpoint === undefined ? '(none)' : describeEndpoint(endpoint),
+    durationMs,
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+  };
+  const details = { httpStatus, durationMs, endpoint: receiptBase.endpoint };
+  switch (step.action) {
+    case 'delivered': {
+      const receipt = buildReceipt({ ...receiptBase, outcome: 'delivered' });
+      // Remembered before the receipt is sent: should the channel die now, a redelivered copy
+      // reaching this process re-sends the receipt instead of the letter.
+      ctx.ledger.remember(letter.letterId, { outcome: 'delivered', attempt, receipt });
+      await publishReceipt(ctx, channel, receipt);
+      log.info(details, 'letter delivered');
+      return;
+    }
+    case 'retry': {
+      await publishReceipt(ctx, channel, buildReceipt({ ...receiptBase, outcome: 'attempt-failed', error: step.reason }));
+      await forward(channel, ctx.names.retryQueue(ctx.sector, step.delayMs), message, {
+        [attemptHeader]: step.nextAttempt,
+        [lastErrorHeader]: step.reason,
+      });
+      ctx.ledger.remember(letter.letterId, { outcome: 'handed-on', attempt });
+      log.warn({ ...details, reason: step.reason, retryInMs: step.delayMs }, 'delivery attempt failed; will retry');
+      return;
+    }
+    case 'dead-letter': {
+      await forward(channel, ctx.names.deadLetterQueue(ctx.sector), message, {
+        [attemptHeader]: attempt,
+        [deadLetterReasonHeader]: step.reason,
+      });
+      await publishReceipt(ctx, channel, buildReceipt({ ...receiptBase, outcome: 'failed', error: step.reason }));
+      ctx.ledger.remember(letter.letterId, { outcome: 'handed-on', attempt });
+      log.error({ ...details, reason: step.reason }, 'letter not delivered; moved to the dead-letter queue');
+      return;
+    }
+    case 'failed': {
+      await publishReceipt(ctx, channel, buildReceipt({ ...receiptBase, outcome: 'failed', error: step.reason }));
+      ctx.ledger.remember(letter.letterId, { outcome: 'handed-on', attempt });
+      log.error({ ...details, reason: step.reason }, 'letter refused; not retrying');
+      return;
+    }
+  }
+}

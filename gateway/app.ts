@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { authenticate } from './auth.ts';
+import type { Broker } from './broker.ts';
+import type { Config } from './config.ts';
+import type { Vault } from './crypto.ts';
+import type { Db } from './db.ts';
+import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
+import { ProblemError, problemHandler } from './problem.ts';
+import { acknowledgementRoutes } from './routes/acknowledgements.ts';
+import { clientRoutes } from './routes/clients.ts';
+import { directoryRoutes } from './routes/directory.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { healthRoutes } from './routes/health.ts';
+import { letterRoutes } from './routes/letters.ts';
+
+export interface AppDeps {
+  db: Db;
+  broker: Broker;
+  config: Config;
+  log: Logger;
+  vault: Vault;
+  metrics: Metrics;
+  /** Wakes the outbox relay after a letter is stored, so it leaves without waiting for a poll. */
+  onLetterStored?: () => void;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // One line per request with method, path (no query: it may hold search terms) and status.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use((req, res, next) => {
+    const stop = deps.metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => {
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      stop({ route });
+      deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  app.use(healthRoutes(deps));
+  app.use(docsRoutes());
+  app.use('/v1', authenticate(deps.db));
+  app.use(letterRoutes(deps));
+  app.use(acknowledgementRoutes(deps));
+  app.use(directoryRoutes(deps));
+  app.use(clientRoutes(deps));
+  app.use((req, _res, next) => {
+    next(new ProblemError(404, 'not-found', 'Not found', `No route for ${req.method} ${req.path}.`));
+  });
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,91 @@
+import { Ajv } from 'ajv';
+import type { FromSchema } from 'json-schema-to-ts';
+
+/** The gateway's environment, validated once at start-up and frozen (STYLE.md 7). */
+const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['databaseUrl', 'amqpUrl', 'port', 'dataKeys', 'amqpPrefix', 'retryDelaysMs', 'limits', 'outboxPollMs', 'logLevel'],
+  properties: {
+    databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
+    amqpUrl: { type: 'string', pattern: '^amqps?://' },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    dataKeys: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'key'],
+        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, key: { type: 'string' } },
+      },
+    },
+    cprHmacKey: { type: 'string', minLength: 32 },
+    bootstrapAdminKey: { type: 'string', minLength: 24 },
+    bootstrapAdapterKey: { type: 'string', minLength: 24 },
+    amqpPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+    retryDelaysMs: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'integer', minimum: 10 } },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['maxFileBytes', 'maxLetterBytes'],
+      properties: {
+        maxFileBytes: { type: 'integer', minimum: 1024 },
+        maxLetterBytes: { type: 'integer', minimum: 1024 },
+      },
+    },
+    outboxPollMs: { type: 'integer', minimum: 10 },
+    logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  },
+} as const;
+
+export type Config = Readonly<FromSchema<typeof configSchema>>;
+
+const mebibyte = 1024 * 1024;
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+/** `POSTBUD_DATA_KEY` is `id:base64key[,id:base64key…]`; the first key encrypts, all decrypt. */
+function dataKeys(raw: string | undefined): Array<{ id: string; key: string }> {
+  if (!raw) throw new Error('POSTBUD_DATA_KEY is required (e.g. "k1:" followed by 32 random bytes in base64)');
+  return raw.split(',').map((entry) => {
+    const [id, key] = entry.includes(':') ? entry.split(':', 2) : ['k1', entry];
+    if (!id || !key || Buffer.from(key, 'base64').length !== 32) {
+      throw new Error('POSTBUD_DATA_KEY entries must be "id:<32 bytes in base64>"');
+    }
+    return { id, key };
+  });
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const candidate = {
+    databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postbud',
+    amqpUrl: env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
+    port: integer(env, 'PORT', 8080),
+    dataKeys: dataKeys(env.POSTBUD_DATA_KEY),
+    ...(env.POSTBUD_CPR_HMAC_KEY ? { cprHmacKey: env.POSTBUD_CPR_HMAC_KEY } : {}),
+    ...(env.POSTBUD_BOOTSTRAP_ADMIN_KEY ? { bootstrapAdminKey: env.POSTBUD_BOOTSTRAP_ADMIN_KEY } : {}),
+    ...(env.POSTBUD_BOOTSTRAP_ADAPTER_KEY ? { bootstrapAdapterKey: env.POSTBUD_BOOTSTRAP_ADAPTER_KEY } : {}),
+    amqpPrefix: env.POSTBUD_AMQP_PREFIX || 'postbud',
+    retryDelaysMs: (env.POSTBUD_RETRY_DELAYS_MS || '1000,5000,30000,120000').split(',').map((part) => Number(part.trim())),
+    limits: {
+      maxFileBytes: integer(env, 'POSTBUD_MAX_FILE_BYTES', 20 * mebibyte),
+      maxLetterBytes: integer(env, 'POSTBUD_MAX_LETTER_BYTES', 50 * mebibyte),
+    },
+    outboxPollMs: integer(env, 'POSTBUD_OUTBOX_POLL_MS', 500),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+  const ajv = new Ajv({ allErrors: false });
+  const validate = ajv.compile<FromSchema<typeof configSchema>>(configSchema);
+  if (!validate(candidate)) {
+    const error = validate.errors?.[0];
+    const where = error?.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'configuration';
+    throw new Error(`invalid configuration: ${where} ${error?.message ?? 'is invalid'}`);
+  }
+  return Object.freeze(candidate);
+}

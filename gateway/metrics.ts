@@ -1,0 +1,37 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one gateway. Labels carry codes and sectors, never personal data. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'postbud_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'postbud_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'postbud_http_request_duration_seconds',
+      help: 'HTTP request duration by route',
+      labelNames: ['method', 'route'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    lettersAccepted: new Counter({
+      name: 'postbud_letters_accepted_total',
+      help: 'Letters accepted, by sector',
+      labelNames: ['sector'] as const,
+      registers: [registry],
+    }),
+    lettersRefused: new Counter({
+      name: 'postbud_letters_refused_total',
+      help: 'Letter submissions refused, by problem code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,67 @@
+import type { ErrorRequestHandler } from 'express';
+
+/**
+ * A refusal with a stable code, rendered as RFC 9457 problem+json. `detail` is written for the
+ * client's operator and never echoes submitted content, SQL or stack traces.
+ */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const problemContentType = 'application/problem+json';
+
+export function problemBody(problem: ProblemError, instance?: string) {
+  return {
+    type: `urn:postbud:problem:${problem.code}`,
+    title: problem.title,
+    status: problem.status,
+    code: problem.code,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...problem.extra,
+  };
+}
+
+/** Errors thrown by body parsers and other middleware, mapped to stable codes. */
+function fromMiddleware(error: { type?: string; status?: number; statusCode?: number }): ProblemError | undefined {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new ProblemError(413, 'body-too-large', 'Request body too large', 'The body exceeds the configured limit.');
+    case 'entity.parse.failed':
+      return new ProblemError(400, 'body-malformed', 'Malformed request body', 'The body is not valid JSON.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ProblemError(415, 'body-encoding-unsupported', 'Unsupported body encoding');
+    case 'request.aborted':
+      return new ProblemError(400, 'request-aborted', 'Request aborted by the client');
+  }
+  const status = error.status ?? error.statusCode;
+  if (status && status >= 400 && status < 500) return new ProblemError(status, 'bad-request', 'Bad request');
+  return undefined;
+}
+
+export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const problem = error instanceof ProblemError ? error : fromMiddleware(error ?? {});
+  if (!problem) {
+    // Only the error's class and message reach the log; request bodies never do.
+    req.log?.error({ err: { type: error?.constructor?.name, message: error?.message, code: error?.code } }, 'unhandled error');
+  }
+  const rendered = problem ?? new ProblemError(500, 'internal-error', 'Internal error', 'The gateway could not complete the request.');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (rendered.status === 503 || rendered.status === 429) {
+    const retryAfter = rendered.extra.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+  }
+  res.status(rendered.status).type(problemContentType).send(JSON.stringify(problemBody(rendered, req.originalUrl.split('?')[0])));
+};

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { acknowledgementSchema, type Acknowledgement } from '../../schemas/acknowledgement.ts';
+import type { AppDeps } from '../app.ts';
+import { actorOf, currentClient, requireRole } from '../auth.ts';
+import { smallJsonBody } from '../body.ts';
+import { inTransaction } from '../db.ts';
+import { moveLetter } from '../letter-lifecycle.ts';
+import { getLetter } from '../letter-store.ts';
+import { ProblemError } from '../problem.ts';
+import { assertValid, compile } from '../validation.ts';
+
+const validAcknowledgement = compile<Acknowledgement>(acknowledgementSchema);
+export const wrongRecipientCode = 'wrong-recipient';
+
+export function acknowledgementRoutes({ db }: AppDeps): Router {
+  const router = Router();
+  router.post('/v1/acknowledgements', requireRole('adapter', 'admin'), smallJsonBody, async (req, res) => {
+    const ack = assertValid(validAcknowledgement, req.body);
+    const actor = actorOf(currentClient(req));
+    const to = ack.outcome === 'positive' ? 'acknowledged' : ack.code === wrongRecipientCode ? 'misrouted' : 'rejected';
+    const outcome = await inTransaction(db, async (tx) => {
+      const letter = await getLetter(tx, ack.messageId);
+      if (!letter) throw new ProblemError(404, 'letter-not-found', 'Letter not found');
+      if (letter.status === to) return { status: letter.status, changed: false };
+      const details = { outcome: ack.outcome, ...(ack.code ? { code: ack.code } : {}), ...(ack.text ? { text: ack.text } : {}) };
+      const moved = await moveLetter(tx, letter.id, to, actor, details);
+      if (!moved) {
+        throw new ProblemError(409, 'letter-state-conflict', 'The letter cannot take this acknowledgement now', `The letter is ${letter.status}.`);
+      }
+      if (to === 'misrouted') {
+        await tx.query(
+          `INSERT INTO misroutes (id, letter_id, source, reported_by, note, correct_sor_id) VALUES ($1, $2, 'acknowledgement', $3, $4, $5)`,
+          [randomUUID(), letter.id, actor.id, ack.text ?? null, ack.correctSorId ?? null],
+        );
+      }
+      return { status: to, changed: true };
+    });
+    res.status(200).json({ messageId: ack.messageId, status: outcome.status });
+  });
+  return router;
+}

@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.ts';
+import { bootstrapClients } from './bootstrap.ts';
+import { connectBroker, type Broker } from './broker.ts';
+import type { Config } from './config.ts';
+import { createVault } from './crypto.ts';
+import { createPool, type Db } from './db.ts';
+import type { Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import { migrate } from './migrate.ts';
+import { startOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
+import { startReceiptConsumer } from './receipt-consumer.ts';
+
+export interface RunningGateway {
+  server: Server;
+  port: number;
+  db: Db;
+  broker: Broker;
+  relay: OutboxRelay;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one gateway process: migrate, connect, bootstrap clients, then serve HTTP, relay the
+ * outbox and consume receipts. `stop()` stops accepting, lets in-flight requests finish, then
+ * closes the relay, the broker and the pool, in that order.
+ */
+export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+  await migrate(config.databaseUrl);
+  const db = createPool(config.databaseUrl);
+  const topology = { prefix: config.amqpPrefix, retryDelaysMs: config.retryDelaysMs };
+  const broker = await connectBroker(config.amqpUrl, topology, log);
+  const created = await bootstrapClients(db, config);
+  if (created.length > 0) log.info({ clients: created }, 'bootstrap clients created');
+
+  const relay = startOutboxRelay(db, broker, { prefix: config.amqpPrefix, pollMs: config.outboxPollMs, log });
+  startReceiptConsumer(db, broker, { prefix: config.amqpPrefix, log });
+  const app = createApp({ db, broker, config, log, vault: createVault(config), metrics: createMetrics(), onLetterStored: () => relay.nudge() });
+  const server = app.listen(config.port, '0.0.0.0');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  // Slow-loris guard: a client must send its headers and body within bounded time.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 300_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ port }, 'gateway listening');
+
+  return {
+    server,
+    port,
+    db,
+    broker,
+    relay,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await relay.stop();
+      await broker.close();
+      await db.end();
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { acknowledgementSchema } from './acknowledgement.ts';
+import { apiClientSchema } from './api-client.ts';
+import { attachmentContentTypes, careCommunicationCategories, letterStatuses } from './categories.ts';
+import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments } from './letter.ts';
+import { mailboxCreateSchema, mailboxPatchSchema, mailboxSchema } from './mailbox.ts';
+
+type Role = 'sender' | 'admin' | 'auditor' | 'adapter';
+
+const problem = { $ref: '#/components/responses/Problem' };
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+
+function operation(summary: string, roles: Role[] | 'public', extra: Record<string, unknown> = {}) {
+  return {
+    summary,
+    'x-roles': roles,
+    ...(roles === 'public' ? { security: [] } : {}),
+    responses: { default: problem },
+    ...extra,
+  };
+}
+
+const withResponses = (op: ReturnType<typeof operation>, responses: Record<string, unknown>) => ({
+  ...op,
+  responses: { ...responses, ...op.responses },
+});
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const sorParam = { name: 'sorId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{6,18}$' } };
+
+/** The OpenAPI 3.1 document of the v1 REST surface (DESIGN.md), served at `/docs`. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Postbud — MedCom correspondence gateway',
+    version: '1',
+    description: [
+      'Submit MedCom CareCommunication letters (korrespondancemeddelelser) between regions, municipalities and GPs,',
+      'with misroute guards, delivery through sector adapters and a hash-chained audit trail.',
+      '',
+      `Attachments: at most ${maxAttachments} per letter, of types ${attachmentContentTypes.join(', ')}. The declared type must`,
+      'match the file\'s magic bytes. Default size limits: 20 MiB per file, 50 MiB per letter (configurable with',
+      'POSTBUD_MAX_FILE_BYTES and POSTBUD_MAX_LETTER_BYTES).',
+      '',
+      `Categories: ${Object.entries(careCommunicationCategories).map(([code, label]) => `${code} (${label})`).join(', ')}.`,
+      '',
+      `Letter statuses: ${letterStatuses.join(', ')}.`,
+      '',
+      'Errors are RFC 9457 application/problem+json with a stable `code`. Auth: `Authorization: Bearer <api key>`.',
+    ].join('\n'),
+  },
+  components: {
+    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+    responses: {
+      Problem: {
+        description: 'RFC 9457 problem details',
+        content: {
+          'application/problem+json': {
+            schema: {
+              type: 'object',
+              required: ['type', 'title', 'status', 'code'],
+              properties: {
+                type: { type: 'string' },
+                title: { type: 'string' },
+                status: { type: 'integer' },
+                code: { type: 'string' },
+                detail: { type: 'string' },
+                instance: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
+    schemas: {
+      LetterSubmission: letterSubmissionSchema,
+      LetterEnvelope: letterEnvelopeSchema,
+      Acknowledgement: acknowledgementSchema,
+      ApiClientRequest: apiClientSchema,
+      MailboxCreate: mailboxCreateSchema,
+      MailboxPatch: mailboxPatchSchema,
+      Mailbox: mailboxSchema,
+    },
+  },
+  security: [{ apiKey: [] }],
+  paths: {
+    '/v1/messages': {
+      post: withResponses(
+        operation('Submit a letter (JSON with base64 attachments, or multipart/form-data with a `message` part then up to ten file parts)', ['sender'], {
+          parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 } }],
+          requestBody: {
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/LetterSubmission' } },
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  properties: { message: { $ref: '#/components/schemas/LetterEnvelope' } },
+                  description: 'The `message` part first; then one file part per entry of `attachments`, in order.',
+                },
+              },
+            },
+          },
+        }),
+        {
+          '202': { description: 'Accepted: `{ id, status, recipient, warnings, statusUrl }`' },
+          '409': { description: 'Warnings need acknowledgement (`confirmation-required`)' },
+          '413': { description: 'Attachment or letter too large' },
+          '422': { description: 'Invalid letter or blocked by a misroute guard' },
+        },
+      ),
+    },
+    '/v1/messages/preview': {
+      post: withResponses(operation('Resolve and check a letter without storing it (confirm-recipient screen)', ['sender'], {
+        requestBody: json({ $ref: '#/components/schemas/LetterEnvelope' }),
+      }), { '200': { description: '`{ recipient (with path), blocking, warnings }`' } }),
+    },
+    '/v1/messages/{id}': {
+      get: withResponses(operation('Status, recipient, timestamps and attachment metadata', ['sender', 'auditor', 'admin', 'adapter'], {
+        parameters: [idParam],
+      }), { '200': { description: 'The letter' } }),
+    },
+    '/v1/messages/{id}/xml': {
+      get: withResponses(operation('The MedCom XML as sent', ['sender', 'adapter'], { parameters: [idParam] }), {
+        '200': { description: 'application/fhir+xml' },
+      }),
+    },
+    '/v1/messages/{id}/events': {
+      get: withResponses(operation('The audit trail of one letter', ['sender', 'auditor', 'admin'], { parameters: [idParam] }), {
+        '200': { description: 'Ordered events' },
+      }),
+    },
+    '/v1/acknowledgements': {
+      post: withResponses(operation('Positive or negative acknowledgement; code `wrong-recipient` marks a misroute', ['adapter', 'admin'], {
+        requestBody: json({ $ref: '#/components/schemas/Acknowledgement' }),
+      }), { '200': { description: '`{ messageId, status }`' } }),
+    },
+    '/v1/admin/clients': {
+      post: withResponses(operation('Create an API client; its key is shown once', ['admin'], {
+        requestBody: json({ $ref: '#/components/schemas/ApiClientRequest' }),
+      }), { '201': { description: '`{ id, name, roles, senders, key }`' } }),
+    },
+    '/v1/directory/mailboxes': {
+      post: withResponses(operation('Add a mailbox to the directory', ['admin'], {
+        requestBody: json({ $ref: '#/components/schemas/MailboxCreate' }),
+      }), { '201': { description: 'The mailbox' } }),
+    },
+    '/v1/directory/mailboxes/{sorId}': {
+      get: withResponses(operation('One mailbox with its hierarchy path', ['sender', 'admin', 'auditor', 'adapter'], {
+        parameters: [sorParam],
+      }), { '200': json({ $ref: '#/components/schemas/Mailbox' }) }),
+    },
+    '/health/live': { get: operation('Liveness', 'public') },
+    '/health/ready': { get: operation('Readiness: PostgreSQL and RabbitMQ reachable', 'public') },
+    '/metrics': { get: operation('Prometheus metrics', 'public') },
+    '/docs': { get: operation('This document, rendered', 'public') },
+  },
+} as const;

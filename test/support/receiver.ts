@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedLetter {
+  sector: string;
+  letterId: string | undefined;
+  idempotencyKey: string | undefined;
+  contentType: string | undefined;
+  body: Buffer;
+}
+
+/**
+ * A receiving system for tests: records every POST and answers with the next status from a
+ * script (200 once the script runs out). `holdNext` keeps the next answer back until released.
+ */
+export interface TestReceiver {
+  url: string;
+  received: ReceivedLetter[];
+  script(statuses: number[]): void;
+  holdNext(): { arrived: Promise<void>; release(status?: number): void };
+  deliveriesOf(letterId: string): ReceivedLetter[];
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestReceiver(): Promise<TestReceiver> {
+  const received: ReceivedLetter[] = [];
+  let scripted: number[] = [];
+  let held: { arrived: () => void; wait: Promise<number> } | undefined;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      const letter: ReceivedLetter = {
+        sector: (req.url ?? '/').slice(1),
+        letterId: req.headers['x-postbud-letter-id'] as string | undefined,
+        idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+        contentType: req.headers['content-type'],
+        body: Buffer.concat(chunks),
+      };
+      const hold = held;
+      held = undefined;
+      let status = scripted.shift() ?? 200;
+      if (hold) {
+        hold.arrived();
+        status = await hold.wait;
+      }
+      // Only successful deliveries count as received; refused ones are attempts.
+      if (status >= 200 && status < 300) received.push(letter);
+      res.statusCode = status;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    script(statuses) {
+      scripted = [...statuses];
+    },
+    holdNext() {
+      let arrived!: () => void;
+      let release!: (status: number) => void;
+      const arrivedPromise = new Promise<void>((resolve) => (arrived = resolve));
+      held = { arrived, wait: new Promise<number>((resolve) => (release = resolve)) };
+      return { arrived: arrivedPromise, release: (status = 200) => release(status) };
+    },
+    deliveriesOf: (letterId) => received.filter((letter) => letter.letterId === letterId),
+    async waitFor(count, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (Date.now() > deadline) throw new Error(`receiver got ${received.length} of ${count} letters in time`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
