@@ -71,7 +71,7 @@ describe('checking a CareCommunication letter', () => {
 
   it('refuses XML that is too large, too deep or not well-formed, naming where', () => {
     expect(checkLetterXml(letter, { maxBytes: 1000 })).toEqual({ ok: false, errors: ['xml: larger than 1000 bytes'] });
-    expect(checkLetterXml(letter, { maxDepth: 8 })).toEqual({ ok: false, errors: ['xml: nested deeper than 8 elements'] });
+    expect(checkLetterXml(letter, { maxDepth: 5 })).toEqual({ ok: false, errors: ['xml: nested deeper than 5 elements'] });
     expect(errorsOf(broken('</Communication>', '</Communicatio>'))[0]).toMatch(/^xml: not well-formed \(InvalidTag at line \d+, column \d+\)$/);
     expect(errorsOf(`${letter}<Bundle/>`)).toEqual(['xml: must have exactly one root element']);
   });
@@ -135,7 +135,7 @@ describe('checking a CareCommunication letter', () => {
     expect(errorsOf(letter.replace(entries[0]!, '').replace('</Bundle>', `${entries[0]}</Bundle>`))).toContain(
       "/Bundle/entry/0/resource: must have required property 'MessageHeader'",
     );
-    expect(errorsOf(letter.replace(entries[7]!, ''))).toEqual(['/Bundle/entry: must contain a Provenance entry']);
+    expect(errorsOf(letter.replace(entries[7]!, ''))).toContain('/Bundle/entry: must contain a Provenance entry');
   });
 
   it('refuses references that lead nowhere', () => {

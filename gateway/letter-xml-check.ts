@@ -156,7 +156,9 @@ export function parseLetterXml(xml: string, options: ParseLetterXmlOptions = {})
     if (error instanceof Error && /nested tags/i.test(error.message)) throw new LetterXmlError(`xml: nested deeper than ${maxDepth} elements`);
     throw new LetterXmlError('xml: could not be parsed');
   }
-  if (Object.keys(tree).length !== 1) throw new LetterXmlError('xml: must have exactly one root element');
+  // Two roots of the same name come back as one array-valued key.
+  const roots = Object.values(tree);
+  if (roots.length !== 1 || Array.isArray(roots[0])) throw new LetterXmlError('xml: must have exactly one root element');
   dropIndentation(tree);
   return tree;
 }

@@ -45,12 +45,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-interface Part {
-  name: string;
-  filename?: string;
-  type?: string;
-  content: string | Buffer | (() => AsyncIterable<Buffer>);
-}
+type Part = { name: string; filename?: string; type?: string; content: string | Buffer | (() => AsyncIterable<Buffer>) };
 
 async function* multipartBody(boundary: string, parts: Part[], complete: boolean): AsyncGenerator<Buffer> {
   for (const part of parts) {
@@ -64,10 +59,7 @@ async function* multipartBody(boundary: string, parts: Part[], complete: boolean
   if (complete) yield Buffer.from(`--${boundary}--\r\n`);
 }
 
-interface Answer {
-  status: number;
-  body: { code?: string; detail?: string; fileCount?: number };
-}
+type Answer = { status: number; body: { code?: string; detail?: string; fileCount?: number } };
 
 function post(parts: Part[], options: { contentType?: string; complete?: boolean } = {}): Promise<Answer> {
   const boundary = `postbud-${randomUUID()}`;
@@ -95,19 +87,10 @@ const message = (types: string[]) => ({
   type: 'application/json',
   content: JSON.stringify({ category: 'other', attachments: types.map((contentType, i) => ({ title: `Bilag ${i + 1}`, contentType })) }),
 });
-const filePart = (content: Part['content'], filename = 'bilag.pdf', type = 'application/pdf'): Part => ({
-  name: 'file',
-  filename,
-  type,
-  content,
-});
+const filePart = (content: Part['content'], filename = 'bilag.pdf', type = 'application/pdf'): Part =>
+  ({ name: 'file', filename, type, content });
 
-interface Stored {
-  position: number;
-  filename: string;
-  size: number;
-  sha256: string;
-}
+type Stored = { position: number; filename: string; size: number; sha256: string };
 
 /** Handlers like the letter route's: check each file while streaming and "store" it chunk by chunk. */
 function storingRoute(
@@ -162,6 +145,14 @@ describe('POST /v1/messages as multipart/form-data', () => {
   it('accepts a letter without attachments', async () => {
     storingRoute(limits);
     expect(await post([message([])])).toEqual({ status: 200, body: { fileCount: 0 } });
+  });
+
+  it('accepts the message sent as a JSON file, as `curl -F message=@letter.json` does', async () => {
+    const seen = storingRoute(limits);
+    const pdf = file('application/pdf', 3000);
+    const answer = await post([{ ...message(['application/pdf']), filename: 'letter.json' }, filePart(pdf)]);
+    expect(answer).toEqual({ status: 200, body: { fileCount: 1 } });
+    expect(seen.files[0]?.sha256).toBe(sha256(pdf));
   });
 
   it('refuses an eleventh attachment before handing it to the handler', async () => {
@@ -232,6 +223,7 @@ describe('POST /v1/messages as multipart/form-data', () => {
     ['a second form field', [message([]), { name: 'note', content: 'hej' }], 422, 'multipart-unexpected-field'],
     ['a message that is not JSON', [{ name: 'message', content: '{"category":' }], 400, 'multipart-message-invalid'],
     ['a message over 1 MiB', [{ name: 'message', content: 'x'.repeat(mib + 1) }], 413, 'multipart-message-too-large'],
+    ['a message file over 1 MiB', [{ name: 'message', filename: 'l.json', content: ' '.repeat(mib + 1) }], 413, 'multipart-message-too-large'],
   ])('refuses %s', async (_case, parts, status, code) => {
     storingRoute(limits);
     const answer = await post(parts as Part[]);

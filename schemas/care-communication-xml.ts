@@ -169,27 +169,16 @@ const patient = resource(u.patientProfile, ['identifier', 'name'], {
 });
 
 function hasCategory<C extends string>(code: C) {
-  return {
-    type: 'object',
-    required: ['category'],
-    properties: {
-      category: {
-        type: 'array',
-        contains: { type: 'object', properties: { coding: { type: 'array', contains: coding(u.categoryCodes, { const: code }) } } },
-      },
-    },
-  } as const;
+  const codingWith = { type: 'object', properties: { coding: { type: 'array', contains: coding(u.categoryCodes, { const: code }) } } } as const;
+  return { type: 'object', required: ['category'], properties: { category: { type: 'array', contains: codingWith } } } as const;
 }
 
 const attachment = {
   type: 'object',
   required: ['title'],
   properties: {
-    contentType: valueOf({ enum: [...attachmentContentTypes] }),
-    data: valueOf(attachmentData),
-    url: valueOf(nonEmpty),
-    title: valueOf(nonEmpty),
-    creation: valueOf(dateTime),
+    contentType: valueOf({ enum: [...attachmentContentTypes] }), data: valueOf(attachmentData), url: valueOf(nonEmpty),
+    title: valueOf(nonEmpty), creation: valueOf(dateTime),
   },
   description: 'must carry contentType with data, or a url',
   anyOf: [{ type: 'object', required: ['contentType', 'data'] }, { type: 'object', required: ['url'] }],
@@ -217,18 +206,10 @@ const payload = {
     },
     {
       if: { type: 'object', required: ['contentString'] },
-      then: {
-        type: 'object',
-        properties: {
-          extension: {
-            type: 'array',
-            allOf: [
-              mustContain('must contain the author (practitioner) extension', extensionWithUrl(u.practitionerExtension)),
-              mustContain('must contain the author contact extension', extensionWithUrl(u.contactExtension)),
-            ],
-          },
-        },
-      },
+      then: { type: 'object', properties: { extension: { type: 'array', allOf: [
+        mustContain('must contain the author (practitioner) extension', extensionWithUrl(u.practitionerExtension)),
+        mustContain('must contain the author contact extension', extensionWithUrl(u.contactExtension)),
+      ] } } },
     },
   ],
 } as const;
@@ -237,16 +218,12 @@ const communication = {
   ...resource(u.communicationProfile, ['identifier', 'status', 'category', 'subject', 'payload'], {
     identifier: { type: 'array', minItems: 1, items: { type: 'object', required: ['value'], properties: { value: valueOf(nonEmpty) } } },
     status: valueOf({ const: 'unknown' }),
-    category: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 1,
-      items: {
-        type: 'object',
-        required: ['coding'],
-        properties: { coding: { type: 'array', minItems: 1, maxItems: 1, items: coding(u.categoryCodes, { enum: [...categoryCodes] }) } },
-      },
-    },
+    // MedCom: exactly one category, from the MedCom list.
+    category: { type: 'array', minItems: 1, maxItems: 1, items: {
+      type: 'object',
+      required: ['coding'],
+      properties: { coding: { type: 'array', minItems: 1, maxItems: 1, items: coding(u.categoryCodes, { enum: [...categoryCodes] }) } },
+    } },
     priority: valueOf({ enum: ['routine', 'asap'] }),
     subject: reference('Patient'),
     topic: { type: 'object', required: ['text'], properties: { text: valueOf(nonEmpty) } },
@@ -279,6 +256,20 @@ const provenance = resource(u.provenanceProfile, ['target', 'recorded', 'activit
   agent: { type: 'array', minItems: 1 },
 });
 
+const entry = {
+  type: 'object',
+  required: ['fullUrl', 'resource'],
+  properties: {
+    fullUrl: valueOf(nonEmpty),
+    resource: {
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 1,
+      properties: { MessageHeader: messageHeader, Communication: communication, Patient: patient, Organization: organization, PractitionerRole: practitionerRole, Practitioner: practitioner, Provenance: provenance },
+    },
+  },
+} as const;
+
 function entryOf<T extends string>(resourceType: T) {
   return { type: 'object', required: ['resource'], properties: { resource: { type: 'object', required: [resourceType] } } } as const;
 }
@@ -301,28 +292,9 @@ export const careCommunicationXmlSchema = {
         entry: {
           type: 'array',
           minItems: 8,
-          prefixItems: [entryOf('MessageHeader')],
-          items: {
-            type: 'object',
-            required: ['fullUrl', 'resource'],
-            properties: {
-              fullUrl: valueOf(nonEmpty),
-              resource: {
-                type: 'object',
-                minProperties: 1,
-                maxProperties: 1,
-                properties: {
-                  MessageHeader: messageHeader,
-                  Communication: communication,
-                  Patient: patient,
-                  Organization: organization,
-                  PractitionerRole: practitionerRole,
-                  Practitioner: practitioner,
-                  Provenance: provenance,
-                },
-              },
-            },
-          },
+          // In JSON Schema 2020-12 `items` skips what `prefixItems` covers, so entry 0 gets both.
+          prefixItems: [{ allOf: [entryOf('MessageHeader'), entry] }],
+          items: entry,
           allOf: [
             { description: 'must contain exactly one MessageHeader entry', contains: entryOf('MessageHeader'), maxContains: 1 },
             { description: 'must contain exactly one Communication entry', contains: entryOf('Communication'), maxContains: 1 },

@@ -55,6 +55,7 @@ export function keepBrokerSession(options: BrokerSessionOptions): BrokerSession 
   const log = options.log;
   let closing = false;
   let connection: ChannelModel | undefined;
+  let channel: ConfirmChannel | undefined;
   let wake: (() => void) | undefined;
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -82,13 +83,14 @@ export function keepBrokerSession(options: BrokerSessionOptions): BrokerSession 
       await opened.close().catch(() => undefined);
       return false;
     }
-    const channel = await opened.createConfirmChannel();
-    channel.on('error', (error: unknown) => log.warn({ reason: reasonOf(error) }, 'broker channel error'));
+    const created = await opened.createConfirmChannel();
+    channel = created;
+    created.on('error', (error: unknown) => log.warn({ reason: reasonOf(error) }, 'broker channel error'));
     // A channel the broker closed (e.g. an ack for an unknown delivery tag) ends the session too.
-    channel.once('close', () => {
+    created.once('close', () => {
       if (!closing) opened.close().catch(() => undefined);
     });
-    await options.onChannel(channel);
+    await options.onChannel(created);
     markReady();
     log.info('connected to the broker');
     await lost;
@@ -108,6 +110,7 @@ export function keepBrokerSession(options: BrokerSessionOptions): BrokerSession 
         if (!closing) log.warn({ reason: reasonOf(error) }, 'broker unavailable');
       }
       connection = undefined;
+      channel = undefined;
       if (!closing) await sleep(reconnectDelayMs(failures, backoff));
     }
   })();
@@ -117,6 +120,8 @@ export function keepBrokerSession(options: BrokerSessionOptions): BrokerSession 
     async close() {
       closing = true;
       wake?.();
+      // Closing the channel first flushes its last acks; the connection's close could overtake them.
+      await channel?.close().catch(() => undefined);
       await connection?.close().catch(() => undefined);
       await loop;
     },

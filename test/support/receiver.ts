@@ -45,8 +45,11 @@ export async function startTestReceiver(): Promise<TestReceiver> {
         hold.arrived();
         status = await hold.wait;
       }
-      // Only successful deliveries count as received; refused ones are attempts.
-      if (status >= 200 && status < 300) received.push(letter);
+      // A letter counts as received once its 2xx answer reached the sender: if the adapter died
+      // meanwhile, the answer never arrives and the receiving system treats it as not received.
+      res.on('finish', () => {
+        if (status >= 200 && status < 300) received.push(letter);
+      });
       res.statusCode = status;
       res.end();
     });
