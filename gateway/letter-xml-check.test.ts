@@ -141,12 +141,19 @@ describe('checking a CareCommunication letter', () => {
   it('refuses references that lead nowhere', () => {
     const focus = letter.match(/<focus>\s*<reference value="Communication\/([^"]+)"/)![1]!;
     expect(errorsOf(broken(`Communication/${focus}"`, 'Communication/00000000-0000-4000-8000-000000000000"'))).toEqual([
-      '/Bundle/entry/0/resource/MessageHeader/focus/0/reference: does not resolve to a Communication entry',
+      '/Bundle/entry/0/resource/MessageHeader/focus/0/reference: does not resolve to an entry of type Communication',
     ]);
     const receiver = letter.match(/<receiver>\s*<reference value="Organization\/([^"]+)"/)![1]!;
     const patient = letter.match(/<subject>\s*<reference value="Patient\/([^"]+)"/)![1]!;
     expect(errorsOf(broken(`<reference value="Organization/${receiver}"/>\n          </receiver>`, `<reference value="Organization/${patient}"/></receiver>`))).toEqual([
-      '/Bundle/entry/0/resource/MessageHeader/destination/0/receiver/reference: does not resolve to a Organization entry',
+      '/Bundle/entry/0/resource/MessageHeader/destination/0/receiver/reference: does not resolve to an entry of type Organization',
+    ]);
+  });
+
+  it('refuses an entry whose fullUrl does not name its own resource', () => {
+    const fullUrl = letter.match(/<fullUrl value="[^"]*\/Patient\/([^"]+)"/)![1]!;
+    expect(errorsOf(broken(`/Patient/${fullUrl}"`, '/Patient/00000000-0000-4000-8000-000000000000"'))).toEqual([
+      '/Bundle/entry/1/fullUrl: must end with /Patient/<id>',
     ]);
   });
 

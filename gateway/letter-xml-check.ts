@@ -111,7 +111,7 @@ const base64Char = /[A-Za-z0-9+/=\s]/;
 /**
  * The validator walks attribute values a character at a time (about 0.3 s per MB). A quoted run of
  * base64 characters is well-formed whatever it holds, so long ones (attachment data) are left out
- * of the well-formedness check; the parser still reads them in full.
+ * of the well-formedness check (columns reported after one shift); the parser still reads them.
  */
 function withoutLongBase64Values(xml: string): string {
   const marker = 'value="';
@@ -218,11 +218,11 @@ function gs1CheckDigitValid(ean: string): boolean {
 function crossCheck(tree: BundleView): string[] {
   const errors: string[] = [];
   const entries = tree.Bundle.entry;
-  const located = new Map<string, { index: number; resource: ResourceView }>();
+  const located = new Map<string, ResourceView>();
   entries.forEach((entry, index) => {
     for (const [type, resource] of Object.entries(entry.resource)) {
       const key = `${type}/${resource.id['@_value']}`;
-      located.set(key, { index, resource });
+      located.set(key, resource);
       // MedCom: fullUrl ends with the resource's type and id, which is how references resolve.
       if (!entry.fullUrl['@_value'].endsWith(`/${key}`)) errors.push(`/Bundle/entry/${index}/fullUrl: must end with /${type}/<id>`);
       if (type === 'Organization') {
@@ -236,9 +236,10 @@ function crossCheck(tree: BundleView): string[] {
     }
   });
   const resolve = (reference: Reference, type: string, path: string) => {
-    const target = located.get(reference.reference['@_value'].split('/').slice(-2).join('/'));
-    if (!target || !reference.reference['@_value'].includes(`${type}/`)) errors.push(`${path}/reference: does not resolve to a ${type} entry`);
-    return target?.resource;
+    const key = reference.reference['@_value'].split('/').slice(-2).join('/');
+    const target = key.startsWith(`${type}/`) ? located.get(key) : undefined;
+    if (!target) errors.push(`${path}/reference: does not resolve to an entry of type ${type}`);
+    return target;
   };
   const sorOf = (organisation: ResourceView | undefined) =>
     organisation?.identifier?.find((identifier) => identifier.system?.['@_value'] === identifierSystems.sor)?.value?.['@_value'];
