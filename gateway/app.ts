@@ -11,6 +11,7 @@ import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { ProblemError, problemHandler } from './problem.ts';
 import { acknowledgementRoutes } from './routes/acknowledgements.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(acknowledgementRoutes(deps));
   app.use(directoryRoutes(deps));
   app.use(clientRoutes(deps));
+  app.use(auditRoutes(deps));
   app.use((req, _res, next) => {
     next(new ProblemError(404, 'not-found', 'Not found', `No route for ${req.method} ${req.path}.`));
   });

@@ -1,19 +1,13 @@
 #!/usr/bin/env -S node --import tsx
-import { migrate } from './migrate.ts';
+import type { CliCommand } from './cli/command.ts';
+import { migrateCommand } from './cli/migrate.ts';
 
 /**
  * `postbud` — the operators' command line. Each command reads the same environment as the
- * gateway (DATABASE_URL, …) and prints one result line, or one error line and exit code 1.
+ * gateway (DATABASE_URL, …) and prints its result, or one error line and exit code 1.
  */
-const commands: Record<string, { usage: string; run(args: string[]): Promise<void> }> = {
-  migrate: {
-    usage: 'postbud migrate — apply pending database migrations',
-    async run() {
-      const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postbud';
-      const applied = await migrate(url);
-      console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database is up to date');
-    },
-  },
+const commands: Record<string, CliCommand> = {
+  migrate: migrateCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);
@@ -23,7 +17,7 @@ if (!command) {
   process.exit(name ? 1 : 0);
 }
 try {
-  await command.run(args);
+  await command.run(args, process.env);
 } catch (error) {
   console.error(`postbud ${name}: ${(error as Error).message}`);
   process.exit(1);
