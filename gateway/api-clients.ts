@@ -61,3 +61,8 @@ export async function apiClientExistsForKey(q: Queryable, key: string): Promise<
   const result = await q.query('SELECT 1 FROM api_clients WHERE key_hash = $1', [hashApiKey(key)]);
   return (result.rowCount ?? 0) > 0;
 }
+
+export async function getApiClient(q: Queryable, id: string): Promise<ApiClient | undefined> {
+  const result = await q.query<ClientRow>('SELECT id, name, roles, senders, active FROM api_clients WHERE id = $1', [id]);
+  return result.rows[0] ? toClient(result.rows[0]) : undefined;
+}

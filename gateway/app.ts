@@ -17,6 +17,7 @@ import { directoryRoutes } from './routes/directory.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { letterRoutes } from './routes/letters.ts';
+import { misrouteRoutes } from './routes/misroutes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRoutes());
   app.use('/v1', authenticate(deps.db));
   app.use(letterRoutes(deps));
+  app.use(misrouteRoutes(deps));
   app.use(acknowledgementRoutes(deps));
   app.use(directoryRoutes(deps));
   app.use(clientRoutes(deps));

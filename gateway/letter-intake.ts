@@ -19,6 +19,12 @@ export interface IntakeDeps {
   config: Config;
 }
 
+export interface IntakeOptions {
+  idempotencyKey?: string | undefined;
+  reroutedFrom?: string;
+  actor?: Actor;
+}
+
 export interface AcceptedLetter {
   id: string;
   status: string;
@@ -29,6 +35,7 @@ export interface AcceptedLetter {
 
 /** Associated data binding each sealed value to its place, so ciphertexts cannot be moved. */
 export const templateAad = (letterId: string) => `letter:${letterId}:xml`;
+export const envelopeAad = (letterId: string) => `letter:${letterId}:envelope`;
 export const chunkAad = (letterId: string, position: number, index: number) => `letter:${letterId}:attachment:${position}:${index}`;
 
 /**
@@ -49,13 +56,19 @@ export class LetterIntake {
     readonly letterId: string,
     private readonly tx: Tx | undefined,
     private readonly existing: LetterRow | undefined,
+    private readonly reroutedFrom?: string,
   ) {
     this.#size = new LetterSizeTracker(deps.config.limits.maxLetterBytes);
   }
 
-  static async open(deps: IntakeDeps, client: ApiClient, envelope: LetterEnvelope, idempotencyKey?: string): Promise<LetterIntake> {
+  /**
+   * `client` is the one the letter is sent for (its sender organisations are checked); `actor`
+   * is who does it, which differs when an admin reroutes a sender's letter.
+   */
+  static async open(deps: IntakeDeps, client: ApiClient, envelope: LetterEnvelope, options: IntakeOptions = {}): Promise<LetterIntake> {
     checkLetterRules(envelope);
-    const actor = { id: client.id, name: client.name };
+    const { idempotencyKey, reroutedFrom } = options;
+    const actor = options.actor ?? { id: client.id, name: client.name };
     const existing = idempotencyKey ? await findLetterByIdempotencyKey(deps.db, client.id, idempotencyKey) : undefined;
     const routing = await resolveLetterRouting(deps.db, client, envelope);
     if (existing) return new LetterIntake(deps, actor, envelope, routing, existing.id, undefined, existing);
@@ -101,9 +114,10 @@ export class LetterIntake {
         category: envelope.category,
         communicationId,
         xmlTemplate: deps.vault.seal(Buffer.from(template, 'utf8'), templateAad(letterId)),
+        envelope: deps.vault.seal(Buffer.from(JSON.stringify(envelope), 'utf8'), envelopeAad(letterId)),
         keyId: deps.vault.currentKeyId,
         cprHmac: deps.vault.cprHmac(envelope.patient.cpr),
-        reroutedFrom: null,
+        reroutedFrom: reroutedFrom ?? null,
         idempotencyKey: idempotencyKey ?? null,
         requestHash: null,
       });
@@ -112,7 +126,7 @@ export class LetterIntake {
       tx.release();
       throw error;
     }
-    return new LetterIntake(deps, actor, envelope, routing, letterId, tx, undefined);
+    return new LetterIntake(deps, actor, envelope, routing, letterId, tx, undefined, reroutedFrom);
   }
 
   get declaredAttachments(): number {
@@ -159,7 +173,8 @@ export class LetterIntake {
       .digest('hex');
   }
 
-  async commit(): Promise<AcceptedLetter> {
+  /** Stores everything in one commit; `alsoInTransaction` adds work that must commit with it. */
+  async commit(alsoInTransaction?: (tx: Tx, letterId: string) => Promise<void>): Promise<AcceptedLetter> {
     if (this.#digests.length !== this.declaredAttachments) {
       throw new ProblemError(422, 'attachment-count-mismatch', 'Attachments do not match the declared list',
         `the letter declares ${this.declaredAttachments} attachments; ${this.#digests.length} arrived`);
@@ -187,6 +202,7 @@ export class LetterIntake {
         letterId: this.letterId,
         sorId: recipient.sorId,
         details: {
+          ...(this.reroutedFrom ? { reroutedFrom: this.reroutedFrom } : {}),
           senderSorId: sender.sorId,
           recipientSorId: recipient.sorId,
           recipientEan: recipient.ean,
@@ -196,6 +212,7 @@ export class LetterIntake {
         },
       },
     ]);
+    await alsoInTransaction?.(tx, this.letterId);
     await tx.query('COMMIT');
     this.#release();
     return {

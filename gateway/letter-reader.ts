@@ -13,7 +13,7 @@ export function openLetterXml(q: Queryable, vault: Vault, letter: Pick<LetterRow
   return renderLetterXml(template, (position) => decryptedChunks(q, vault, letter.id, position));
 }
 
-async function* decryptedChunks(q: Queryable, vault: Vault, letterId: string, position: number): AsyncGenerator<Buffer> {
+export async function* decryptedChunks(q: Queryable, vault: Vault, letterId: string, position: number): AsyncGenerator<Buffer> {
   for await (const chunk of attachmentChunks(q, letterId, position)) {
     yield vault.open(chunk.sealed, chunk.keyId, chunkAad(letterId, position, chunk.index));
   }

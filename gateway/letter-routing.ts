@@ -110,7 +110,8 @@ export async function resolveLetterRouting(q: Queryable, client: ApiClient, lett
   const open = findings.warnings.filter((warning) => !acknowledged.has(warning.code));
   if (open.length > 0) {
     throw new ProblemError(409, 'confirmation-required', 'The recipient needs confirmation',
-      'Show the warnings to the user and resend with their codes in `acknowledgedWarnings`.', { warnings: open });
+      'Show the warnings to the user and resend with their codes in `acknowledgedWarnings`.',
+      { warnings: open, sender: { sorId: sender.sorId }, recipient: { sorId: recipient.sorId } });
   }
   return {
     sender: { sorId: sender.sorId, ean: senderEan, name: sender.name },

@@ -14,6 +14,7 @@ export interface LetterRow {
   communicationId: string;
   status: LetterStatus;
   xmlTemplate: Buffer;
+  envelope: Buffer;
   keyId: string;
   cprHmac: string;
   reroutedFrom: string | null;
@@ -33,7 +34,7 @@ export interface AttachmentRow {
 
 const letterColumns = `id, client_id AS "clientId", sender_sor_id AS "senderSorId", recipient_sor_id AS "recipientSorId",
   recipient_ean AS "recipientEan", sector, category, communication_id AS "communicationId", status,
-  xml_template AS "xmlTemplate", key_id AS "keyId", cpr_hmac AS "cprHmac", rerouted_from AS "reroutedFrom",
+  xml_template AS "xmlTemplate", envelope, key_id AS "keyId", cpr_hmac AS "cprHmac", rerouted_from AS "reroutedFrom",
   idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
   to_json(created_at) #>> '{}' AS "createdAt", to_json(updated_at) #>> '{}' AS "updatedAt"`;
 
@@ -42,11 +43,11 @@ export type NewLetter = Omit<LetterRow, 'createdAt' | 'updatedAt' | 'status'>;
 export async function insertLetter(tx: Tx, letter: NewLetter): Promise<void> {
   await tx.query(
     `INSERT INTO letters (id, client_id, sender_sor_id, recipient_sor_id, recipient_ean, sector, category,
-       communication_id, status, xml_template, key_id, cpr_hmac, rerouted_from, idempotency_key, request_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'accepted', $9, $10, $11, $12, $13, $14)`,
+       communication_id, status, xml_template, envelope, key_id, cpr_hmac, rerouted_from, idempotency_key, request_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'accepted', $9, $10, $11, $12, $13, $14, $15)`,
     [
       letter.id, letter.clientId, letter.senderSorId, letter.recipientSorId, letter.recipientEan, letter.sector,
-      letter.category, letter.communicationId, letter.xmlTemplate, letter.keyId, letter.cprHmac,
+      letter.category, letter.communicationId, letter.xmlTemplate, letter.envelope, letter.keyId, letter.cprHmac,
       letter.reroutedFrom, letter.idempotencyKey, letter.requestHash,
     ],
   );

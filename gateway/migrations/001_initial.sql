@@ -61,6 +61,9 @@ CREATE TABLE letters (
                       ('accepted', 'queued', 'delivered', 'acknowledged', 'rejected', 'misrouted', 'failed')),
   -- The XML with attachment placeholders, AES-256-GCM encrypted under key_id.
   xml_template      bytea NOT NULL,
+  -- The submitted letter (without attachment bytes), sealed like the XML: a reroute rebuilds
+  -- the letter for another recipient from it.
+  envelope          bytea NOT NULL,
   key_id            text NOT NULL,
   -- Keyed hash of the CPR so auditors can find a letter without CPR stored in clear.
   cpr_hmac          text NOT NULL,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { acknowledgementSchema, type Acknowledgement } from '../../schemas/acknowledgement.ts';
 import type { AppDeps } from '../app.ts';
@@ -7,6 +6,7 @@ import { smallJsonBody } from '../body.ts';
 import { inTransaction } from '../db.ts';
 import { moveLetter } from '../letter-lifecycle.ts';
 import { getLetter } from '../letter-store.ts';
+import { recordMisroute } from '../misroutes.ts';
 import { ProblemError } from '../problem.ts';
 import { assertValid, compile } from '../validation.ts';
 
@@ -22,19 +22,17 @@ export function acknowledgementRoutes({ db }: AppDeps): Router {
     const outcome = await inTransaction(db, async (tx) => {
       const letter = await getLetter(tx, ack.messageId);
       if (!letter) throw new ProblemError(404, 'letter-not-found', 'Letter not found');
-      if (letter.status === to) return { status: letter.status, changed: false };
+      if (letter.status === to) return { status: letter.status };
+      if (to === 'misrouted') {
+        await recordMisroute(tx, letter, { source: 'acknowledgement', actor, note: ack.text, correctSorId: ack.correctSorId });
+        return { status: to };
+      }
       const details = { outcome: ack.outcome, ...(ack.code ? { code: ack.code } : {}), ...(ack.text ? { text: ack.text } : {}) };
       const moved = await moveLetter(tx, letter.id, to, actor, details);
       if (!moved) {
         throw new ProblemError(409, 'letter-state-conflict', 'The letter cannot take this acknowledgement now', `The letter is ${letter.status}.`);
       }
-      if (to === 'misrouted') {
-        await tx.query(
-          `INSERT INTO misroutes (id, letter_id, source, reported_by, note, correct_sor_id) VALUES ($1, $2, 'acknowledgement', $3, $4, $5)`,
-          [randomUUID(), letter.id, actor.id, ack.text ?? null, ack.correctSorId ?? null],
-        );
-      }
-      return { status: to, changed: true };
+      return { status: to };
     });
     res.status(200).json({ messageId: ack.messageId, status: outcome.status });
   });

@@ -5,8 +5,10 @@ import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments, type Lett
 import { getMailboxes } from '../../routing/directory.ts';
 import type { AppDeps } from '../app.ts';
 import { decodeBase64Strict } from '../attachment-checks.ts';
-import { letterEvents } from '../audit.ts';
-import { currentClient, requireRole } from '../auth.ts';
+import type { ApiClient } from '../api-clients.ts';
+import { appendAuditEvents, letterEvents } from '../audit.ts';
+import { actorOf, currentClient, requireRole } from '../auth.ts';
+import { inTransaction, type Db } from '../db.ts';
 import { visibleLetter } from '../letter-access.ts';
 import { LetterIntake, type AcceptedLetter } from '../letter-intake.ts';
 import { openLetterXml } from '../letter-reader.ts';
@@ -45,6 +47,21 @@ async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
   yield bytes;
 }
 
+/**
+ * Warnings shown to a user are evidence for auditors even when the letter is never sent: a
+ * warning that made a clinician pick another mailbox is a misroute prevented.
+ */
+async function recordWarningsShown(db: Db, client: ApiClient, problem: ProblemError): Promise<void> {
+  const warnings = (problem.extra.warnings as Array<{ code: string }> | undefined) ?? [];
+  const recipient = problem.extra.recipient as { sorId: string };
+  const sender = problem.extra.sender as { sorId: string };
+  await inTransaction(db, (tx) =>
+    appendAuditEvents(tx, actorOf(client), [
+      { action: 'warnings-shown', sorId: recipient.sorId, details: { senderSorId: sender.sorId, codes: warnings.map((w) => w.code) } },
+    ]),
+  );
+}
+
 export function letterRoutes(deps: AppDeps): Router {
   const { db, config, metrics } = deps;
   const router = Router();
@@ -54,7 +71,7 @@ export function letterRoutes(deps: AppDeps): Router {
   async function submitJson(req: Request): Promise<AcceptedLetter> {
     assertAttachmentCount(req.body);
     const submission = assertValid(validSubmission, req.body);
-    const intake = await LetterIntake.open(deps, currentClient(req), withoutData(submission), idempotencyKey(req));
+    const intake = await LetterIntake.open(deps, currentClient(req), withoutData(submission), { idempotencyKey: idempotencyKey(req) });
     try {
       for (const [position, attachment] of (submission.attachments ?? []).entries()) {
         await intake.addAttachment(position, once(decodeBase64Strict(attachment.data)));
@@ -71,7 +88,7 @@ export function letterRoutes(deps: AppDeps): Router {
       await readMultipartLetter(req, { ...config.limits, maxCount: maxAttachments }, {
         onMessage: async (message) => {
           assertAttachmentCount(message);
-          intake = await LetterIntake.open(deps, currentClient(req), assertValid(validEnvelope, message), idempotencyKey(req));
+          intake = await LetterIntake.open(deps, currentClient(req), assertValid(validEnvelope, message), { idempotencyKey: idempotencyKey(req) });
         },
         onFile: async (position, file) => intake!.addAttachment(position, file.stream),
       });
@@ -90,6 +107,7 @@ export function letterRoutes(deps: AppDeps): Router {
       else throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'Send application/json or multipart/form-data.');
     } catch (error) {
       metrics.lettersRefused.inc({ code: error instanceof ProblemError ? error.code : 'internal-error' });
+      if (error instanceof ProblemError && error.code === 'confirmation-required') await recordWarningsShown(db, currentClient(req), error);
       throw error;
     }
     const { replayed, ...answer } = accepted;

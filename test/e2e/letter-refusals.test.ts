@@ -85,8 +85,12 @@ describe('letters refused before anything is stored', () => {
 
   it('a first letter to a mailbox without acknowledging first-contact → 409 confirmation-required', async () => {
     const res = await post(testLetter({ acknowledgedWarnings: [] }));
+    // The warnings shown are the one thing kept: an audit event for the misroute report.
+    before.audit_events = (before.audit_events ?? 0) + 1;
     await expectRefused(res, 409, 'confirmation-required');
     expect((res.body.warnings as Array<{ code: string }>).map((w) => w.code)).toContain('first-contact');
+    const shown = await stack.database.db.query("SELECT sor_id, details FROM audit_events WHERE action = 'warnings-shown'");
+    expect(shown.rows).toEqual([{ sor_id: sorIds.socialPsychiatry, details: { senderSorId: sorIds.psychiatryUnit, codes: ['first-contact'] } }]);
   });
 
   it('a body that is not JSON → 400, an unsupported type → 415', async () => {
