@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --import tsx
 import type { CliCommand } from './cli/command.ts';
+import { keysCommand } from './cli/keys.ts';
 import { migrateCommand } from './cli/migrate.ts';
 
 /**
@@ -8,6 +9,9 @@ import { migrateCommand } from './cli/migrate.ts';
  */
 const commands: Record<string, CliCommand> = {
   migrate: migrateCommand,
+  audit: auditCommand,
+  purge: purgeCommand,
+  keys: keysCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,0 +1,20 @@
+import { loadConfig } from '../config.ts';
+import { createVault } from '../crypto.ts';
+import { createPool } from '../db.ts';
+import { rotateDataKeys } from '../key-rotation.ts';
+import type { CliCommand } from './command.ts';
+
+export const keysCommand: CliCommand = {
+  usage: 'postbud keys rotate — re-encrypt stored letters under the first key of POSTBUD_DATA_KEY (keep the old keys listed after it)',
+  async run(args, env) {
+    if (args[0] !== 'rotate') throw new Error('usage: postbud keys rotate');
+    const config = loadConfig(env);
+    const db = createPool(config.databaseUrl, 2);
+    try {
+      const report = await rotateDataKeys(db, createVault(config), { id: null, name: 'postbud keys rotate' });
+      console.log(`re-encrypted under ${config.dataKeys[0]!.id}: ${report.letters} letters, ${report.chunks} attachment chunks`);
+    } finally {
+      await db.end();
+    }
+  },
+};
