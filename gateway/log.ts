@@ -25,8 +25,9 @@ export const redactPaths = [
   '*.body',
 ];
 
-export function createLogger(level: string, name = 'postbud-gateway'): Logger {
-  return pino({ name, level, redact: { paths: redactPaths, censor: '[redacted]' } });
+export function createLogger(level: string, name = 'postbud-gateway', destination?: NodeJS.WritableStream): Logger {
+  const options = { name, level, redact: { paths: redactPaths, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

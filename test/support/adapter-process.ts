@@ -6,7 +6,7 @@ import { amqpUrl } from './stack.ts';
 const entry = fileURLToPath(new URL('../../adapters/main.ts', import.meta.url));
 
 /** The adapters as a real process of their own, so a test can SIGKILL them mid-delivery. */
-export function spawnAdapters(stack: TestStack, sectors = 'region,municipality,gp'): ChildProcess {
+export function spawnAdapters(stack: TestStack, sectors = 'region,municipality,gp', logLevel = 'silent'): ChildProcess {
   const endpoint = (sector: string) => `${stack.receiver.url}/${sector}`;
   return spawn(process.execPath, ['--import', 'tsx', entry], {
     env: {
@@ -20,9 +20,9 @@ export function spawnAdapters(stack: TestStack, sectors = 'region,municipality,g
       REGION_ENDPOINT: endpoint('region'),
       MUNICIPALITY_ENDPOINT: endpoint('municipality'),
       GP_ENDPOINT: endpoint('gp'),
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: logLevel,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', logLevel === 'silent' ? 'ignore' : 'pipe', logLevel === 'silent' ? 'inherit' : 'pipe'],
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import request from 'supertest';
 import { topologyNames, topologyQueues } from '../../schemas/amqp-topology.ts';
 import { sectors } from '../../schemas/categories.ts';
@@ -35,6 +35,8 @@ export interface StackOptions {
   retryDelaysMs?: number[];
   adapters?: boolean;
   env?: Record<string, string>;
+  /** Where gateway and adapters log; silent unless TEST_LOG_LEVEL is set. */
+  log?: Logger;
 }
 
 const quiet = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -63,7 +65,8 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const gateway = await startGateway(config, quiet);
+  const log = options.log ?? quiet;
+  const gateway = await startGateway(config, log);
   const url = `http://127.0.0.1:${gateway.port}`;
   const receiver = await startTestReceiver();
   const api = () => request(url);
@@ -103,7 +106,7 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
             transport: createHttpTransport({ timeoutMs: 5_000 }),
             gateway: { url, key: adapterKey },
             defaultEndpoint: `${receiver.url}/${sector}`,
-            log: quiet,
+            log,
             prefetch: 10,
           }),
         );
