@@ -39,6 +39,17 @@ export interface ConsumingChannel {
   closed: boolean;
 }
 
+/** One message being worked on: where it came from and what it says. */
+interface LetterJob {
+  channel: ConfirmChannel;
+  message: ConsumeMessage;
+  letter: LetterQueued;
+  attempt: number;
+  /** The mailbox's endpoint, else the sector default; undefined when neither exists. */
+  endpoint: string | undefined;
+  log: Logger;
+}
+
 /** Gateway statuses after which delivering again would be a duplicate (or pointless). */
 const finishedStatuses = new Set(['delivered', 'acknowledged', 'rejected', 'misrouted', 'failed']);
 
@@ -129,22 +140,18 @@ export async function handleLetterMessage(
   }
   const { letter, attempt } = parsed;
   const log = ctx.log.child({ letterId: letter.letterId, attempt });
+  const endpoint = letter.recipient.endpoint ?? ctx.defaultEndpoint;
+  const job: LetterJob = { channel: source.channel, message, letter, attempt, endpoint, log };
   const release = await ctx.ledger.claim(letter.letterId);
   try {
-    await settle(log, source, message, () => processLetter(ctx, source.channel, message, letter, attempt, log));
+    await settle(log, source, message, () => processLetter(ctx, job));
   } finally {
     release();
   }
 }
 
-async function processLetter(
-  ctx: LetterHandlerContext,
-  channel: ConfirmChannel,
-  message: ConsumeMessage,
-  letter: LetterQueued,
-  attempt: number,
-  log: Logger,
-): Promise<void> {
+async function processLetter(ctx: LetterHandlerContext, job: LetterJob): Promise<void> {
+  const { channel, message, letter, attempt, endpoint, log } = job;
   const known = ctx.ledger.recall(letter.letterId);
   if (known?.outcome === 'delivered') {
     // The first receipt may have died with the old channel; the gateway ignores a repeated one.
@@ -157,17 +164,17 @@ async function processLetter(
     log.info('this attempt was already passed on by this process; dropping the copy');
     return;
   }
-  const endpoint = letter.recipient.endpoint ?? ctx.defaultEndpoint;
-  // A copy that may have been delivered before (redelivery, or a retry after a timeout whose
-  // request did arrive) is checked against the gateway, which has seen every receipt.
-  if (message.fields.redelivered || attempt > 1) {
+  // Every copy is checked against the gateway, which has seen every receipt: besides broker
+  // redeliveries and retries after a timeout, a gateway that crashed between the broker's
+  // confirm and its commit publishes a letter twice, and the copies may reach different adapters.
+  {
     const lookup = await lookUpLetterStatus(ctx.gateway, letter.letterId, ctx.statusTimeoutMs);
     if (lookup.kind === 'status' && lookup.status !== undefined && finishedStatuses.has(lookup.status)) {
       log.info({ status: lookup.status }, 'letter already finished at the gateway; not delivering again');
       return;
     }
     if (lookup.kind === 'failure' && isTransient(lookup.result)) {
-      await passOn(ctx, channel, message, letter, attempt, endpoint, { result: lookup.result, durationMs: 0 }, log);
+      await passOn(ctx, job, { result: lookup.result, durationMs: 0 });
       return;
     }
     if (lookup.kind === 'failure') {
@@ -179,20 +186,12 @@ async function processLetter(
     endpoint === undefined
       ? { result: { kind: 'no-endpoint' }, durationMs: 0 }
       : await ctx.transport.deliver({ letterId: letter.letterId, xmlPath: letter.xmlPath, endpoint, gateway: ctx.gateway });
-  await passOn(ctx, channel, message, letter, attempt, endpoint, outcome, log);
+  await passOn(ctx, job, outcome);
 }
 
 /** Publishes what the attempt led to (receipt, retry copy, dead letter), each confirmed. */
-async function passOn(
-  ctx: LetterHandlerContext,
-  channel: ConfirmChannel,
-  message: ConsumeMessage,
-  letter: LetterQueued,
-  attempt: number,
-  endpoint: string | undefined,
-  { result, durationMs }: DeliveryAttempt,
-  log: Logger,
-): Promise<void> {
+async function passOn(ctx: LetterHandlerContext, job: LetterJob, { result, durationMs }: DeliveryAttempt): Promise<void> {
+  const { channel, message, letter, attempt, endpoint, log } = job;
   const step = decideNextStep(result, attempt, ctx.retryDelaysMs);
   const httpStatus = result.kind === 'receiver-answered' ? result.httpStatus : undefined;
   const receiptBase = {

@@ -66,15 +66,18 @@ function readAttempt(headers: MessagePropertyHeaders | undefined): number | unde
   return Number.isInteger(attempt) && attempt >= 1 ? attempt : undefined;
 }
 
+/** RabbitMQ's own dead-lettering and quorum-queue bookkeeping, and our earlier headers. */
+const replacedHeader = /^x-(death|first-death-|last-death-|delivery-count|postbud-)/i;
+
 /**
- * Headers for a copy of a message (retry or dead-letter): the publisher's own headers survive,
- * the broker's bookkeeping (`x-death`, `x-delivery-count`, …) and our previous ones are replaced.
+ * Headers for a copy of a message (retry or dead-letter): the publisher's own headers (trace ids)
+ * survive; the broker's bookkeeping would otherwise grow with every round trip through a retry queue.
  */
 export function copyHeaders(
   headers: MessagePropertyHeaders | undefined,
   ours: Record<string, string | number>,
 ): Record<string, unknown> {
-  const kept = Object.entries(headers ?? {}).filter(([name]) => !name.toLowerCase().startsWith('x-'));
+  const kept = Object.entries(headers ?? {}).filter(([name]) => !replacedHeader.test(name));
   return { ...Object.fromEntries(kept), ...ours };
 }
 
