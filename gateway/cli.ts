@@ -1,7 +1,9 @@
 #!/usr/bin/env -S node --import tsx
+import { auditCommand } from './cli/audit.ts';
 import type { CliCommand } from './cli/command.ts';
 import { keysCommand } from './cli/keys.ts';
 import { migrateCommand } from './cli/migrate.ts';
+import { purgeCommand } from './cli/purge.ts';
 
 /**
  * `postbud` — the operators' command line. Each command reads the same environment as the

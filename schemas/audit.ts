@@ -1,0 +1,75 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/**
+ * Query strings of the auditors' API (`/v1/audit/…`). Every value arrives as a string; a
+ * repeated parameter arrives as an array and is refused. Times are RFC 3339 date-times, or a
+ * date alone meaning 00:00 UTC; `from` is inclusive and `to` exclusive.
+ */
+const instant = { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'string', format: 'date' }] } as const;
+const sorId = { type: 'string', pattern: '^[0-9]{6,18}$' } as const;
+const seqNumber = { type: 'string', pattern: '^[1-9][0-9]{0,17}$' } as const;
+
+export const auditEventsQuerySchema = {
+  $id: 'AuditEventsQuery',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    letterId: { type: 'string', format: 'uuid' },
+    senderSorId: sorId,
+    recipientSorId: sorId,
+    /** Any event naming this mailbox (`sorId` of the event): directory changes, accepted letters. */
+    sorId,
+    /** DDMMYY-XXXX or ten digits; matched by keyed hash, never stored or logged. */
+    cpr: { type: 'string', pattern: '^[0-9]{6}-?[0-9]{4}$' },
+    /** One action or several, comma-separated (`misrouted,rerouted`). */
+    action: { type: 'string', pattern: '^[a-z][a-z-]{0,39}(,[a-z][a-z-]{0,39}){0,19}$' },
+    from: instant,
+    to: instant,
+    /** `nextCursor` of the previous page: the last `seq` it held. */
+    cursor: seqNumber,
+    order: { type: 'string', enum: ['asc', 'desc'] },
+    limit: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' },
+  },
+} as const;
+export type AuditEventsQuery = FromSchema<typeof auditEventsQuerySchema>;
+
+export const misrouteReportQuerySchema = {
+  $id: 'MisrouteReportQuery',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: instant,
+    to: instant,
+    groupBy: { type: 'string', enum: ['recipient', 'sender', 'senderRecipientPair'] },
+  },
+} as const;
+export type MisrouteReportQuery = FromSchema<typeof misrouteReportQuerySchema>;
+
+/** `from`/`to` as a sequence number (inclusive both ends) or as times (`to` exclusive). */
+export const auditVerifyQuerySchema = {
+  $id: 'AuditVerifyQuery',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { anyOf: [seqNumber, ...instant.anyOf] },
+    to: { anyOf: [seqNumber, ...instant.anyOf] },
+  },
+} as const;
+export type AuditVerifyQuery = FromSchema<typeof auditVerifyQuerySchema>;
+
+/** `GET /v1/audit/verify` and `postbud audit verify`. */
+export const auditVerifyResultSchema = {
+  $id: 'AuditVerifyResult',
+  type: 'object',
+  additionalProperties: false,
+  required: ['ok', 'checked'],
+  properties: {
+    ok: { type: 'boolean' },
+    checked: { type: 'integer', description: 'Events whose hash and link were recomputed.' },
+    firstBrokenSeq: { type: 'integer', description: 'The first sequence number at which the chain does not hold.' },
+    reason: { type: 'string', enum: ['missing', 'prev-hash-mismatch', 'hash-mismatch'] },
+    lastSeq: { type: 'integer', description: 'The last event checked; with `lastHash` an anchor to keep outside Postbud.' },
+    lastHash: { type: 'string' },
+  },
+} as const;
+export type AuditVerifyResult = FromSchema<typeof auditVerifyResultSchema>;
