@@ -76,8 +76,11 @@ export async function connectBroker(url: string, topology: TopologyOptions, log:
     async close() {
       closing = true;
       const open = connection;
+      const channel = current;
       connection = undefined;
       current = undefined;
+      // Channel first: closing the connection under an open channel can drop its last acks.
+      await channel?.close().catch(() => undefined);
       await open?.close().catch(() => undefined);
     },
   };

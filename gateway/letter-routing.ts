@@ -126,3 +126,17 @@ export async function resolveLetterRouting(q: Queryable, client: ApiClient, lett
     warnings: findings.warnings,
   };
 }
+
+/** The routing a stored letter was accepted with, for answering an idempotent replay. */
+export async function storedRouting(
+  q: Queryable,
+  letter: { senderSorId: string; recipientSorId: string; recipientEan: string; sector: Sector },
+): Promise<ResolvedRouting> {
+  const found = await getMailboxes(q, [letter.senderSorId, letter.recipientSorId]);
+  const nameOf = (sorId: string) => found.get(sorId)?.name ?? sorId;
+  return {
+    sender: { sorId: letter.senderSorId, ean: '', name: nameOf(letter.senderSorId) },
+    recipient: { sorId: letter.recipientSorId, ean: letter.recipientEan, name: nameOf(letter.recipientSorId), sector: letter.sector, path: [] },
+    warnings: [],
+  };
+}

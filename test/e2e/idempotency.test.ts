@@ -42,6 +42,22 @@ describe('Idempotency-Key on POST /v1/messages', () => {
     expect(await letterTableCounts(stack.database.db)).toEqual(counts);
   });
 
+  it('a replay answers as the first time even after the recipient was deactivated', async () => {
+    const first = await submit(testLetter(), 'epj-4711-3');
+    expect(first.status).toBe(202);
+    await stack.database.db.query('UPDATE mailboxes SET active = false WHERE sor_id = $1', [first.body.recipient.sorId]);
+    try {
+      const again = await submit(testLetter(), 'epj-4711-3');
+      expect(again.status).toBe(202);
+      expect(again.body.id).toBe(first.body.id);
+      expect(again.body.recipient).toEqual(first.body.recipient);
+      const fresh = await submit(testLetter(), 'epj-4711-4');
+      expect(fresh.body.code).toBe('recipient-inactive');
+    } finally {
+      await stack.database.db.query('UPDATE mailboxes SET active = true WHERE sor_id = $1', [first.body.recipient.sorId]);
+    }
+  });
+
   it('keys are per client, and without a key every submission is a new letter', async () => {
     const a = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
     const b = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
