@@ -170,6 +170,14 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
+/**
+ * Compiles the schema now (about half a second), so the first letter after start-up does not
+ * block the event loop, and with it signals and every other request, while it compiles.
+ */
+export function prepareLetterXmlCheck(): void {
+  validator();
+}
+
 const describedKeywords = new Set(['contains', 'oneOf', 'anyOf', 'not']);
 
 function descriptionOf(error: ErrorObject): string | undefined {

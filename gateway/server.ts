@@ -5,8 +5,10 @@ import { connectBroker, type Broker } from './broker.ts';
 import type { Config } from './config.ts';
 import { createVault } from './crypto.ts';
 import { createPool, type Db } from './db.ts';
+import { createGuardedServer } from './http-guards.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { prepareLetterXmlCheck } from './letter-xml-check.ts';
 import { migrate } from './migrate.ts';
 import { startOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { startReceiptConsumer } from './receipt-consumer.ts';
@@ -30,20 +32,20 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const db = createPool(config.databaseUrl);
   const topology = { prefix: config.amqpPrefix, retryDelaysMs: config.retryDelaysMs };
   const broker = await connectBroker(config.amqpUrl, topology, log);
+  prepareLetterXmlCheck();
   const created = await bootstrapClients(db, config);
   if (created.length > 0) log.info({ clients: created }, 'bootstrap clients created');
 
   const relay = startOutboxRelay(db, broker, { prefix: config.amqpPrefix, pollMs: config.outboxPollMs, log });
   startReceiptConsumer(db, broker, { prefix: config.amqpPrefix, log });
   const app = createApp({ db, broker, config, log, vault: createVault(config), metrics: createMetrics(), onLetterStored: () => relay.nudge() });
-  const server = app.listen(config.port, '0.0.0.0');
+  // Slow-loris guard: a client must send its headers and body within bounded time (config.http).
+  const server = createGuardedServer(config.http, app);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(config.port, '0.0.0.0');
   });
-  // Slow-loris guard: a client must send its headers and body within bounded time.
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 300_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ port }, 'gateway listening');

@@ -9,7 +9,7 @@ import { testMailboxes } from '../support/fixtures.ts';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
 import { amqpUrl } from '../support/stack.ts';
 import { LetterStream } from './load.ts';
-import { freePort, newSecrets, ServiceProcess, waitUntil } from './processes.ts';
+import { freePort, newSecrets, ServiceProcess, waitUntil } from '../support/processes.ts';
 
 /**
  * Crash safety, proven on the real services: a steady stream of letters while the gateway is

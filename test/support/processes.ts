@@ -27,8 +27,19 @@ export class ServiceProcess {
   start(): void {
     this.#child = spawn(process.execPath, ['--import', 'tsx', `${root}${this.entry}`], {
       env: { PATH: process.env.PATH, ...this.env },
-      stdio: ['ignore', 'ignore', process.env.FAULT_DEBUG ? 'inherit' : 'ignore'],
+      stdio: process.env.FAULT_DEBUG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     });
+  }
+
+  /** Resolves with the exit code (null when killed by a signal). */
+  exit(): Promise<number | null> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child?.exitCode ?? null);
+    return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.#child?.kill(signal);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
