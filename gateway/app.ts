@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth.ts';
+import { createBackPressure, dependencyProblems, type BackPressure } from './back-pressure.ts';
 import type { Broker } from './broker.ts';
 import type { Config } from './config.ts';
 import type { Vault } from './crypto.ts';
 import type { Db } from './db.ts';
+import { corsPolicy, securityHeaders } from './http-security.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { ProblemError, problemHandler } from './problem.ts';
+import { rateLimitPerClient } from './rate-limit.ts';
 import { acknowledgementRoutes } from './routes/acknowledgements.ts';
+import { adminClientRoutes } from './routes/admin-clients.ts';
+import { adminDeadLetterRoutes } from './routes/admin-dead-letters.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -28,17 +32,17 @@ export interface AppDeps {
   metrics: Metrics;
   /** Wakes the outbox relay after a letter is stored, so it leaves without waiting for a poll. */
   onLetterStored?: () => void;
+  /** Refuses letters for a backlogged sector; built from db, broker and config when not given. */
+  backPressure?: BackPressure;
 }
 
-export function createApp(deps: AppDeps): Express {
+export function createApp(given: AppDeps): Express {
+  const deps: AppDeps = { ...given, backPressure: given.backPressure ?? createBackPressure(given) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    }),
-  );
+  app.use(securityHeaders());
+  app.use(corsPolicy(deps.config.corsOrigins));
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -68,16 +72,19 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
-  app.use('/v1', authenticate(deps.db));
+  app.use('/v1', authenticate(deps.db), rateLimitPerClient(deps.config.rateLimit));
   app.use(letterRoutes(deps));
   app.use(misrouteRoutes(deps));
   app.use(acknowledgementRoutes(deps));
   app.use(directoryRoutes(deps));
   app.use(clientRoutes(deps));
+  app.use(adminClientRoutes(deps));
+  app.use(adminDeadLetterRoutes(deps));
   app.use(auditRoutes(deps));
   app.use((req, _res, next) => {
     next(new ProblemError(404, 'not-found', 'Not found', `No route for ${req.method} ${req.path}.`));
   });
+  app.use(dependencyProblems);
   app.use(problemHandler);
   return app;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --import tsx
 import { auditCommand } from './cli/audit.ts';
+import { clientsCommand } from './cli/clients.ts';
 import type { CliCommand } from './cli/command.ts';
 import { keysCommand } from './cli/keys.ts';
 import { migrateCommand } from './cli/migrate.ts';
@@ -14,6 +15,7 @@ const commands: Record<string, CliCommand> = {
   audit: auditCommand,
   purge: purgeCommand,
   keys: keysCommand,
+  clients: clientsCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);

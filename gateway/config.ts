@@ -5,7 +5,10 @@ import type { FromSchema } from 'json-schema-to-ts';
 const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['databaseUrl', 'amqpUrl', 'port', 'dataKeys', 'amqpPrefix', 'retryDelaysMs', 'limits', 'outboxPollMs', 'logLevel'],
+  required: [
+    'databaseUrl', 'amqpUrl', 'port', 'dataKeys', 'amqpPrefix', 'retryDelaysMs', 'limits', 'outboxPollMs',
+    'rateLimit', 'backPressure', 'corsOrigins', 'logLevel',
+  ],
   properties: {
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
     amqpUrl: { type: 'string', pattern: '^amqps?://' },
@@ -35,6 +38,28 @@ const configSchema = {
       },
     },
     outboxPollMs: { type: 'integer', minimum: 10 },
+    // Issue 5, access and back-pressure: per-client request budget, per-sector backlog limits, CORS.
+    rateLimit: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['perMinute', 'burst', 'adapterPerMinute'],
+      properties: {
+        perMinute: { type: 'integer', minimum: 0 },
+        burst: { type: 'integer', minimum: 1 },
+        adapterPerMinute: { type: 'integer', minimum: 0 },
+      },
+    },
+    backPressure: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['maxQueueDepth', 'maxOutboxBacklog', 'retryAfterSeconds'],
+      properties: {
+        maxQueueDepth: { type: 'integer', minimum: 1 },
+        maxOutboxBacklog: { type: 'integer', minimum: 1 },
+        retryAfterSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+      },
+    },
+    corsOrigins: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^https?://[^/\\s,]+$' } },
     logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   },
 } as const;
@@ -78,6 +103,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLetterBytes: integer(env, 'POSTBUD_MAX_LETTER_BYTES', 50 * mebibyte),
     },
     outboxPollMs: integer(env, 'POSTBUD_OUTBOX_POLL_MS', 500),
+    rateLimit: {
+      perMinute: integer(env, 'POSTBUD_RATE_LIMIT_PER_MINUTE', 600),
+      burst: integer(env, 'POSTBUD_RATE_LIMIT_BURST', 120),
+      adapterPerMinute: integer(env, 'POSTBUD_ADAPTER_RATE_LIMIT_PER_MINUTE', 12_000),
+    },
+    backPressure: {
+      maxQueueDepth: integer(env, 'POSTBUD_MAX_QUEUE_DEPTH', 10_000),
+      maxOutboxBacklog: integer(env, 'POSTBUD_MAX_OUTBOX_BACKLOG', 5_000),
+      retryAfterSeconds: integer(env, 'POSTBUD_BACKLOG_RETRY_AFTER_SECONDS', 30),
+    },
+    corsOrigins: (env.POSTBUD_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL || 'info',
   };
   const ajv = new Ajv({ allErrors: false });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { LetterEnvelope } from '../schemas/letter.ts';
 import type { ApiClient } from './api-clients.ts';
+import type { BackPressure } from './back-pressure.ts';
 import { AttachmentInspector, LetterSizeTracker, rechunk, sanitiseTitle, type AttachmentDigest } from './attachment-checks.ts';
 import { appendAuditEvents, canonicalJson, type Actor } from './audit.ts';
 import type { Config } from './config.ts';
@@ -17,6 +18,7 @@ export interface IntakeDeps {
   db: Db;
   vault: Vault;
   config: Config;
+  backPressure?: BackPressure;
 }
 
 export interface IntakeOptions {
@@ -72,6 +74,8 @@ export class LetterIntake {
     const existing = idempotencyKey ? await findLetterByIdempotencyKey(deps.db, client.id, idempotencyKey) : undefined;
     const routing = await resolveLetterRouting(deps.db, client, envelope);
     if (existing) return new LetterIntake(deps, actor, envelope, routing, existing.id, undefined, existing);
+    // Issue 5.4: a backlogged sector refuses new letters before anything is stored (back-pressure.ts).
+    await deps.backPressure?.admit(routing.recipient.sector);
 
     const letterId = randomUUID();
     const communicationId = randomUUID();

@@ -17,14 +17,15 @@ const validReceipt = ajv.compile<DeliveryReceipt>(deliveryReceiptSchema);
 export async function recordReceipt(db: Db, receipt: DeliveryReceipt): Promise<void> {
   const actor: Actor = { id: null, name: `adapter:${receipt.sector}` };
   await inTransaction(db, async (tx) => {
-    const known = await tx.query('SELECT 1 FROM letters WHERE id = $1', [receipt.letterId]);
+    // A replayed dead letter starts a new delivery round with attempt 1 again (dead-letters.ts).
+    const known = await tx.query<{ round: number }>('SELECT delivery_round AS round FROM letters WHERE id = $1', [receipt.letterId]);
     if (known.rowCount === 0) return;
     const attempt = await tx.query(
-      `INSERT INTO delivery_attempts (letter_id, attempt, endpoint, outcome, http_status, duration_ms, error, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (letter_id, attempt, outcome) DO NOTHING`,
+      `INSERT INTO delivery_attempts (letter_id, round, attempt, endpoint, outcome, http_status, duration_ms, error, at)
+       VALUES ($1, $9, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (letter_id, round, attempt, outcome) DO NOTHING`,
       [
         receipt.letterId, receipt.attempt, receipt.endpoint, receipt.outcome, receipt.httpStatus ?? null,
-        receipt.durationMs ?? null, receipt.error ?? null, receipt.at,
+        receipt.durationMs ?? null, receipt.error ?? null, receipt.at, known.rows[0]!.round,
       ],
     );
     if (attempt.rowCount === 0) return;

@@ -134,9 +134,39 @@ export const openApiDocument = {
       }), { '200': { description: '`{ messageId, status }`' } }),
     },
     '/v1/admin/clients': {
+      get: withResponses(operation('List API clients (roles, senders, active, revoked, rotated); never keys', ['admin']), {
+        '200': { description: '`{ clients: [{ id, name, roles, senders, active, createdAt, revokedAt, keyRotatedAt }] }`' },
+      }),
       post: withResponses(operation('Create an API client; its key is shown once', ['admin'], {
         requestBody: json({ $ref: '#/components/schemas/ApiClientRequest' }),
       }), { '201': { description: '`{ id, name, roles, senders, key }`' } }),
+    },
+    '/v1/admin/clients/{id}/revoke': {
+      post: withResponses(operation('Revoke an API client: its key is refused from the next request (audited `client-revoked`)', ['admin'], {
+        parameters: [idParam],
+      }), { '200': { description: '`{ id, name, active: false }`' }, '409': { description: '`client-revoke-self`' } }),
+    },
+    '/v1/admin/clients/{id}/rotate': {
+      post: withResponses(operation('Give an API client a new key, shown once; the old key is refused at once (audited `client-key-rotated`)', ['admin'], {
+        parameters: [idParam],
+      }), { '200': { description: '`{ id, name, key }`' }, '409': { description: '`client-revoked`' } }),
+    },
+    '/v1/admin/dead-letters': {
+      get: withResponses(operation('Letters whose delivery failed, newest first, with sector, recipient, attempts and the last error (audited)', ['admin'], {
+        parameters: [
+          { name: 'sector', in: 'query', schema: { type: 'string', enum: ['region', 'municipality', 'gp'] } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: '`next` of the previous page' },
+        ],
+      }), { '200': { description: '`{ items: [{ letterId, sector, category, sender, recipient, deliveryRound, attempts, lastError, acceptedAt, failedAt }], next? }`' } }),
+    },
+    '/v1/admin/dead-letters/{letterId}/replay': {
+      post: withResponses(operation('Re-queue a failed letter after its endpoint is fixed; removes its stale copy from the dead-letter queue (audited `replayed`)', ['admin'], {
+        parameters: [{ ...idParam, name: 'letterId' }],
+      }), {
+        '202': { description: '`{ letterId, sector, deliveryRound, deadLetterQueue: { removed }, statusUrl }`' },
+        '409': { description: '`letter-not-failed` or `replay-pending`' },
+      }),
     },
     '/v1/directory/mailboxes': {
       post: withResponses(operation('Add a mailbox to the directory', ['admin'], {

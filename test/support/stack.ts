@@ -63,6 +63,9 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
     POSTBUD_RETRY_DELAYS_MS: retryDelaysMs.join(','),
     POSTBUD_OUTBOX_POLL_MS: '100',
     LOG_LEVEL: 'silent',
+    // Tests poll statuses every 50 ms; rate limits are tested where a test asks for them.
+    POSTBUD_RATE_LIMIT_PER_MINUTE: '600000',
+    POSTBUD_RATE_LIMIT_BURST: '10000',
     ...options.env,
   });
   const log = options.log ?? quiet;

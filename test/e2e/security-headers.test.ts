@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../gateway/app.ts';
+import { loadConfig } from '../../gateway/config.ts';
+import { createVault } from '../../gateway/crypto.ts';
+import { createMetrics } from '../../gateway/metrics.ts';
+import { sorIds } from '../support/fixtures.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ adapters: false });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const strictPolicy = ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'"];
+const directives = (policy: string | undefined) => (policy ?? '').split(';').map((part) => part.trim()).filter(Boolean);
+const mailboxPath = `/v1/directory/mailboxes/${sorIds.gpClinic}`;
+
+/** The same gateway with POSTBUD_CORS_ORIGINS set, on the stack's database and broker. */
+function appWithCors(origins: string) {
+  const config = loadConfig({ POSTBUD_DATA_KEY: `k1:${randomBytes(32).toString('base64')}`, DATABASE_URL: stack.database.url, POSTBUD_CORS_ORIGINS: origins });
+  return createApp({ db: stack.database.db, broker: stack.gateway.broker, config, log: pino({ level: 'silent' }), vault: createVault(config), metrics: createMetrics() });
+}
+
+describe('security headers', () => {
+  it('every answer, success or problem, carries helmet defaults and a CSP that allows nothing', async () => {
+    for (const res of [
+      await stack.api().get(mailboxPath).auth(stack.senderKey, { type: 'bearer' }),
+      await stack.api().get(mailboxPath),
+      await stack.api().get('/health/live'),
+    ]) {
+      expect(directives(res.headers['content-security-policy'])).toEqual(strictPolicy);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('/docs renders with its inline style allowed by hash only: no unsafe-inline, no scripts', async () => {
+    const res = await stack.api().get('/docs');
+    expect(res.status).toBe(200);
+    const style = /<style>([^<]*)<\/style>/.exec(res.text)![1]!;
+    const hash = createHash('sha256').update(style, 'utf8').digest('base64');
+    expect(directives(res.headers['content-security-policy'])).toEqual([...strictPolicy, `style-src 'sha256-${hash}'`]);
+    expect(res.text).not.toMatch(/<script|style="/i);
+    expect(res.text).toContain('/v1/admin/dead-letters');
+  });
+});
+
+describe('CORS', () => {
+  it('is off by default: no Access-Control headers, and a preflight gets no pass', async () => {
+    const res = await stack.api().get(mailboxPath).set('Origin', 'https://epj.example').auth(stack.senderKey, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await stack.api().options(mailboxPath).set('Origin', 'https://epj.example').set('Access-Control-Request-Method', 'GET');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.status).toBe(401);
+  });
+
+  it('when configured, answers exactly the configured origins, preflights included', async () => {
+    const app = appWithCors('https://epj.example,https://portal.example');
+    const preflight = await request(app).options(mailboxPath).set('Origin', 'https://epj.example')
+      .set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://epj.example');
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/);
+    expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(preflight.headers.vary).toMatch(/Origin/);
+
+    const allowed = await request(app).get(mailboxPath).set('Origin', 'https://portal.example').auth(stack.senderKey, { type: 'bearer' });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://portal.example');
+
+    const other = await request(app).get(mailboxPath).set('Origin', 'https://evil.example').auth(stack.senderKey, { type: 'bearer' });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const otherPreflight = await request(app).options(mailboxPath).set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    expect(otherPreflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses a wildcard or a malformed origin at start-up', () => {
+    const key = `k1:${randomBytes(32).toString('base64')}`;
+    expect(() => loadConfig({ POSTBUD_DATA_KEY: key, POSTBUD_CORS_ORIGINS: '*' })).toThrow(/corsOrigins/);
+    expect(() => loadConfig({ POSTBUD_DATA_KEY: key, POSTBUD_CORS_ORIGINS: 'https://epj.example/path' })).toThrow(/corsOrigins/);
+  });
+});
