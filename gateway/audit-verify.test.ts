@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventHash, genesisHash, type AuditEvent } from './audit.ts';
-import { ChainVerifier } from './audit-verify.ts';
+import { canonicalJson, eventHash, genesisHash, type AuditEvent } from './audit.ts';
+import { canonicalBody, ChainVerifier } from './audit-verify.ts';
 
 /** A chain as gateway/audit.ts writes it. */
 function chain(length: number): AuditEvent[] {
@@ -57,5 +57,26 @@ describe('ChainVerifier', () => {
     const events = chain(3);
     events[0] = { ...events[0]!, at: new Date(Date.parse(events[0]!.at) + 1).toISOString() };
     expect(firstBreak(events)).toEqual({ seq: 1, reason: 'hash-mismatch' });
+  });
+});
+
+describe("verify's fast serialiser", () => {
+  it('checks events whose details hold every kind of JSON value, unicode keys and odd key orders', () => {
+    const details = [
+      {}, { z: 1, a: null, 'æ': 'ø', 'Z': [true, false, 1.5, -0, 1e21, 'x"y\\z\n'] }, { nested: { '': [], b: { d: 1, c: 2 } } },
+      { emoji: '😀', '\u2028': 'line separator', aa: 1, a: 2, 'a\u0000': 3 },
+    ];
+    let prevHash = genesisHash;
+    const events: AuditEvent[] = details.map((detail, i) => {
+      // Read back through JSON, as from the jsonb column.
+      const body = { seq: i + 1, at: '2026-01-01T00:00:00.000Z', actorId: i % 2 ? null : '6f1c', actorName: 'Ærø "Kommune"',
+        action: 'accepted', letterId: null, sorId: i % 2 ? '200011000016004' : null, details: JSON.parse(JSON.stringify(detail)) };
+      expect(canonicalBody(body)).toBe(canonicalJson(body));
+      const hash = eventHash(prevHash, body);
+      const event = { ...body, prevHash, hash };
+      prevHash = hash;
+      return event;
+    });
+    expect(firstBreak(events)).toEqual({ checked: details.length });
   });
 });

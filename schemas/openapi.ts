@@ -1,5 +1,6 @@
 import { acknowledgementSchema } from './acknowledgement.ts';
 import { apiClientSchema } from './api-client.ts';
+import { auditPaths } from './openapi-audit.ts';
 import { attachmentContentTypes, careCommunicationCategories, letterStatuses } from './categories.ts';
 import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments } from './letter.ts';
 import { mailboxCreateSchema, mailboxPatchSchema, mailboxSchema } from './mailbox.ts';
@@ -178,6 +179,7 @@ export const openApiDocument = {
         parameters: [sorParam],
       }), { '200': json({ $ref: '#/components/schemas/Mailbox' }) }),
     },
+    ...auditPaths,
     '/health/live': { get: operation('Liveness', 'public') },
     '/health/ready': { get: operation('Readiness: PostgreSQL and RabbitMQ reachable', 'public') },
     '/metrics': { get: operation('Prometheus metrics', 'public') },

@@ -1,0 +1,110 @@
+import { auditEventsQuerySchema, auditVerifyQuerySchema, auditVerifyResultSchema, misrouteReportQuerySchema } from './audit.ts';
+
+/**
+ * The auditors' paths of the OpenAPI document (schemas/openapi.ts spreads them in). Query
+ * parameters are derived from the query schemas that the routes validate against.
+ */
+
+const problem = { $ref: '#/components/responses/Problem' };
+
+function queryParameters(schema: { properties: Record<string, object> }, required: string[] = []) {
+  return Object.entries(schema.properties).map(([name, parameter]) => ({
+    name,
+    in: 'query',
+    ...(required.includes(name) ? { required: true } : {}),
+    schema: parameter,
+  }));
+}
+
+function auditOperation(summary: string, description: string, roles: string[], parameters: object[], ok: object) {
+  return { summary, description, 'x-roles': roles, parameters, responses: { '200': ok, default: problem } };
+}
+
+const eventFields = {
+  type: 'object',
+  required: ['seq', 'at', 'actor', 'action', 'letterId', 'sorId', 'details', 'prevHash', 'hash'],
+  properties: {
+    seq: { type: 'integer' },
+    at: { type: 'string', format: 'date-time' },
+    actor: { type: 'object', properties: { id: { type: ['string', 'null'] }, name: { type: 'string' } } },
+    action: { type: 'string', description: 'accepted, warning-acknowledged, queued, delivery-attempt-failed, delivered, failed, acknowledged, rejected, misrouted, misroute-reported, rerouted, purged, client-created, mailbox-…' },
+    letterId: { type: ['string', 'null'], format: 'uuid' },
+    sorId: { type: ['string', 'null'] },
+    details: { type: 'object', description: 'Metadata only; strings that look like a CPR number are shown as DDMMYY-xxxx.' },
+    detailsMasked: { type: 'boolean', description: 'Present when a CPR was masked in `details`: the event then no longer hashes to `hash`.' },
+    prevHash: { type: 'string' },
+    hash: { type: 'string', description: 'SHA-256 of prevHash followed by the canonical JSON (sorted keys) of seq, at, actorId, actorName, action, letterId, sorId, details.' },
+  },
+} as const;
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const timesNote = 'Times are RFC 3339 date-times or dates (00:00 UTC); `from` is inclusive, `to` exclusive.';
+
+export const auditPaths = {
+  '/v1/audit/events': {
+    get: auditOperation(
+      'Search the audit trail',
+      `Filters combine with AND. \`cpr\` (DDMMYY-XXXX or ten digits) is matched by keyed hash and echoed masked. ${timesNote} ` +
+        'Newest first unless `order=asc`; at most `limit` (default 100, at most 1000) events a page; pass `nextCursor` as `cursor` for the next.',
+      ['auditor'],
+      queryParameters(auditEventsQuerySchema),
+      {
+        description: '`{ cpr?, order, events, nextCursor }`',
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: {
+                cpr: { type: 'string', description: 'The CPR searched for, masked as DDMMYY-xxxx' },
+                order: { type: 'string', enum: ['asc', 'desc'] },
+                events: { type: 'array', items: eventFields },
+                nextCursor: { type: ['string', 'null'] },
+              },
+            },
+          },
+        },
+      },
+    ),
+  },
+  '/v1/audit/events.csv': {
+    get: auditOperation(
+      'The audit trail as CSV for a spreadsheet',
+      'The same filters as `/v1/audit/events`; every matching event (from `cursor` on, if given), streamed. UTF-8 with byte order mark; ' +
+        'cells starting with = + - @ are prefixed with an apostrophe so they never run as formulas.',
+      ['auditor'],
+      queryParameters(auditEventsQuerySchema),
+      { description: 'seq,at,actorId,actorName,action,letterId,sorId,details,prevHash,hash', content: { 'text/csv; charset=utf-8': { schema: { type: 'string' } } } },
+    ),
+  },
+  '/v1/audit/letters/{id}/trace': {
+    get: auditOperation(
+      "One letter's whole story",
+      'The letter (who submitted it for which sender to which recipient, status, purge time), its events in order, the delivery attempts ' +
+        '(attempt, endpoint, outcome, httpStatus, durationMs), misroute reports, and the letters it was rerouted from or to with their own stories. ' +
+        'Never the letter text, attachments or XML.',
+      ['auditor'],
+      [idParam],
+      { description: '`{ letter, events, deliveryAttempts, misroutes, reroutes: { from, to[] } }`' },
+    ),
+  },
+  '/v1/audit/misroutes': {
+    get: auditOperation(
+      'Where misroutes come from',
+      `Misrouted letters grouped by recipient (default), sender or senderRecipientPair, with the letters behind each count; for each misrouted ` +
+        `recipient the active mailboxes whose names the guards find confusable with it, and how many letters were meant for each. ${timesNote}`,
+      ['auditor', 'admin'],
+      queryParameters(misrouteReportQuerySchema),
+      { description: '`{ groupBy, from, to, misroutedLetters, groups, recipients }`' },
+    ),
+  },
+  '/v1/audit/verify': {
+    get: auditOperation(
+      'Recompute the hash chain',
+      '`from`/`to` are sequence numbers (both inclusive) or times (`to` exclusive). Reports the first sequence number where an event is ' +
+        'missing, edited or out of order. Keep `lastSeq`/`lastHash` outside Postbud to detect a trail cut short at its end. Also `postbud audit verify`.',
+      ['auditor'],
+      queryParameters(auditVerifyQuerySchema),
+      { description: 'The result', content: { 'application/json': { schema: auditVerifyResultSchema } } },
+    ),
+  },
+} as const;
