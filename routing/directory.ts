@@ -33,8 +33,8 @@ export class DirectoryError extends Error {
   }
 }
 
-/** API field → column, for the fields an admin may write. */
-const columns = {
+/** API field → column, for the fields an admin may write (also the SOR import's columns). */
+export const mailboxColumns = {
   ean: 'ean',
   name: 'name',
   displayName: 'display_name',
@@ -52,6 +52,7 @@ const columns = {
   active: 'active',
   successorSorId: 'successor_sor_id',
 } as const satisfies Record<keyof MailboxPatch, string>;
+const columns = mailboxColumns;
 type WritableField = keyof typeof columns;
 const writableFields = Object.keys(columns) as WritableField[];
 // The same defaults as `mailboxCreateSchema`, for callers that bypass HTTP (the SOR import).
