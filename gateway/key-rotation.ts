@@ -12,13 +12,14 @@ export interface RotationReport {
  * Re-encrypts every sealed value not under the vault's current key, in small batches so a large
  * archive rotates without long locks. Rows are claimed with SKIP LOCKED: two rotations, or a
  * rotation beside live traffic, never fight over a row. Needs the old keys still configured.
+ * Purged letters hold nothing to re-encrypt and are left alone.
  */
 export async function rotateDataKeys(db: Db, vault: Vault, actor: Actor = systemActor, batchSize = 200): Promise<RotationReport> {
   const report: RotationReport = { letters: 0, chunks: 0 };
   for (;;) {
     const done = await inTransaction(db, async (tx) => {
       const rows = await tx.query<{ id: string; key_id: string; xml_template: Buffer; envelope: Buffer }>(
-        `SELECT id, key_id, xml_template, envelope FROM letters WHERE key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, key_id, xml_template, envelope FROM letters WHERE key_id <> $1 AND purged_at IS NULL LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [vault.currentKeyId, batchSize],
       );
       for (const row of rows.rows) {

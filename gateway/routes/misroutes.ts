@@ -13,6 +13,7 @@ import { decryptedChunks } from '../letter-reader.ts';
 import { getAttachments, getLetter } from '../letter-store.ts';
 import { misroutesOf, recordMisroute } from '../misroutes.ts';
 import { ProblemError } from '../problem.ts';
+import { assertLetterNotPurged } from '../retention.ts';
 import { assertValid, compile } from '../validation.ts';
 
 const validReport = compile<MisrouteReportBody>(misrouteReportSchema);
@@ -53,6 +54,7 @@ export function misrouteRoutes(deps: AppDeps): Router {
     if (!target) {
       throw new ProblemError(422, 'reroute-recipient-required', 'No recipient to reroute to', 'Give `recipient.sorId`; no misroute report names the right mailbox.');
     }
+    await assertLetterNotPurged(db, old.id);
     const original = JSON.parse(vault.open(old.envelope, old.keyId, envelopeAad(old.id)).toString('utf8')) as LetterEnvelope;
     const owner = await getApiClient(db, old.clientId);
     if (!owner) throw new ProblemError(409, 'letter-owner-unknown', 'The letter’s sending client no longer exists');
