@@ -2,6 +2,7 @@
 import { auditCommand } from './cli/audit.ts';
 import { clientsCommand } from './cli/clients.ts';
 import type { CliCommand } from './cli/command.ts';
+import { directoryCommand } from './cli/directory.ts';
 import { keysCommand } from './cli/keys.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { purgeCommand } from './cli/purge.ts';
@@ -16,6 +17,7 @@ const commands: Record<string, CliCommand> = {
   purge: purgeCommand,
   keys: keysCommand,
   clients: clientsCommand,
+  directory: directoryCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);

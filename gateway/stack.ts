@@ -87,6 +87,18 @@ async function waitForGateway(): Promise<void> {
   throw new Error('the gateway did not come up within two minutes');
 }
 
+/**
+ * Loads the Region Midtjylland demo directory into an empty database (`postbud directory seed`),
+ * so a first `npm start` has mailboxes to search and write to. A directory with any mailbox is
+ * left alone; POSTBUD_SEED_DEMO_DIRECTORY=false skips it. Tests start gateways without this file.
+ */
+async function seedDemoDirectory(): Promise<void> {
+  if (env.POSTBUD_SEED_DEMO_DIRECTORY === 'false') return;
+  const seed = spawn(process.execPath, ['--import', 'tsx', `${root}gateway/cli.ts`, 'directory', 'seed'], { env, stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => seed.on('exit', resolve));
+  if (code !== 0) console.error('postbud: loading the demo directory failed; the stack runs on without it');
+}
+
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
@@ -94,6 +106,7 @@ run('gateway', 'gateway/main.ts');
 if (useDemoReceiver) run('demo receiver', 'adapters/demo-receiver.ts');
 try {
   await waitForGateway();
+  await seedDemoDirectory();
   run('adapters', 'adapters/main.ts');
   console.log(`postbud: stack running — API http://127.0.0.1:${port} (docs at /docs)${useDemoReceiver ? `, demo receiver on ${receiverPort}` : ''}`);
 } catch (error) {

@@ -19,7 +19,8 @@ export type DirectoryErrorCode =
   | 'sor-id-invalid'
   | 'ean-invalid'
   | 'parent-unknown'
-  | 'parent-cycle';
+  | 'parent-cycle'
+  | 'successor-invalid';
 
 /** A refused directory change. Not an HTTP error: the gateway chooses the status. */
 export class DirectoryError extends Error {
@@ -141,8 +142,10 @@ export async function updateMailbox(
   patch: MailboxPatch,
   expectedVersion: number,
   actorId: string | null,
+  change: 'update' | 'deactivate' = 'update',
 ): Promise<Mailbox> {
   assertValidEan(patch.ean);
+  if (typeof patch.successorSorId === 'string') await assertSuccessorKnown(q, sorId, patch.successorSorId);
   if (typeof patch.parentSorId === 'string') {
     await assertParentKnown(q, patch.parentSorId);
     const ancestors = await q.query<{ sor_id: string }>(`${ancestryCte} SELECT sor_id FROM chain`, [patch.parentSorId]);
@@ -154,7 +157,7 @@ export async function updateMailbox(
     }
   }
   const fields = writableFields.filter((field) => patch[field] !== undefined);
-  const assignments = fields.map((field, i) => `${columns[field]} = $${i + 4}`);
+  const assignments = fields.map((field, i) => `${columns[field]} = $${i + 5}`);
   const result = await q.query<{ current_version: number | null; mailbox: Mailbox | null }>(
     `WITH old_row AS (
        SELECT * FROM mailboxes WHERE sor_id = $1 FOR UPDATE
@@ -165,12 +168,12 @@ export async function updateMailbox(
        RETURNING m.*
      ), history AS (
        INSERT INTO mailbox_history (sor_id, version, changed_by, change, before, after)
-       SELECT n.sor_id, n.version, $3, 'update', ${mailboxJsonSql('o')}, ${mailboxJsonSql('n')}
+       SELECT n.sor_id, n.version, $3, $4, ${mailboxJsonSql('o')}, ${mailboxJsonSql('n')}
        FROM new_row n CROSS JOIN old_row o
      )
      SELECT (SELECT version FROM old_row) AS current_version,
             (SELECT ${mailboxJsonSql('n')} FROM new_row n) AS mailbox`,
-    [sorId, expectedVersion, actorId, ...fields.map((field) => patch[field])],
+    [sorId, expectedVersion, actorId, change, ...fields.map((field) => patch[field])],
   );
   const row = result.rows[0];
   if (row?.mailbox) return row.mailbox;
@@ -215,5 +218,16 @@ async function assertParentKnown(q: Queryable, parentSorId: string): Promise<voi
   const found = await q.query('SELECT 1 FROM mailboxes WHERE sor_id = $1', [parentSorId]);
   if (found.rowCount === 0) {
     throw new DirectoryError('parent-unknown', `The parent SOR ${parentSorId} is not in the directory`, { parentSorId });
+  }
+}
+
+/** A successor must be another mailbox of the directory: letters are sent on to it. */
+async function assertSuccessorKnown(q: Queryable, sorId: string, successorSorId: string): Promise<void> {
+  if (successorSorId === sorId) {
+    throw new DirectoryError('successor-invalid', `SOR ${sorId} cannot be its own successor`, { sorId, successorSorId });
+  }
+  const found = await q.query('SELECT 1 FROM mailboxes WHERE sor_id = $1', [successorSorId]);
+  if (found.rowCount === 0) {
+    throw new DirectoryError('successor-invalid', `The successor SOR ${successorSorId} is not in the directory`, { successorSorId });
   }
 }

@@ -1,6 +1,7 @@
 import { acknowledgementSchema } from './acknowledgement.ts';
 import { apiClientSchema } from './api-client.ts';
 import { auditPaths } from './openapi-audit.ts';
+import { directoryPaths, directorySchemas } from './openapi-directory.ts';
 import { attachmentContentTypes, careCommunicationCategories, letterStatuses } from './categories.ts';
 import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments } from './letter.ts';
 import { mailboxCreateSchema, mailboxPatchSchema, mailboxSchema } from './mailbox.ts';
@@ -26,7 +27,6 @@ const withResponses = (op: ReturnType<typeof operation>, responses: Record<strin
 });
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const sorParam = { name: 'sorId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{6,18}$' } };
 
 /** The OpenAPI 3.1 document of the v1 REST surface (DESIGN.md), served at `/docs`. */
 export const openApiDocument = {
@@ -80,6 +80,7 @@ export const openApiDocument = {
       MailboxCreate: mailboxCreateSchema,
       MailboxPatch: mailboxPatchSchema,
       Mailbox: mailboxSchema,
+      ...directorySchemas,
     },
   },
   security: [{ apiKey: [] }],
@@ -169,16 +170,7 @@ export const openApiDocument = {
         '409': { description: '`letter-not-failed` or `replay-pending`' },
       }),
     },
-    '/v1/directory/mailboxes': {
-      post: withResponses(operation('Add a mailbox to the directory', ['admin'], {
-        requestBody: json({ $ref: '#/components/schemas/MailboxCreate' }),
-      }), { '201': { description: 'The mailbox' } }),
-    },
-    '/v1/directory/mailboxes/{sorId}': {
-      get: withResponses(operation('One mailbox with its hierarchy path', ['sender', 'admin', 'auditor', 'adapter'], {
-        parameters: [sorParam],
-      }), { '200': json({ $ref: '#/components/schemas/Mailbox' }) }),
-    },
+    ...directoryPaths,
     ...auditPaths,
     '/health/live': { get: operation('Liveness', 'public') },
     '/health/ready': { get: operation('Readiness: PostgreSQL and RabbitMQ reachable', 'public') },

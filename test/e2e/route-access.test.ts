@@ -42,7 +42,11 @@ const routes: RouteAccess[] = [
   // Design: adapter, receiving system; a receiving system without an adapter acknowledges through an admin client.
   { method: 'POST', path: '/v1/acknowledgements', access: ['adapter', 'admin'] },
   { method: 'POST', path: '/v1/directory/mailboxes', access: ['admin'] },
+  { method: 'GET', path: '/v1/directory/mailboxes', access: 'authenticated' },
   { method: 'GET', path: '/v1/directory/mailboxes/:sorId', access: 'authenticated' },
+  { method: 'PATCH', path: '/v1/directory/mailboxes/:sorId', access: ['admin'] },
+  { method: 'GET', path: '/v1/directory/mailboxes/:sorId/history', access: 'authenticated' },
+  { method: 'POST', path: '/v1/directory/import', access: ['admin'] },
   { method: 'GET', path: '/v1/admin/clients', access: ['admin'] },
   { method: 'POST', path: '/v1/admin/clients', access: ['admin'] },
   { method: 'POST', path: '/v1/admin/clients/:id/revoke', access: ['admin'] },
@@ -55,6 +59,8 @@ const routes: RouteAccess[] = [
   // Design: auditor; admins see the misroute report to correct the directory.
   { method: 'GET', path: '/v1/audit/misroutes', access: ['auditor', 'admin'] },
   { method: 'GET', path: '/v1/audit/verify', access: ['auditor'] },
+  // Last: the admin's empty-body call really closes the mailbox the other rows use.
+  { method: 'POST', path: '/v1/directory/mailboxes/:sorId/deactivate', access: ['admin'] },
 ];
 
 interface Layer {
