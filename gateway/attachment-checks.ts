@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { attachmentContentTypes, type AttachmentContentType } from '../schemas/categories.ts';
 import { maxAttachments } from '../schemas/letter.ts';
+import { StructureCheck, defaultMaxImagePixels } from './attachment-structure.ts';
 import { ProblemError } from './problem.ts';
 
 /** Byte limits we set ourselves: MedCom's profile sets none, the regional agreement caps the count. */
@@ -8,6 +9,8 @@ export interface AttachmentLimits {
   maxFileBytes: number;
   maxLetterBytes: number;
   maxCount: number;
+  /** Width × height an image may declare; unset means `defaultMaxImagePixels`. */
+  maxImagePixels?: number;
 }
 
 const mebibyte = 1024 * 1024;
@@ -15,6 +18,7 @@ export const defaultAttachmentLimits: Readonly<AttachmentLimits> = Object.freeze
   maxFileBytes: 20 * mebibyte,
   maxLetterBytes: 50 * mebibyte,
   maxCount: maxAttachments,
+  maxImagePixels: defaultMaxImagePixels,
 });
 
 /** How many leading bytes the sniffer needs (BMP's header check is the longest). */
@@ -66,6 +70,8 @@ export function isAllowedContentType(type: string): type is AttachmentContentTyp
 const invisible = /(?![\u200c\u200d])[\p{Cc}\p{Cf}\p{Cs}\ufffe\uffff]/gu;
 const fileExtension = /\.(pdf|png|jpe?g|gif|tiff?|bmp)[.\s]*$/i;
 const maxTitleLength = 200;
+// Device names Windows reserves whatever the extension: a receiver saving "CON.pdf" writes to the console.
+const windowsDeviceName = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)$/i;
 
 /**
  * The title a receiver will see and may save the attachment under. Clients often send a file
@@ -90,6 +96,9 @@ export function sanitiseTitle(title: string): string {
       'Attachment title is invalid',
       'the title is empty once path, control characters and file extension are removed',
     );
+  }
+  if (windowsDeviceName.test(capped.split('.')[0]!.trimEnd())) {
+    throw new ProblemError(422, 'attachment-title-invalid', 'Attachment title is invalid', 'the title is a device name reserved by Windows');
   }
   return capped;
 }
@@ -152,18 +161,19 @@ export class LetterSizeTracker {
 
 /**
  * Checks one attachment while it streams past, so neither the JSON nor the multipart path has to
- * hold a whole file: size, SHA-256 and magic bytes, failing as early as the bytes allow.
+ * hold a whole file: size, SHA-256, magic bytes and the file's structure (header, image size,
+ * trailer), failing as early as the bytes allow.
  */
 export class AttachmentInspector {
   readonly #hash: Hash = createHash('sha256');
   readonly #head = Buffer.alloc(sniffBytes);
   #headLength = 0;
   #size = 0;
-  #typeChecked = false;
+  #structure: StructureCheck | undefined;
 
   constructor(
     readonly declaredType: string,
-    readonly limits: Pick<AttachmentLimits, 'maxFileBytes'>,
+    readonly limits: Pick<AttachmentLimits, 'maxFileBytes' | 'maxImagePixels'>,
     readonly letter?: LetterSizeTracker,
   ) {}
 
@@ -176,10 +186,16 @@ export class AttachmentInspector {
     this.letter?.add(chunk.length);
     this.#size += chunk.length;
     this.#hash.update(chunk);
-    if (this.#headLength < sniffBytes) {
-      this.#headLength += chunk.copy(this.#head, this.#headLength, 0, sniffBytes - this.#headLength);
-      // Refuse a mislabelled file after its first bytes rather than after storing all of it.
-      if (this.#headLength === sniffBytes) this.#checkType();
+    if (this.#structure) {
+      this.#structure.update(chunk);
+      return;
+    }
+    const copied = chunk.copy(this.#head, this.#headLength, 0, sniffBytes - this.#headLength);
+    this.#headLength += copied;
+    // Refuse a mislabelled file after its first bytes rather than after storing all of it.
+    if (this.#headLength === sniffBytes) {
+      this.#checkType();
+      if (copied < chunk.length) this.#structure!.update(chunk.subarray(copied));
     }
   }
 
@@ -187,21 +203,25 @@ export class AttachmentInspector {
     if (this.#size === 0) {
       throw new ProblemError(422, 'attachment-empty', 'Attachment is empty', 'an attachment must contain at least one byte');
     }
-    if (!this.#typeChecked) this.#checkType();
+    if (!this.#structure) this.#checkType();
+    this.#structure!.finish(this.#size);
     return { size: this.#size, sha256: this.#hash.digest('hex') };
   }
 
+  /** Checks the magic bytes, then starts the structure check with the bytes seen so far. */
   #checkType(): void {
-    const detected = sniffContentType(this.#head.subarray(0, this.#headLength));
-    if (detected !== this.declaredType) {
+    const head = this.#head.subarray(0, this.#headLength);
+    const detected = sniffContentType(head);
+    if (detected === undefined || detected !== this.declaredType) {
       throw new ProblemError(
         422,
         'attachment-type-mismatch',
         'Attachment content does not match its declared type',
-        `declared ${this.declaredType}, file looks like ${detected ?? 'no allowed type'}`,
+        `declared ${isAllowedContentType(this.declaredType) ? this.declaredType : 'another type'}, file looks like ${detected ?? 'no allowed type'}`,
       );
     }
-    this.#typeChecked = true;
+    this.#structure = new StructureCheck(detected, this.limits.maxImagePixels ?? defaultMaxImagePixels);
+    this.#structure.update(head);
   }
 }
 

@@ -6,7 +6,7 @@ const configSchema = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'databaseUrl', 'amqpUrl', 'port', 'dataKeys', 'amqpPrefix', 'retryDelaysMs', 'limits', 'outboxPollMs',
+    'databaseUrl', 'amqpUrl', 'port', 'dataKeys', 'amqpPrefix', 'retryDelaysMs', 'limits', 'http', 'outboxPollMs',
     'rateLimit', 'backPressure', 'corsOrigins', 'logLevel',
   ],
   properties: {
@@ -31,10 +31,25 @@ const configSchema = {
     limits: {
       type: 'object',
       additionalProperties: false,
-      required: ['maxFileBytes', 'maxLetterBytes'],
+      required: ['maxFileBytes', 'maxLetterBytes', 'maxImagePixels'],
       properties: {
         maxFileBytes: { type: 'integer', minimum: 1024 },
         maxLetterBytes: { type: 'integer', minimum: 1024 },
+        // Width × height an attached image may declare: a small file can declare a decompression bomb.
+        maxImagePixels: { type: 'integer', minimum: 1 },
+      },
+    },
+    // Slow-loris and header-flood guards of the HTTP server.
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'socketTimeoutMs', 'maxHeaderCount'],
+      properties: {
+        headersTimeoutMs: { type: 'integer', minimum: 100 },
+        requestTimeoutMs: { type: 'integer', minimum: 100 },
+        keepAliveTimeoutMs: { type: 'integer', minimum: 100 },
+        socketTimeoutMs: { type: 'integer', minimum: 100 },
+        maxHeaderCount: { type: 'integer', minimum: 10, maximum: 2000 },
       },
     },
     outboxPollMs: { type: 'integer', minimum: 10 },
@@ -101,6 +116,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: {
       maxFileBytes: integer(env, 'POSTBUD_MAX_FILE_BYTES', 20 * mebibyte),
       maxLetterBytes: integer(env, 'POSTBUD_MAX_LETTER_BYTES', 50 * mebibyte),
+      maxImagePixels: integer(env, 'POSTBUD_MAX_IMAGE_PIXELS', 50_000_000),
+    },
+    http: {
+      headersTimeoutMs: integer(env, 'POSTBUD_HEADERS_TIMEOUT_MS', 20_000),
+      // A 50 MiB letter over a slow 2 Mbit/s line takes about 4 minutes.
+      requestTimeoutMs: integer(env, 'POSTBUD_REQUEST_TIMEOUT_MS', 300_000),
+      keepAliveTimeoutMs: integer(env, 'POSTBUD_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+      socketTimeoutMs: integer(env, 'POSTBUD_SOCKET_TIMEOUT_MS', 120_000),
+      maxHeaderCount: integer(env, 'POSTBUD_MAX_HEADER_COUNT', 100),
     },
     outboxPollMs: integer(env, 'POSTBUD_OUTBOX_POLL_MS', 500),
     rateLimit: {
@@ -122,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const error = validate.errors?.[0];
     const where = error?.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'configuration';
     throw new Error(`invalid configuration: ${where} ${error?.message ?? 'is invalid'}`);
+  }
+  if (candidate.http.headersTimeoutMs > candidate.http.requestTimeoutMs) {
+    throw new Error('invalid configuration: POSTBUD_HEADERS_TIMEOUT_MS must not exceed POSTBUD_REQUEST_TIMEOUT_MS');
   }
   return Object.freeze(candidate);
 }

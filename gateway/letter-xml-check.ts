@@ -8,6 +8,8 @@ import {
   repeatingElementPaths,
   xmlAttributePrefix,
 } from '../schemas/care-communication-xml.ts';
+import { xmlContentViolations } from './xml-content-check.ts';
+import { defaultXmlCountLimits, xmlCountViolation, type XmlCountLimits } from './xml-limits.ts';
 
 /** A letter that cannot be read as XML. The message names the problem, never the content. */
 export class LetterXmlError extends Error {
@@ -19,6 +21,8 @@ export interface ParseLetterXmlOptions {
   maxBytes?: number;
   /** Element nesting; MedCom letters use about 15 levels including the narrative. */
   maxDepth?: number;
+  /** Elements, attributes per element and references: what makes parsing slow, not just big. */
+  counts?: XmlCountLimits;
 }
 
 export const defaultLetterXmlLimits = { maxBytes: 100 * 1024 * 1024, maxDepth: 64 } as const;
@@ -137,11 +141,13 @@ function withoutLongBase64Values(xml: string): string {
  * external entities are the classic XML attacks); refuses XML that is not well-formed.
  */
 export function parseLetterXml(xml: string, options: ParseLetterXmlOptions = {}): Record<string, unknown> {
-  const { maxBytes, maxDepth } = { ...defaultLetterXmlLimits, ...options };
+  const { maxBytes, maxDepth, counts } = { ...defaultLetterXmlLimits, counts: defaultXmlCountLimits, ...options };
   if (xml.length > maxBytes || Buffer.byteLength(xml, 'utf8') > maxBytes) {
     throw new LetterXmlError(`xml: larger than ${maxBytes} bytes`);
   }
   if (/<!\s*(DOCTYPE|ENTITY)/i.test(xml)) throw new LetterXmlError('xml: DOCTYPE and ENTITY declarations are refused');
+  const tooMany = xmlCountViolation(xml, counts);
+  if (tooMany) throw new LetterXmlError(tooMany);
   const wellFormed = XMLValidator.validate(withoutLongBase64Values(xml));
   if (wellFormed !== true) {
     const { code, line, col } = wellFormed.err;
@@ -288,6 +294,8 @@ export function checkLetterXml(xml: string, options: ParseLetterXmlOptions = {})
     if (error instanceof LetterXmlError) return { ok: false, errors: [error.message] };
     throw error;
   }
+  const unsafe = xmlContentViolations(tree);
+  if (unsafe.length > 0) return { ok: false, errors: unsafe };
   const validate = validator();
   if (!validate(tree)) return { ok: false, errors: describeErrors(validate.errors ?? []) };
   const errors = crossCheck(tree as unknown as BundleView);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentInspector, rechunk, type AttachmentLimits } from './attachment-checks.ts';
 import { readMultipartLetter } from './multipart-intake.ts';
 import { ProblemError } from './problem.ts';
+import { sampleJpeg, samplePdf, samplePng } from '../test/support/sample-files.ts';
 
 // Garbage collection on demand, so the memory test measures live buffers rather than GC timing.
 setFlagsFromString('--expose-gc');
@@ -75,12 +76,10 @@ function post(parts: Part[], options: { contentType?: string; complete?: boolean
   });
 }
 
-const heads = { 'application/pdf': '%PDF-1.7\n', 'image/png': '\x89PNG\r\n\x1a\n', 'image/jpeg': '\xff\xd8\xff\xe0' } as const;
-type FileType = keyof typeof heads;
-const file = (type: FileType, size: number) => {
-  const head = Buffer.from(heads[type], 'latin1');
-  return Buffer.concat([head, randomBytes(size - head.length)]);
-};
+// Structurally valid files: the inspector checks headers and trailers, not just magic bytes.
+const samples = { 'application/pdf': samplePdf, 'image/png': samplePng, 'image/jpeg': sampleJpeg } as const;
+type FileType = keyof typeof samples;
+const file = (type: FileType, size: number) => samples[type](size);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const message = (types: string[]) => ({
   name: 'message',
@@ -285,7 +284,9 @@ describe('POST /v1/messages as multipart/form-data', () => {
     const bigFile = async function* () {
       const block = randomBytes(64 * kib);
       for (let sent = 0; sent < size; sent += block.length) {
-        const piece = sent === 0 ? Buffer.concat([Buffer.from('%PDF-1.7\n'), block.subarray(9)]) : block;
+        // A PDF header first and its end-of-file marker last, random blocks between.
+        const piece = sent === 0 ? Buffer.concat([Buffer.from('%PDF-1.7\n'), block.subarray(9)])
+          : sent + block.length >= size ? Buffer.concat([block.subarray(0, block.length - 7), Buffer.from('\n%%EOF\n')]) : block;
         hash.update(piece);
         yield piece;
       }

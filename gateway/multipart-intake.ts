@@ -2,10 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { LetterSizeTracker, type AttachmentLimits } from './attachment-checks.ts';
+import { assertSafeText, letterTextSkipped, parseStrictJson } from './json-body.ts';
 import { ProblemError } from './problem.ts';
+import { discardRest } from './request-drain.ts';
 
 /** The `message` part carries the letter without attachment bytes; 1 MiB is far above any real one. */
 export const maxMessagePartBytes = 1024 * 1024;
+
+/** Room for the preamble and part headers in front of the message (busboy caps part headers at 16 KiB). */
+const messageHeaderSlackBytes = 64 * 1024;
 
 /** Busboy's per-file buffer: with backpressure, this is what may wait ahead of a slow handler. */
 const fileBufferBytes = 64 * 1024;
@@ -74,12 +79,17 @@ function declaredAttachmentCount(message: unknown): number {
   return Array.isArray(attachments) ? attachments.length : 0;
 }
 
+/** The same strict parsing and text checks as a JSON body: shape, duplicate keys, characters. */
 function parseMessage(value: string): unknown {
+  let message: unknown;
   try {
-    return JSON.parse(value);
-  } catch {
+    message = parseStrictJson(Buffer.from(value, 'utf8'));
+  } catch (error) {
+    if (error instanceof ProblemError && error.code !== 'body-malformed' && error.code !== 'body-empty') throw error;
     throw new ProblemError(400, 'multipart-message-invalid', 'Message part is not JSON', 'the "message" part must be a JSON object');
   }
+  assertSafeText(message, letterTextSkipped);
+  return message;
 }
 
 /** The message sent as a file part, as `curl -F message=@letter.json` and FormData with a Blob do. */
@@ -120,19 +130,8 @@ function createParser(req: IncomingMessage, limits: AttachmentLimits): busboy.Bu
   }
 }
 
-/**
- * After a refusal, reads and discards what the client is still sending (as much as a letter may
- * carry), so it can read our answer; a client that keeps sending beyond that is cut off.
- */
-function discardRest(req: IncomingMessage, limits: AttachmentLimits): void {
-  let discarded = 0;
-  const cap = limits.maxLetterBytes + maxMessagePartBytes;
-  req.on('data', (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > cap) req.destroy();
-  });
-  req.resume();
-}
+/** After a refusal, the client may still send as much as a letter may carry, so it can read the answer. */
+const discardAfterRefusal = (req: IncomingMessage, limits: AttachmentLimits) => discardRest(req, limits.maxLetterBytes + maxMessagePartBytes);
 
 /**
  * Reads a `multipart/form-data` letter: first a `message` field with the letter JSON, then one
@@ -149,7 +148,7 @@ export function readMultipartLetter(
     try {
       parser = createParser(req, limits);
     } catch (error) {
-      discardRest(req, limits);
+      discardAfterRefusal(req, limits);
       reject(error);
       return;
     }
@@ -166,7 +165,7 @@ export function readMultipartLetter(
       settled = true;
       req.unpipe(parser);
       parser.destroy(); // also ends the part being read, so a handler waiting on it returns at once
-      discardRest(req, limits);
+      discardAfterRefusal(req, limits);
       // Reject only once no handler runs any more, so the caller's rollback never races an insert.
       const rejectNow = () => reject(error);
       chain.then(rejectNow, rejectNow);
@@ -226,6 +225,16 @@ export function readMultipartLetter(
     });
     req.on('error', clientLeft);
     req.pipe(parser);
+    // Busboy reports a field only once all of it has passed (dropping what is over the limit), so
+    // a body that has not delivered its message by 1 MiB and a little is refused now, not after
+    // a gigabyte of field has been read.
+    let bytesBeforeMessage = 0;
+    const watchMessage = (chunk: Buffer) => {
+      bytesBeforeMessage += chunk.length;
+      if (messageSeen || settled) req.off('data', watchMessage);
+      else if (bytesBeforeMessage > maxMessagePartBytes + messageHeaderSlackBytes) fail(messageTooLarge());
+    };
+    req.on('data', watchMessage);
   });
 }
 

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
+import { discardRest } from './request-drain.ts';
 
 /**
  * A refusal with a stable code, rendered as RFC 9457 problem+json. `detail` is written for the
@@ -43,10 +44,14 @@ function fromMiddleware(error: { type?: string; status?: number; statusCode?: nu
     case 'request.aborted':
       return new ProblemError(400, 'request-aborted', 'Request aborted by the client');
   }
+  // A parser's own message may quote the body or name a file of ours, so only the status is kept.
   const status = error.status ?? error.statusCode;
   if (status && status >= 400 && status < 500) return new ProblemError(status, 'bad-request', 'Bad request');
   return undefined;
 }
+
+/** What a refused client may still send after the answer, so it can read the answer. */
+const refusedBodyGraceBytes = 8 * 1024 * 1024;
 
 export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const problem = error instanceof ProblemError ? error : fromMiddleware(error ?? {});
@@ -59,9 +64,18 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
     res.destroy();
     return;
   }
+  if (!req.complete) {
+    // Refused while the body still arrives: closing now, with the client's bytes unread, would
+    // reset the connection and could destroy this answer in transit (even when the client asked
+    // for "Connection: close"). The connection stays open while the rest drains, up to a bound.
+    if (req.httpVersion === '1.1') res.shouldKeepAlive = true;
+    if (req.readableFlowing !== true) discardRest(req, refusedBodyGraceBytes);
+  }
   if (rendered.status === 503 || rendered.status === 429) {
     const retryAfter = rendered.extra.retryAfterSeconds;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
   }
-  res.status(rendered.status).type(problemContentType).send(JSON.stringify(problemBody(rendered, req.originalUrl.split('?')[0])));
+  // The request id, not the path: a path is the client's text and may hold anything.
+  const instance = typeof req.id === 'string' || typeof req.id === 'number' ? `urn:postbud:request:${req.id}` : undefined;
+  res.status(rendered.status).type(problemContentType).send(JSON.stringify(problemBody(rendered, instance)));
 };

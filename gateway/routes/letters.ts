@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments, type LetterEnvelope, type LetterSubmission } from '../../schemas/letter.ts';
 import { getMailboxes } from '../../routing/directory.ts';
 import type { AppDeps } from '../app.ts';
@@ -13,6 +13,7 @@ import { visibleLetter } from '../letter-access.ts';
 import { LetterIntake, type AcceptedLetter } from '../letter-intake.ts';
 import { openLetterXml } from '../letter-reader.ts';
 import { evaluateLetterRouting } from '../letter-routing.ts';
+import { letterJsonBody } from '../json-body.ts';
 import { getAttachments } from '../letter-store.ts';
 import { readMultipartLetter } from '../multipart-intake.ts';
 import { ProblemError } from '../problem.ts';
@@ -65,8 +66,8 @@ async function recordWarningsShown(db: Db, client: ApiClient, problem: ProblemEr
 export function letterRoutes(deps: AppDeps): Router {
   const { db, config, metrics } = deps;
   const router = Router();
-  // Base64 is 4/3 of the bytes; the JSON around it is small.
-  const letterJson = express.json({ limit: Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024 });
+  // Base64 is 4/3 of the bytes; the JSON around it is small. Refused while streaming, not after.
+  const letterJson = letterJsonBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024);
 
   async function submitJson(req: Request): Promise<AcceptedLetter> {
     assertAttachmentCount(req.body);

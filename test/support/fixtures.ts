@@ -1,11 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sampleJpeg, samplePdf, samplePng } from './sample-files.ts';
 
 /** Invented CPR from MedCom's examples; never a real person's. */
 export const testCpr = '2509479989';
-
-const minimalPdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size), Buffer.from('\n%%EOF\n')]);
-const minimalPng = (size: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size)]);
-const minimalJpeg = (size: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size), Buffer.from([0xff, 0xd9])]);
 
 export interface TestFile {
   title: string;
@@ -14,15 +11,18 @@ export interface TestFile {
   sha256: string;
 }
 
-/** Files with the right magic bytes and random bodies, of the three commonest types in turn. */
+/**
+ * Structurally valid files of the three commonest types in turn (the gateway checks headers and
+ * trailers), `size + i` bytes each and mostly random, so their bytes are recognisable in a dump.
+ */
 export function testFiles(count: number, size = 50_000): TestFile[] {
   return Array.from({ length: count }, (_, i) => {
     const [contentType, bytes] =
       i % 3 === 0
-        ? (['application/pdf', minimalPdf(size + i)] as const)
+        ? (['application/pdf', samplePdf(size + i)] as const)
         : i % 3 === 1
-          ? (['image/png', minimalPng(size + i)] as const)
-          : (['image/jpeg', minimalJpeg(size + i)] as const);
+          ? (['image/png', samplePng(size + i)] as const)
+          : (['image/jpeg', sampleJpeg(size + i)] as const);
     return { title: `Bilag ${i + 1}`, contentType, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
 }
