@@ -7,7 +7,7 @@ import { appendAuditEvents, canonicalJson, type Actor } from './audit.ts';
 import type { Config } from './config.ts';
 import type { Vault } from './crypto.ts';
 import type { Db, Tx } from './db.ts';
-import { resolveLetterRouting, type ResolvedRouting } from './letter-routing.ts';
+import { resolveLetterRouting, storedRouting, type ResolvedRouting } from './letter-routing.ts';
 import { checkLetterRules, normaliseCpr } from './letter-rules.ts';
 import { findLetterByIdempotencyKey, getLetter, insertAttachment, insertAttachmentChunk, insertLetter, insertOutbox, type LetterRow } from './letter-store.ts';
 import { buildLetterXml } from './letter-xml.ts';
@@ -72,8 +72,9 @@ export class LetterIntake {
     const { idempotencyKey, reroutedFrom } = options;
     const actor = options.actor ?? { id: client.id, name: client.name };
     const existing = idempotencyKey ? await findLetterByIdempotencyKey(deps.db, client.id, idempotencyKey) : undefined;
+    // A replay answers as the first time did, even if the directory has changed since.
+    if (existing) return new LetterIntake(deps, actor, envelope, await storedRouting(deps.db, existing), existing.id, undefined, existing);
     const routing = await resolveLetterRouting(deps.db, client, envelope);
-    if (existing) return new LetterIntake(deps, actor, envelope, routing, existing.id, undefined, existing);
     // Issue 5.4: a backlogged sector refuses new letters before anything is stored (back-pressure.ts).
     await deps.backPressure?.admit(routing.recipient.sector);
 

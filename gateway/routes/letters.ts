@@ -17,6 +17,7 @@ import { letterJsonBody } from '../json-body.ts';
 import { getAttachments } from '../letter-store.ts';
 import { readMultipartLetter } from '../multipart-intake.ts';
 import { ProblemError } from '../problem.ts';
+import { assertLetterNotPurged } from '../retention.ts';
 import { assertValid, compile } from '../validation.ts';
 
 const validSubmission = compile<LetterSubmission>(letterSubmissionSchema);
@@ -155,6 +156,7 @@ export function letterRoutes(deps: AppDeps): Router {
 
   router.get('/v1/messages/:id/xml', requireRole('sender', 'adapter'), async (req, res) => {
     const letter = await visibleLetter(db, currentClient(req), String(req.params.id), ['adapter']);
+    await assertLetterNotPurged(db, letter.id);
     res.type('application/fhir+xml; charset=utf-8');
     await pipeline(Readable.from(openLetterXml(db, deps.vault, letter)), res);
   });

@@ -98,6 +98,9 @@ describe('postbud purge --older-than', () => {
     );
     await expect(assertLetterNotPurged(db, oldLetter)).rejects.toMatchObject({ status: 410, code: 'letter-purged' });
     await expect(assertLetterNotPurged(db, recentLetter)).resolves.toBeUndefined();
+    const xml = await stack.api().get(`/v1/messages/${oldLetter}/xml`).auth(stack.senderKey, { type: 'bearer' });
+    expect(xml.status).toBe(410);
+    expect(xml.body.code).toBe('letter-purged');
   });
 
   it('leaves letters still on their way alone, however old', async () => {
