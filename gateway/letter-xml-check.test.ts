@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { buildLetterXml, type LetterDraft } from './letter-xml.ts';
 import { checkLetterXml, LetterXmlError, parseLetterXml } from './letter-xml-check.ts';
 
 // MedCom's published examples, read where they live (they are not copied into the repository).
-const medcomDir = '/work/shared/medcom';
+const medcomDir = fileURLToPath(new URL('../../shared/medcom', import.meta.url));
 const references = readdirSync(medcomDir).filter((file) => file.endsWith('.xml'));
 const cpr = '2509479989';
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { attachmentPlaceholder, buildLetterXml, type LetterDraft } from './lette
 import { checkLetterXml, parseLetterXml } from './letter-xml-check.ts';
 
 // MedCom's published examples, read where they live (they are not copied into the repository).
-const medcomDir = '/work/shared/medcom';
+const medcomDir = fileURLToPath(new URL('../../shared/medcom', import.meta.url));
 const referenceXml = (prefix: string) => {
   const name = readdirSync(medcomDir).find((file) => file.startsWith(prefix) && file.endsWith('.xml'));
   if (!name) throw new Error(`reference message ${prefix}* not found in ${medcomDir}`);
