@@ -81,8 +81,9 @@ export function createApp(given: AppDeps): Express {
   app.use(adminClientRoutes(deps));
   app.use(adminDeadLetterRoutes(deps));
   app.use(auditRoutes(deps));
-  app.use((req, _res, next) => {
-    next(new ProblemError(404, 'not-found', 'Not found', `No route for ${req.method} ${req.path}.`));
+  // The path is not echoed back: a mistyped URL may carry what should never be repeated.
+  app.use((_req, _res, next) => {
+    next(new ProblemError(404, 'not-found', 'Not found', 'No such route; see /docs.'));
   });
   app.use(dependencyProblems);
   app.use(problemHandler);
