@@ -140,11 +140,14 @@ export function letterRoutes(deps: AppDeps): Router {
       id: letter.id,
       status: letter.status,
       category: letter.category,
-      sender: { sorId: letter.senderSorId, name: sender?.displayName ?? sender?.name ?? null },
+      // The official SOR name, never a short display name alone: a bare "Socialpsykiatri" is
+      // exactly the ambiguity that misroutes letters.
+      sender: { sorId: letter.senderSorId, name: sender?.name ?? null, displayName: sender?.displayName ?? null },
       recipient: {
         sorId: letter.recipientSorId,
         ean: letter.recipientEan,
-        name: recipient?.displayName ?? recipient?.name ?? null,
+        name: recipient?.name ?? null,
+        displayName: recipient?.displayName ?? null,
         sector: letter.sector,
       },
       attachments: (await getAttachments(db, letter.id)).map(({ title, contentType, size, sha256 }) => ({ title, contentType, size, sha256 })),
