@@ -1,4 +1,5 @@
 import { acknowledgementSchema } from './acknowledgement.ts';
+import { misrouteReportSchema, rerouteSchema } from './misroute.ts';
 import { apiClientSchema } from './api-client.ts';
 import { auditPaths } from './openapi-audit.ts';
 import { directoryPaths, directorySchemas } from './openapi-directory.ts';
@@ -76,6 +77,8 @@ export const openApiDocument = {
       LetterSubmission: letterSubmissionSchema,
       LetterEnvelope: letterEnvelopeSchema,
       Acknowledgement: acknowledgementSchema,
+      MisrouteReport: misrouteReportSchema,
+      Reroute: rerouteSchema,
       ApiClientRequest: apiClientSchema,
       MailboxCreate: mailboxCreateSchema,
       MailboxPatch: mailboxPatchSchema,
@@ -129,6 +132,18 @@ export const openApiDocument = {
       get: withResponses(operation('The audit trail of one letter', ['sender', 'auditor', 'admin'], { parameters: [idParam] }), {
         '200': { description: 'Ordered events' },
       }),
+    },
+    '/v1/messages/{id}/misroute': {
+      post: withResponses(operation('Report a wrong recipient after sending: the letter becomes misrouted and a misroute record is kept', ['adapter', 'admin', 'auditor'], {
+        parameters: [idParam],
+        requestBody: json({ $ref: '#/components/schemas/MisrouteReport' }),
+      }), { '201': { description: '`{ misrouteId, letterId, status }`' } }),
+    },
+    '/v1/messages/{id}/reroute': {
+      post: withResponses(operation('Re-send a misrouted letter as a new, linked letter to the right mailbox (defaults to the reported `correctSorId`), through every guard again', ['sender', 'admin'], {
+        parameters: [idParam],
+        requestBody: json({ $ref: '#/components/schemas/Reroute' }),
+      }), { '202': { description: '`{ id, status, recipient, warnings, reroutedFrom, statusUrl }`' } }),
     },
     '/v1/acknowledgements': {
       post: withResponses(operation('Positive or negative acknowledgement; code `wrong-recipient` marks a misroute', ['adapter', 'admin'], {
