@@ -2,14 +2,9 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth.ts';
-import { createBackPressure, dependencyProblems, type BackPressure } from './back-pressure.ts';
-import type { Broker } from './broker.ts';
-import type { Config } from './config.ts';
-import type { Vault } from './crypto.ts';
-import type { Db } from './db.ts';
+import type { AppDeps } from './app-deps.ts';
+import { createBackPressure, dependencyProblems } from './back-pressure.ts';
 import { corsPolicy, securityHeaders } from './http-security.ts';
-import type { Logger } from './log.ts';
-import type { Metrics } from './metrics.ts';
 import { ProblemError, problemHandler } from './problem.ts';
 import { rateLimitPerClient } from './rate-limit.ts';
 import { acknowledgementRoutes } from './routes/acknowledgements.ts';
@@ -22,19 +17,6 @@ import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { letterRoutes } from './routes/letters.ts';
 import { misrouteRoutes } from './routes/misroutes.ts';
-
-export interface AppDeps {
-  db: Db;
-  broker: Broker;
-  config: Config;
-  log: Logger;
-  vault: Vault;
-  metrics: Metrics;
-  /** Wakes the outbox relay after a letter is stored, so it leaves without waiting for a poll. */
-  onLetterStored?: () => void;
-  /** Refuses letters for a backlogged sector; built from db, broker and config when not given. */
-  backPressure?: BackPressure;
-}
 
 export function createApp(given: AppDeps): Express {
   const deps: AppDeps = { ...given, backPressure: given.backPressure ?? createBackPressure(given) };

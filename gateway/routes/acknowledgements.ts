@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { acknowledgementSchema, type Acknowledgement } from '../../schemas/acknowledgement.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { actorOf, currentClient, requireRole } from '../auth.ts';
 import { smallJsonBody } from '../body.ts';
 import { inTransaction } from '../db.ts';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { listApiClients } from '../api-clients.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { actorOf, currentClient, requireRole } from '../auth.ts';
 import { revokeClient, rotateClientKey } from '../client-keys.ts';
 import { ProblemError } from '../problem.ts';

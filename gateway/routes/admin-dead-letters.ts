@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { sectors, type Sector } from '../../schemas/categories.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { appendAuditEvents } from '../audit.ts';
 import { actorOf, currentClient, requireRole } from '../auth.ts';
 import { inTransaction } from '../db.ts';

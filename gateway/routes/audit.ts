@@ -6,7 +6,7 @@ import {
   auditEventsQuerySchema, auditVerifyQuerySchema, misrouteReportQuerySchema,
   type AuditEventsQuery, type AuditVerifyQuery, type MisrouteReportQuery,
 } from '../../schemas/audit.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { csvRow, utf8ByteOrderMark } from '../audit-csv.ts';
 import { misrouteReport } from '../audit-misroutes.ts';
 import { csvColumns, csvValues, eventFilterOf, findAuditEvents, parseInstant, presentEvent, streamAuditEvents } from '../audit-query.ts';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { apiClientSchema, type ApiClientRequest } from '../../schemas/api-client.ts';
 import { insertApiClient } from '../api-clients.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { appendAuditEvents } from '../audit.ts';
 import { actorOf, currentClient, requireRole } from '../auth.ts';
 import { inTransaction } from '../db.ts';

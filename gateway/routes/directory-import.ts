@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { actorOf, currentClient, requireRole } from '../auth.ts';
 import { importDirectory } from '../directory-import.ts';
 import { ProblemError } from '../problem.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { mailboxSearchQuerySchema, type MailboxSearchQuery } from '../../schemas/directory.ts';
 import { searchMailboxes } from '../../routing/search.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { ProblemError } from '../problem.ts';
 import { compile, describeErrors } from '../validation.ts';
 

@@ -4,7 +4,7 @@ import { mailboxCreateSchema, mailboxPatchSchema, type MailboxCreate, type Mailb
 import { deactivateMailbox } from '../../routing/deactivation.ts';
 import { DirectoryError, getMailbox, insertMailbox, mailboxPath, updateMailbox, type Mailbox } from '../../routing/directory.ts';
 import { mailboxHistory } from '../../routing/mailbox-history.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { appendAuditEvents } from '../audit.ts';
 import { actorOf, currentClient, requireRole } from '../auth.ts';
 import { smallJsonBody } from '../body.ts';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 
 /** Liveness, readiness (PostgreSQL and RabbitMQ reachable) and Prometheus metrics, unauthenticated. */
 export function healthRoutes({ db, broker, metrics }: AppDeps): Router {

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments, type LetterEnvelope, type LetterSubmission } from '../../schemas/letter.ts';
 import { getMailboxes } from '../../routing/directory.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { decodeBase64Strict } from '../attachment-checks.ts';
 import type { ApiClient } from '../api-clients.ts';
 import { appendAuditEvents, letterEvents } from '../audit.ts';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
 import { misrouteReportSchema, rerouteSchema, type MisrouteReportBody, type RerouteBody } from '../../schemas/misroute.ts';
 import { getApiClient } from '../api-clients.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { appendAuditEvents } from '../audit.ts';
 import { actorOf, currentClient, requireRole } from '../auth.ts';
 import { smallJsonBody } from '../body.ts';
