@@ -3,7 +3,7 @@ import { toAuditEvent, type AuditEvent } from './audit.ts';
 import { maskCprs } from './audit-redaction.ts';
 import type { Vault } from './crypto.ts';
 import type { Queryable } from './db.ts';
-import { isValidCpr, maskCpr } from './letter-rules.ts';
+import { isValidCpr, maskCpr } from './cpr.ts';
 import { ProblemError } from './problem.ts';
 
 /** What an auditor may filter the trail by; every field narrows the answer (AND). */

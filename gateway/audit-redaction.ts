@@ -1,4 +1,4 @@
-import { isValidCpr, maskCpr } from './letter-rules.ts';
+import { isValidCpr, maskCpr } from './cpr.ts';
 
 // Ten digits (or six, dash, four) standing alone: SOR ids (15 digits) and EANs (13) never match.
 const cprLike = /(?<![0-9])([0-9]{6})-?([0-9]{4})(?![0-9])/g;
