@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Sector } from '../schemas/categories.ts';
 import type { LetterEnvelope } from '../schemas/letter.ts';
 import type { ApiClient } from './api-clients.ts';
-import type { BackPressure } from './back-pressure.ts';
 import { AttachmentInspector, LetterSizeTracker, rechunk, sanitiseTitle, type AttachmentDigest } from './attachment-checks.ts';
 import { appendAuditEvents, canonicalJson, type Actor } from './audit.ts';
 import type { Config } from './config.ts';
@@ -15,11 +15,16 @@ import { buildLetterXml } from './letter-xml.ts';
 import { checkLetterXml } from './letter-xml-check.ts';
 import { ProblemError } from './problem.ts';
 
+/** Asked before anything is stored whether the recipient's sector takes one more letter now; throws if not. */
+export interface SectorAdmission {
+  admit(sector: Sector): Promise<void>;
+}
+
 export interface IntakeDeps {
   db: Db;
   vault: Vault;
   config: Config;
-  backPressure?: BackPressure;
+  backPressure?: SectorAdmission;
 }
 
 export interface IntakeOptions {
@@ -76,7 +81,7 @@ export class LetterIntake {
     // A replay answers as the first time did, even if the directory has changed since.
     if (existing) return new LetterIntake(deps, actor, envelope, await storedRouting(deps.db, existing), existing.id, undefined, existing);
     const routing = await resolveLetterRouting(deps.db, client, envelope);
-    // Issue 5.4: a backlogged sector refuses new letters before anything is stored (back-pressure.ts).
+    // A backlogged sector refuses new letters before anything is stored.
     await deps.backPressure?.admit(routing.recipient.sector);
 
     const letterId = randomUUID();
