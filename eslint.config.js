@@ -16,9 +16,21 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['schemas/**'], rules: forbid(['**/routing/**', '**/gateway/**', '**/adapters/**'], 'schemas/ imports nothing of ours') },
-  { files: ['routing/**'], rules: forbid(['**/gateway/**', '**/adapters/**'], 'routing/ never imports gateway/ or adapters/') },
-  { files: ['adapters/**'], rules: forbid(['**/gateway/**', '**/routing/**'], 'adapters reach the gateway only over AMQP and HTTP') },
+  {
+    files: ['schemas/**'],
+    rules: forbid(['**/routing/**', '**/gateway/**', '**/adapters/**'], 'schemas/ imports nothing of ours'),
+  },
+  {
+    files: ['routing/**'],
+    rules: forbid(['**/gateway/**', '**/adapters/**'], 'routing/ never imports gateway/ or adapters/'),
+  },
+  {
+    files: ['adapters/**'],
+    rules: forbid(['**/gateway/**', '**/routing/**'], 'adapters reach the gateway only over AMQP and HTTP'),
+  },
   { files: ['gateway/**'], rules: forbid(['**/adapters/**'], 'the gateway talks to adapters only over AMQP') },
-  { files: ['test/**', '**/*.test.ts', 'gateway/cli.ts', 'gateway/cli/**', 'gateway/stack.ts', '**/bench/**'], rules: { 'no-console': 'off' } },
+  {
+    files: ['test/**', '**/*.test.ts', 'gateway/cli.ts', 'gateway/cli/**', 'gateway/stack.ts', '**/bench/**'],
+    rules: { 'no-console': 'off' },
+  },
 );

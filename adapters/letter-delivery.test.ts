@@ -95,7 +95,12 @@ describe('a letter on its way from the gp queue to the receiving system', () => 
     await broker.publishLetter(letter);
 
     const [receipt] = await broker.waitForReceipts(1);
-    expect(receipt).toMatchObject({ outcome: 'failed', attempt: 1, httpStatus: 400, error: 'receiver answered HTTP 400' });
+    expect(receipt).toMatchObject({
+      outcome: 'failed',
+      attempt: 1,
+      httpStatus: 400,
+      error: 'receiver answered HTTP 400',
+    });
     await pause(400);
     expect(receiver.countFor(letter.letterId)).toBe(1);
     expect(await broker.readyCount(broker.names.deadLetterQueue('gp'))).toBe(0);
@@ -112,7 +117,11 @@ describe('a letter on its way from the gp queue to the receiving system', () => 
     await broker.publishLetter(letter);
 
     const receipts = await broker.waitForReceipts(2);
-    expect(receipts[0]).toMatchObject({ outcome: 'attempt-failed', attempt: 1, error: 'gateway answered HTTP 503 for the letter' });
+    expect(receipts[0]).toMatchObject({
+      outcome: 'attempt-failed',
+      attempt: 1,
+      error: 'gateway answered HTTP 503 for the letter',
+    });
     expect(receipts[0]).not.toHaveProperty('httpStatus');
     expect(receipts[1]).toMatchObject({ outcome: 'delivered', attempt: 2 });
     expect(receiver.countFor(letter.letterId)).toBe(1);
@@ -135,7 +144,9 @@ describe('a letter on its way from the gp queue to the receiving system', () => 
     await broker.publishRaw('gp', Buffer.from(JSON.stringify({ letterId: 'not-a-uuid', sector: 'gp' })));
 
     const [dead] = await broker.waitForMessages(broker.names.deadLetterQueue('gp'), 1);
-    expect(String(dead?.properties.headers?.['x-postbud-dead-letter-reason'])).toMatch(/^invalid message: body is not a LetterQueued/);
+    expect(String(dead?.properties.headers?.['x-postbud-dead-letter-reason'])).toMatch(
+      /^invalid message: body is not a LetterQueued/,
+    );
     await pause(200);
     expect(await broker.readyCount(broker.names.letterQueue('gp'))).toBe(0);
     expect(await broker.readyCount(broker.names.receiptsQueue)).toBe(0);
@@ -148,9 +159,16 @@ describe('a letter on its way from the gp queue to the receiving system', () => 
     await broker.publishLetter(letter);
 
     const receipts = await broker.waitForReceipts(2);
-    expect(receipts[0]).toMatchObject({ outcome: 'attempt-failed', attempt: 1, error: 'receiver did not answer within 300 ms' });
+    expect(receipts[0]).toMatchObject({
+      outcome: 'attempt-failed',
+      attempt: 1,
+      error: 'receiver did not answer within 300 ms',
+    });
     expect(receipts[1]).toMatchObject({ outcome: 'delivered', attempt: 2 });
-    expect(receiver.received.map((request) => request.headers['idempotency-key'])).toEqual([letter.letterId, letter.letterId]);
+    expect(receiver.received.map((request) => request.headers['idempotency-key'])).toEqual([
+      letter.letterId,
+      letter.letterId,
+    ]);
   });
 
   it('finishes a delivery in flight before stop() resolves', async () => {

@@ -67,7 +67,9 @@ export async function apiClientExistsForKey(q: Queryable, key: string): Promise<
 }
 
 export async function getApiClient(q: Queryable, id: string): Promise<ApiClient | undefined> {
-  const result = await q.query<ClientRow>('SELECT id, name, roles, senders, active FROM api_clients WHERE id = $1', [id]);
+  const result = await q.query<ClientRow>('SELECT id, name, roles, senders, active FROM api_clients WHERE id = $1', [
+    id,
+  ]);
   return result.rows[0] ? toClient(result.rows[0]) : undefined;
 }
 
@@ -92,7 +94,10 @@ export async function listApiClients(q: Queryable): Promise<ApiClientListing[]> 
  * Revokes a client for good; authentication reads the table on every request, so its key is
  * refused from the next request on. Returns undefined for an unknown client.
  */
-export async function revokeApiClient(q: Queryable, id: string): Promise<{ client: ApiClient; alreadyRevoked: boolean } | undefined> {
+export async function revokeApiClient(
+  q: Queryable,
+  id: string,
+): Promise<{ client: ApiClient; alreadyRevoked: boolean } | undefined> {
   const before = await q.query<ClientRow & { revoked: boolean }>(
     'SELECT id, name, roles, senders, active, revoked_at IS NOT NULL AS revoked FROM api_clients WHERE id = $1 FOR UPDATE',
     [id],
@@ -107,7 +112,11 @@ export async function revokeApiClient(q: Queryable, id: string): Promise<{ clien
  * Gives an active client a new key and retires the old one at once (no overlap: a leaked key
  * is why keys get rotated). Returns undefined for an unknown or revoked client.
  */
-export async function rotateApiClientKey(q: Queryable, id: string, key: string = newApiKey()): Promise<{ client: ApiClient; key: string } | undefined> {
+export async function rotateApiClientKey(
+  q: Queryable,
+  id: string,
+  key: string = newApiKey(),
+): Promise<{ client: ApiClient; key: string } | undefined> {
   const current = await q.query<ClientRow & { key_hash: string }>(
     `SELECT id, name, roles, senders, active, key_hash FROM api_clients
      WHERE id = $1 AND active AND revoked_at IS NULL FOR UPDATE`,
@@ -115,7 +124,10 @@ export async function rotateApiClientKey(q: Queryable, id: string, key: string =
   );
   const row = current.rows[0];
   if (!row) return undefined;
-  await q.query('INSERT INTO retired_api_keys (key_hash, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [row.key_hash, id]);
+  await q.query('INSERT INTO retired_api_keys (key_hash, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+    row.key_hash,
+    id,
+  ]);
   await q.query('UPDATE api_clients SET key_hash = $2, key_rotated_at = now() WHERE id = $1', [id, hashApiKey(key)]);
   return { client: toClient(row), key };
 }

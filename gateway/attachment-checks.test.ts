@@ -26,7 +26,10 @@ function bmpHead(infoHeaderSize = 40): Buffer {
 
 const samples = {
   'application/pdf': bytes('%PDF-1.7\n%', [0xe2, 0xe3, 0xcf, 0xd3], '\n1 0 obj'),
-  'image/png': Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'),
+  'image/png': Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+    'base64',
+  ),
   'image/jpeg': bytes([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10], 'JFIF', [0, 1, 1, 0, 0, 1, 0, 1, 0, 0]),
   'image/gif': bytes('GIF89a', [1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0]),
   'image/tiff': bytes('II', [0x2a, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
@@ -163,7 +166,9 @@ describe('AttachmentInspector', () => {
 
   it('counts every attachment of a letter against the letter limit', () => {
     const letter = new LetterSizeTracker(1500);
-    new AttachmentInspector('image/png', limits, letter).update(Buffer.concat([samples['image/png'], Buffer.alloc(800)]));
+    new AttachmentInspector('image/png', limits, letter).update(
+      Buffer.concat([samples['image/png'], Buffer.alloc(800)]),
+    );
     const second = new AttachmentInspector('application/pdf', limits, letter);
     const problem = problemOf(() => second.update(Buffer.concat([samples['application/pdf'], Buffer.alloc(800)])));
     expect([problem.status, problem.code]).toEqual([413, 'letter-too-large']);
@@ -184,7 +189,7 @@ function mulberry32(seed: number): () => number {
 
 function randomPieces(random: () => number, total: number, maxPiece: number): Buffer[] {
   const pieces: Buffer[] = [];
-  for (let made = 0; made < total; ) {
+  for (let made = 0; made < total;) {
     const size = Math.min(total - made, Math.floor(random() * (maxPiece + 1))); // empty pieces included
     pieces.push(Buffer.from(Array.from({ length: size }, (_, i) => (made + i) % 251)));
     made += size;
@@ -204,7 +209,10 @@ describe('Rechunker', () => {
       if (rest) chunks.push(rest);
 
       expect(Buffer.concat(chunks), `seed ${seed}`).toEqual(Buffer.concat(pieces));
-      expect(chunks.slice(0, -1).filter((chunk) => chunk.length !== chunkBytes), `seed ${seed}`).toEqual([]);
+      expect(
+        chunks.slice(0, -1).filter((chunk) => chunk.length !== chunkBytes),
+        `seed ${seed}`,
+      ).toEqual([]);
       expect(chunks.at(-1)?.length ?? 1, `seed ${seed}`).toBeGreaterThan(0);
       expect(chunks.at(-1)?.length ?? 0, `seed ${seed}`).toBeLessThanOrEqual(chunkBytes);
     }

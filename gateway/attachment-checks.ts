@@ -98,7 +98,12 @@ export function sanitiseTitle(title: string): string {
     );
   }
   if (windowsDeviceName.test(capped.split('.')[0]!.trimEnd())) {
-    throw new ProblemError(422, 'attachment-title-invalid', 'Attachment title is invalid', 'the title is a device name reserved by Windows');
+    throw new ProblemError(
+      422,
+      'attachment-title-invalid',
+      'Attachment title is invalid',
+      'the title is a device name reserved by Windows',
+    );
   }
   return capped;
 }
@@ -133,7 +138,12 @@ export function decodeBase64Strict(data: string): Buffer {
 }
 
 function fileTooLarge(maxFileBytes: number): ProblemError {
-  return new ProblemError(413, 'attachment-too-large', 'Attachment is too large', `an attachment may be at most ${maxFileBytes} bytes`);
+  return new ProblemError(
+    413,
+    'attachment-too-large',
+    'Attachment is too large',
+    `an attachment may be at most ${maxFileBytes} bytes`,
+  );
 }
 
 /** Counts the bytes of all attachments of one letter, whichever way they arrive. */
@@ -201,7 +211,12 @@ export class AttachmentInspector {
 
   finish(): AttachmentDigest {
     if (this.#size === 0) {
-      throw new ProblemError(422, 'attachment-empty', 'Attachment is empty', 'an attachment must contain at least one byte');
+      throw new ProblemError(
+        422,
+        'attachment-empty',
+        'Attachment is empty',
+        'an attachment must contain at least one byte',
+      );
     }
     if (!this.#structure) this.#checkType();
     this.#structure!.finish(this.#size);
@@ -272,7 +287,10 @@ export class Rechunker {
 }
 
 /** `Rechunker` over an async stream: pulls the next input only when the consumer asks. */
-export async function* rechunk(source: AsyncIterable<Buffer>, chunkBytes: number = attachmentChunkBytes): AsyncGenerator<Buffer> {
+export async function* rechunk(
+  source: AsyncIterable<Buffer>,
+  chunkBytes: number = attachmentChunkBytes,
+): AsyncGenerator<Buffer> {
   const rechunker = new Rechunker(chunkBytes);
   for await (const data of source) yield* rechunker.push(data);
   const rest = rechunker.flush();

@@ -21,7 +21,12 @@ const formatNames: Record<AttachmentContentType, string> = {
 };
 
 function corrupt(type: AttachmentContentType, what: string): ProblemError {
-  return new ProblemError(422, 'attachment-corrupt', 'Attachment is damaged or incomplete', `the ${formatNames[type]} file ${what}`);
+  return new ProblemError(
+    422,
+    'attachment-corrupt',
+    'Attachment is damaged or incomplete',
+    `the ${formatNames[type]} file ${what}`,
+  );
 }
 
 interface Want {
@@ -55,7 +60,7 @@ class StreamReads {
   feed(chunk: Buffer): void {
     const start = this.#chunkStart;
     const end = start + chunk.length;
-    for (let progressed = true; progressed; ) {
+    for (let progressed = true; progressed;) {
       progressed = false;
       for (const want of [...this.#wants]) {
         const from = want.at + want.filled;
@@ -94,7 +99,8 @@ class Tail {
 }
 
 const pngEnd = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
-const isJpegFrameHeader = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+const isJpegFrameHeader = (marker: number) =>
+  marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 
 /**
  * Structural checks of one allowed file type, fed the file from its first byte: the header a
@@ -122,7 +128,8 @@ export class StructureCheck {
   }
 
   finish(size: number): void {
-    if (this.#reads.pending || (!this.#headerSeen && this.type !== 'application/pdf')) throw corrupt(this.type, 'is truncated');
+    if (this.#reads.pending || (!this.#headerSeen && this.type !== 'application/pdf'))
+      throw corrupt(this.type, 'is truncated');
     const tail = this.#tail.bytes;
     switch (this.type) {
       case 'application/pdf':
@@ -132,14 +139,19 @@ export class StructureCheck {
         if (!tail.includes(pngEnd)) throw corrupt(this.type, 'has no IEND chunk (truncated?)');
         break;
       case 'image/jpeg':
-        if (!tail.includes(Buffer.from([0xff, 0xd9]))) throw corrupt(this.type, 'has no end-of-image marker (truncated?)');
+        if (!tail.includes(Buffer.from([0xff, 0xd9])))
+          throw corrupt(this.type, 'has no end-of-image marker (truncated?)');
         break;
       case 'image/gif':
         if (tail.at(-1) !== 0x3b) throw corrupt(this.type, 'has no trailer (truncated?)');
         break;
       case 'image/bmp': {
         const bmp = this.#bmp!;
-        if (bmp.fileSize > size || bmp.pixelOffset >= size || (bmp.pixelBytes !== undefined && bmp.pixelOffset + bmp.pixelBytes > size)) {
+        if (
+          bmp.fileSize > size ||
+          bmp.pixelOffset >= size ||
+          (bmp.pixelBytes !== undefined && bmp.pixelOffset + bmp.pixelBytes > size)
+        ) {
           throw corrupt(this.type, 'is shorter than its header says');
         }
         break;
@@ -152,8 +164,12 @@ export class StructureCheck {
   #dimensions(width: number, height: number): void {
     if (width <= 0 || height <= 0) throw corrupt(this.type, 'declares an empty image');
     if (width * height > this.maxPixels) {
-      throw new ProblemError(422, 'attachment-too-many-pixels', 'Image has too many pixels',
-        `an image may have at most ${this.maxPixels} pixels`);
+      throw new ProblemError(
+        422,
+        'attachment-too-many-pixels',
+        'Image has too many pixels',
+        `an image may have at most ${this.maxPixels} pixels`,
+      );
     }
     this.#headerSeen = true;
   }
@@ -167,8 +183,10 @@ export class StructureCheck {
       case 'image/png':
         // IHDR must come first: length 13, type, 13 data bytes, CRC over type and data.
         return reads.read(8, 25, (ihdr) => {
-          if (ihdr.readUInt32BE(0) !== 13 || ihdr.toString('latin1', 4, 8) !== 'IHDR') throw corrupt(this.type, 'does not start with an IHDR chunk');
-          if (crc32(ihdr.subarray(4, 21)) !== ihdr.readUInt32BE(21)) throw corrupt(this.type, 'has a damaged IHDR chunk (checksum)');
+          if (ihdr.readUInt32BE(0) !== 13 || ihdr.toString('latin1', 4, 8) !== 'IHDR')
+            throw corrupt(this.type, 'does not start with an IHDR chunk');
+          if (crc32(ihdr.subarray(4, 21)) !== ihdr.readUInt32BE(21))
+            throw corrupt(this.type, 'has a damaged IHDR chunk (checksum)');
           this.#dimensions(ihdr.readUInt32BE(8), ihdr.readUInt32BE(12));
         });
       case 'image/gif':
@@ -190,7 +208,8 @@ export class StructureCheck {
       const height = core ? info.readUInt16LE(2) : Math.abs(info.readInt32LE(4)); // negative: rows top-down
       const bitsPerPixel = info.readUInt16LE(core ? 6 : 10);
       const compression = core ? 0 : info.readUInt32LE(12);
-      if (![1, 4, 8, 16, 24, 32].includes(bitsPerPixel)) throw corrupt(this.type, 'declares an impossible colour depth');
+      if (![1, 4, 8, 16, 24, 32].includes(bitsPerPixel))
+        throw corrupt(this.type, 'declares an impossible colour depth');
       this.#dimensions(width, height);
       // Uncompressed rows are padded to 4 bytes; compressed pixel data has no fixed size.
       const uncompressed = compression === 0 || compression === 3;
@@ -234,7 +253,8 @@ export class StructureCheck {
       if (isJpegFrameHeader(code)) {
         return this.#reads.read(at + 4, 5, (frame) => this.#dimensions(frame.readUInt16BE(3), frame.readUInt16BE(1)));
       }
-      if (code === 0xda || code === 0xd9 || code === 0xd8) throw corrupt(this.type, 'has no frame header before its image data');
+      if (code === 0xda || code === 0xd9 || code === 0xd8)
+        throw corrupt(this.type, 'has no frame header before its image data');
       if (code === 0x01 || (code >= 0xd0 && code <= 0xd7)) return this.#jpegMarker(at + 2);
       this.#reads.read(at + 2, 2, (length) => {
         if (length.readUInt16BE(0) < 2) throw corrupt(this.type, 'has a damaged segment length');

@@ -46,11 +46,19 @@ async function misroutedLetters(q: Queryable, filter: MisrouteReportFilter): Pro
 }
 
 const groupKey = (row: MisroutedLetterRow, groupBy: MisrouteGrouping): string =>
-  groupBy === 'recipient' ? row.recipient_sor_id : groupBy === 'sender' ? row.sender_sor_id : `${row.sender_sor_id}>${row.recipient_sor_id}`;
+  groupBy === 'recipient'
+    ? row.recipient_sor_id
+    : groupBy === 'sender'
+      ? row.sender_sor_id
+      : `${row.sender_sor_id}>${row.recipient_sor_id}`;
 
 export async function misrouteReport(q: Queryable, filter: MisrouteReportFilter) {
   const rows = await misroutedLetters(q, filter);
-  const sorIds = rows.flatMap((row) => [row.sender_sor_id, row.recipient_sor_id, ...(row.correct_sor_id ? [row.correct_sor_id] : [])]);
+  const sorIds = rows.flatMap((row) => [
+    row.sender_sor_id,
+    row.recipient_sor_id,
+    ...(row.correct_sor_id ? [row.correct_sor_id] : []),
+  ]);
   const mailboxes = await getMailboxes(q, sorIds);
   const mailboxRef = (sorId: string) => {
     const mailbox = mailboxes.get(sorId);

@@ -32,9 +32,17 @@ export const defaultPageSize = 100;
 export const parseInstant = (text: string): Date => new Date(text);
 
 /** The validated query string as a filter and a page; the CPR is hashed here and dropped. */
-export function eventFilterOf(query: AuditEventsQuery, vault: Vault): { filter: AuditEventFilter; page: AuditPage; maskedCpr?: string } {
+export function eventFilterOf(
+  query: AuditEventsQuery,
+  vault: Vault,
+): { filter: AuditEventFilter; page: AuditPage; maskedCpr?: string } {
   if (query.cpr !== undefined && !isValidCpr(query.cpr)) {
-    throw new ProblemError(422, 'cpr-invalid', 'Invalid CPR number', 'The first six digits of the CPR number must be a valid date (DDMMYY).');
+    throw new ProblemError(
+      422,
+      'cpr-invalid',
+      'Invalid CPR number',
+      'The first six digits of the CPR number must be a valid date (DDMMYY).',
+    );
   }
   const filter: AuditEventFilter = {
     ...(query.letterId ? { letterId: query.letterId } : {}),
@@ -54,7 +62,10 @@ export function eventFilterOf(query: AuditEventsQuery, vault: Vault): { filter: 
   return { filter, page, ...(query.cpr ? { maskedCpr: maskCpr(query.cpr) } : {}) };
 }
 
-function whereClause(filter: AuditEventFilter, page: Pick<AuditPage, 'order' | 'cursor'>): { sql: string; values: unknown[] } {
+function whereClause(
+  filter: AuditEventFilter,
+  page: Pick<AuditPage, 'order' | 'cursor'>,
+): { sql: string; values: unknown[] } {
   const values: unknown[] = [];
   const param = (value: unknown) => `$${values.push(value)}`;
   const conditions: string[] = [];
@@ -64,7 +75,8 @@ function whereClause(filter: AuditEventFilter, page: Pick<AuditPage, 'order' | '
   if (filter.senderSorId) ofLetter.push(`l.sender_sor_id = ${param(filter.senderSorId)}`);
   if (filter.recipientSorId) ofLetter.push(`l.recipient_sor_id = ${param(filter.recipientSorId)}`);
   if (filter.cprHmac) ofLetter.push(`l.cpr_hmac = ${param(filter.cprHmac)}`);
-  if (ofLetter.length > 0) conditions.push(`e.letter_id IN (SELECT l.id FROM letters l WHERE ${ofLetter.join(' AND ')})`);
+  if (ofLetter.length > 0)
+    conditions.push(`e.letter_id IN (SELECT l.id FROM letters l WHERE ${ofLetter.join(' AND ')})`);
   if (filter.actions) conditions.push(`e.action = ANY (${param(filter.actions)}::text[])`);
   if (filter.from) conditions.push(`e.at >= ${param(filter.from)}`);
   if (filter.to) conditions.push(`e.at < ${param(filter.to)}`);
@@ -90,10 +102,18 @@ export async function findAuditEvents(
 }
 
 /** Every matching event, a page at a time, for the CSV export. */
-export async function* streamAuditEvents(q: Queryable, filter: AuditEventFilter, page: AuditPage): AsyncGenerator<AuditEvent> {
+export async function* streamAuditEvents(
+  q: Queryable,
+  filter: AuditEventFilter,
+  page: AuditPage,
+): AsyncGenerator<AuditEvent> {
   let cursor = page.cursor;
   for (;;) {
-    const { events, nextCursor } = await findAuditEvents(q, filter, { ...page, ...(cursor === undefined ? {} : { cursor }), limit: 1000 });
+    const { events, nextCursor } = await findAuditEvents(q, filter, {
+      ...page,
+      ...(cursor === undefined ? {} : { cursor }),
+      limit: 1000,
+    });
     yield* events;
     if (nextCursor === null) return;
     cursor = Number(nextCursor);
@@ -120,8 +140,30 @@ export function presentEvent(event: AuditEvent) {
 
 export type PresentedEvent = ReturnType<typeof presentEvent>;
 
-export const csvColumns = ['seq', 'at', 'actorId', 'actorName', 'action', 'letterId', 'sorId', 'details', 'prevHash', 'hash'] as const;
+export const csvColumns = [
+  'seq',
+  'at',
+  'actorId',
+  'actorName',
+  'action',
+  'letterId',
+  'sorId',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
 
 export function csvValues(event: PresentedEvent): unknown[] {
-  return [event.seq, event.at, event.actor.id, event.actor.name, event.action, event.letterId, event.sorId, event.details, event.prevHash, event.hash];
+  return [
+    event.seq,
+    event.at,
+    event.actor.id,
+    event.actor.name,
+    event.action,
+    event.letterId,
+    event.sorId,
+    event.details,
+    event.prevHash,
+    event.hash,
+  ];
 }

@@ -23,7 +23,9 @@ export function maskCprs<T>(value: T): { value: T; masked: boolean } {
     }
     if (Array.isArray(item)) return item.map(walk);
     if (item && typeof item === 'object') {
-      return Object.fromEntries(Object.entries(item as Record<string, unknown>).map(([key, inner]) => [walk(key) as string, walk(inner)]));
+      return Object.fromEntries(
+        Object.entries(item as Record<string, unknown>).map(([key, inner]) => [walk(key) as string, walk(inner)]),
+      );
     }
     return item;
   };

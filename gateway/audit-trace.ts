@@ -47,7 +47,12 @@ async function letterSummary(q: Queryable, letterId: string) {
     category: row.category,
     submittedBy: { clientId: row.client_id, name: row.client_name },
     sender: { sorId: row.sender_sor_id, name: nameOf(row.sender_sor_id) },
-    recipient: { sorId: row.recipient_sor_id, ean: row.recipient_ean, name: nameOf(row.recipient_sor_id), sector: row.sector },
+    recipient: {
+      sorId: row.recipient_sor_id,
+      ean: row.recipient_ean,
+      name: nameOf(row.recipient_sor_id),
+      sector: row.sector,
+    },
     reroutedFrom: row.rerouted_from,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -57,7 +62,13 @@ async function letterSummary(q: Queryable, letterId: string) {
 
 async function deliveryAttempts(q: Queryable, letterId: string) {
   const result = await q.query<{
-    attempt: number; endpoint: string; outcome: string; http_status: number | null; duration_ms: number | null; error: string | null; at: Date;
+    attempt: number;
+    endpoint: string;
+    outcome: string;
+    http_status: number | null;
+    duration_ms: number | null;
+    error: string | null;
+    at: Date;
   }>(
     `SELECT attempt, endpoint, outcome, http_status, duration_ms, error, at FROM delivery_attempts
      WHERE letter_id = $1 ORDER BY attempt, id`,
@@ -76,8 +87,14 @@ async function deliveryAttempts(q: Queryable, letterId: string) {
 
 async function misrouteRecords(q: Queryable, letterId: string) {
   const result = await q.query<{
-    id: string; source: string; reported_by: string | null; reporter_name: string | null; reported_at: Date;
-    note: string | null; correct_sor_id: string | null; rerouted_to: string | null;
+    id: string;
+    source: string;
+    reported_by: string | null;
+    reporter_name: string | null;
+    reported_at: Date;
+    note: string | null;
+    correct_sor_id: string | null;
+    rerouted_to: string | null;
   }>(
     `SELECT m.id, m.source, m.reported_by, c.name AS reporter_name, m.reported_at, m.note, m.correct_sor_id, m.rerouted_to
      FROM misroutes m LEFT JOIN api_clients c ON c.id = m.reported_by WHERE m.letter_id = $1 ORDER BY m.reported_at, m.id`,
@@ -114,7 +131,12 @@ async function story(q: Queryable, letterId: string) {
     misrouteRecords(q, letterId),
     reroutedTo(q, letterId),
   ]);
-  return { letter: { ...letter, reroutedTo: successors }, events: events.map(presentEvent), deliveryAttempts: attempts, misroutes };
+  return {
+    letter: { ...letter, reroutedTo: successors },
+    events: events.map(presentEvent),
+    deliveryAttempts: attempts,
+    misroutes,
+  };
 }
 
 export type LetterStory = NonNullable<Awaited<ReturnType<typeof story>>>;

@@ -8,8 +8,14 @@ function chain(length: number): AuditEvent[] {
   let prevHash = genesisHash;
   for (let seq = 1; seq <= length; seq += 1) {
     const body = {
-      seq, at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(), actorId: null, actorName: 'postbud',
-      action: 'queued', letterId: null, sorId: null, details: { attempt: seq, nested: { b: 1, a: [1, 'x'] } },
+      seq,
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+      actorId: null,
+      actorName: 'postbud',
+      action: 'queued',
+      letterId: null,
+      sorId: null,
+      details: { attempt: seq, nested: { b: 1, a: [1, 'x'] } },
     };
     const hash = eventHash(prevHash, body);
     events.push({ ...body, prevHash, hash });
@@ -63,14 +69,24 @@ describe('ChainVerifier', () => {
 describe("verify's fast serialiser", () => {
   it('checks events whose details hold every kind of JSON value, unicode keys and odd key orders', () => {
     const details = [
-      {}, { z: 1, a: null, 'æ': 'ø', 'Z': [true, false, 1.5, -0, 1e21, 'x"y\\z\n'] }, { nested: { '': [], b: { d: 1, c: 2 } } },
+      {},
+      { z: 1, a: null, æ: 'ø', Z: [true, false, 1.5, -0, 1e21, 'x"y\\z\n'] },
+      { nested: { '': [], b: { d: 1, c: 2 } } },
       { emoji: '😀', '\u2028': 'line separator', aa: 1, a: 2, 'a\u0000': 3 },
     ];
     let prevHash = genesisHash;
     const events: AuditEvent[] = details.map((detail, i) => {
       // Read back through JSON, as from the jsonb column.
-      const body = { seq: i + 1, at: '2026-01-01T00:00:00.000Z', actorId: i % 2 ? null : '6f1c', actorName: 'Ærø "Kommune"',
-        action: 'accepted', letterId: null, sorId: i % 2 ? '200011000016004' : null, details: JSON.parse(JSON.stringify(detail)) };
+      const body = {
+        seq: i + 1,
+        at: '2026-01-01T00:00:00.000Z',
+        actorId: i % 2 ? null : '6f1c',
+        actorName: 'Ærø "Kommune"',
+        action: 'accepted',
+        letterId: null,
+        sorId: i % 2 ? '200011000016004' : null,
+        details: JSON.parse(JSON.stringify(detail)),
+      };
       expect(canonicalBody(body)).toBe(canonicalJson(body));
       const hash = eventHash(prevHash, body);
       const event = { ...body, prevHash, hash };

@@ -97,7 +97,18 @@ export interface VerifyOptions {
 const eventColumns = `seq::int8, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   actor_id, actor_name, action, letter_id, sor_id, details, prev_hash, hash`;
 
-type EventTuple = [string, string, string | null, string, string, string | null, string | null, Record<string, unknown>, string, string];
+type EventTuple = [
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string | null,
+  string | null,
+  Record<string, unknown>,
+  string,
+  string,
+];
 
 const fromTuple = (row: EventTuple): AuditEvent => ({
   seq: Number(row[0]),
@@ -112,7 +123,11 @@ const fromTuple = (row: EventTuple): AuditEvent => ({
   hash: row[9],
 });
 
-async function resolveSeq(q: Queryable, bound: number | Date | undefined, end: 'from' | 'to'): Promise<number | undefined> {
+async function resolveSeq(
+  q: Queryable,
+  bound: number | Date | undefined,
+  end: 'from' | 'to',
+): Promise<number | undefined> {
   if (bound === undefined) {
     if (end === 'from') return 1;
     const last = await q.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM audit_events');
@@ -132,7 +147,11 @@ async function resolveSeq(q: Queryable, bound: number | Date | undefined, end: '
  * on its way while the current one is hashed). Events appended while it runs are left for the
  * next check: the end is fixed when it starts.
  */
-export async function verifyAuditChain(q: Queryable, range: VerifyRange = {}, options: VerifyOptions = {}): Promise<AuditVerifyResult> {
+export async function verifyAuditChain(
+  q: Queryable,
+  range: VerifyRange = {},
+  options: VerifyOptions = {},
+): Promise<AuditVerifyResult> {
   const batchSize = options.batchSize ?? 10_000;
   const firstSeq = await resolveSeq(q, range.from, 'from');
   const lastLive = await resolveSeq(q, undefined, 'to');

@@ -57,7 +57,9 @@ export function eventHash(prevHash: string, event: Omit<AuditEvent, 'hash' | 'pr
 export async function appendAuditEvents(tx: Tx, actor: Actor, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
   if (inputs.length === 0) return [];
   await tx.query('SELECT pg_advisory_xact_lock($1)', [chainLockKey]);
-  const last = await tx.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  const last = await tx.query<{ seq: string; hash: string }>(
+    'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+  );
   let seq = Number(last.rows[0]?.seq ?? 0);
   let prevHash = last.rows[0]?.hash ?? genesisHash;
   const written: AuditEvent[] = [];
@@ -77,7 +79,18 @@ export async function appendAuditEvents(tx: Tx, actor: Actor, inputs: AuditEvent
     await tx.query(
       `INSERT INTO audit_events (seq, at, actor_id, actor_name, action, letter_id, sor_id, details, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [seq, body.at, body.actorId, body.actorName, body.action, body.letterId, body.sorId, body.details, prevHash, hash],
+      [
+        seq,
+        body.at,
+        body.actorId,
+        body.actorName,
+        body.action,
+        body.letterId,
+        body.sorId,
+        body.details,
+        prevHash,
+        hash,
+      ],
     );
     written.push({ ...body, prevHash, hash });
     prevHash = hash;

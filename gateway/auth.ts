@@ -17,7 +17,12 @@ export function authenticate(db: Db): RequestHandler {
     const client = match ? await findApiClientByKey(db, match[1]!) : undefined;
     if (!client) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="postbud"');
-      throw new ProblemError(401, 'unauthenticated', 'Unauthenticated', 'A valid API key is required as a Bearer token.');
+      throw new ProblemError(
+        401,
+        'unauthenticated',
+        'Unauthenticated',
+        'A valid API key is required as a Bearer token.',
+      );
     }
     req.client = client;
     req.log?.setBindings?.({ clientId: client.id });
@@ -30,7 +35,12 @@ export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     const client = req.client;
     if (!client || !client.roles.some((role) => roles.includes(role))) {
-      throw new ProblemError(403, 'role-forbidden', 'Forbidden', `This call needs one of the roles: ${roles.join(', ')}.`);
+      throw new ProblemError(
+        403,
+        'role-forbidden',
+        'Forbidden',
+        `This call needs one of the roles: ${roles.join(', ')}.`,
+      );
     }
     next();
   };

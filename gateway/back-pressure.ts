@@ -46,7 +46,10 @@ export function createBackPressure(
       timer = setTimeout(() => resolve(undefined), options.brokerTimeoutMs ?? 1_000);
     });
     try {
-      const answer = channel.checkQueue(names.letterQueue(sector)).then((queue) => queue.messageCount, () => undefined);
+      const answer = channel.checkQueue(names.letterQueue(sector)).then(
+        (queue) => queue.messageCount,
+        () => undefined,
+      );
       return await Promise.race([answer, timedOut]);
     } finally {
       clearTimeout(timer);
@@ -82,17 +85,35 @@ export function createBackPressure(
       const load = await loadOf(sector);
       const queueFull = load.queueDepth !== undefined && load.queueDepth >= maxQueueDepth;
       if (queueFull || load.outboxBacklog >= maxOutboxBacklog) {
-        throw new ProblemError(503, 'sector-backlogged', 'The recipient’s sector is backlogged',
-          `Letters to the ${sector} sector are not being taken in now; retry later.`, { sector, retryAfterSeconds });
+        throw new ProblemError(
+          503,
+          'sector-backlogged',
+          'The recipient’s sector is backlogged',
+          `Letters to the ${sector} sector are not being taken in now; retry later.`,
+          { sector, retryAfterSeconds },
+        );
       }
     },
   };
 }
 
 /** Error codes of a connection that failed or broke (Node sockets, PostgreSQL SQLSTATE). */
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  '57P01', '57P02', '57P03', '53300']);
-const connectionErrorMessages = /timeout exceeded when trying to connect|Connection terminated|connection error|Channel (closed|ended)|Connection closed/i;
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const connectionErrorMessages =
+  /timeout exceeded when trying to connect|Connection terminated|connection error|Channel (closed|ended)|Connection closed/i;
 
 export function isDependencyFailure(error: unknown): boolean {
   if (!error || typeof error !== 'object' || error instanceof ProblemError) return false;
@@ -108,7 +129,17 @@ export function isDependencyFailure(error: unknown): boolean {
  */
 export const dependencyProblems: ErrorRequestHandler = (error, req, _res, next) => {
   if (!isDependencyFailure(error)) return next(error);
-  req.log?.warn({ err: { type: (error as Error).constructor?.name, code: (error as { code?: unknown }).code } }, 'dependency unavailable');
-  next(new ProblemError(503, 'dependency-unavailable', 'A service the gateway depends on is unavailable',
-    'The database or message broker cannot be reached just now; retry shortly.', { retryAfterSeconds: 5 }));
+  req.log?.warn(
+    { err: { type: (error as Error).constructor?.name, code: (error as { code?: unknown }).code } },
+    'dependency unavailable',
+  );
+  next(
+    new ProblemError(
+      503,
+      'dependency-unavailable',
+      'A service the gateway depends on is unavailable',
+      'The database or message broker cannot be reached just now; retry shortly.',
+      { retryAfterSeconds: 5 },
+    ),
+  );
 };

@@ -17,7 +17,9 @@ export async function bootstrapClients(db: Db, config: Config): Promise<string[]
     if (!key || (await apiClientExistsForKey(db, key))) continue;
     await inTransaction(db, async (tx) => {
       const { client } = await insertApiClient(tx, { name, roles, senders: [] }, key);
-      await appendAuditEvents(tx, systemActor, [{ action: 'client-created', details: { clientId: client.id, name, roles, bootstrap: true } }]);
+      await appendAuditEvents(tx, systemActor, [
+        { action: 'client-created', details: { clientId: client.id, name, roles, bootstrap: true } },
+      ]);
     });
     created.push(name);
   }

@@ -71,7 +71,10 @@ export async function connectBroker(url: string, topology: TopologyOptions, log:
     isConnected: () => current !== undefined,
     onConnected(setup) {
       setups.push(setup);
-      if (current) void setup(current).catch((error: Error) => log.error({ err: { message: error.message } }, 'rabbitmq setup failed'));
+      if (current)
+        void setup(current).catch((error: Error) =>
+          log.error({ err: { message: error.message } }, 'rabbitmq setup failed'),
+        );
     },
     async close() {
       closing = true;

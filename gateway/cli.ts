@@ -23,7 +23,11 @@ const commands: Record<string, CliCommand> = {
 const [name, ...args] = process.argv.slice(2);
 const command = name ? commands[name] : undefined;
 if (!command) {
-  console.error(`usage:\n${Object.values(commands).map((c) => `  ${c.usage}`).join('\n')}`);
+  console.error(
+    `usage:\n${Object.values(commands)
+      .map((c) => `  ${c.usage}`)
+      .join('\n')}`,
+  );
   process.exit(name ? 1 : 0);
 }
 try {

@@ -18,7 +18,11 @@ function assertClientId(id: string): void {
   if (!uuidPattern.test(id)) throw clientNotFound();
 }
 
-export async function revokeClient(db: Db, id: string, actor: Actor): Promise<{ client: ApiClient; alreadyRevoked: boolean }> {
+export async function revokeClient(
+  db: Db,
+  id: string,
+  actor: Actor,
+): Promise<{ client: ApiClient; alreadyRevoked: boolean }> {
   assertClientId(id);
   return inTransaction(db, async (tx) => {
     const revoked = await revokeApiClient(tx, id);
@@ -38,12 +42,20 @@ export async function rotateClientKey(db: Db, id: string, actor: Actor): Promise
     const rotated = await rotateApiClientKey(tx, id);
     if (!rotated) {
       if (await getApiClient(tx, id)) {
-        throw new ProblemError(409, 'client-revoked', 'The API client is revoked', 'A revoked client gets no new key; create a new client.');
+        throw new ProblemError(
+          409,
+          'client-revoked',
+          'The API client is revoked',
+          'A revoked client gets no new key; create a new client.',
+        );
       }
       throw clientNotFound();
     }
     await appendAuditEvents(tx, actor, [
-      { action: 'client-key-rotated', details: { clientId: id, name: rotated.client.name, roles: rotated.client.roles } },
+      {
+        action: 'client-key-rotated',
+        details: { clientId: id, name: rotated.client.name, roles: rotated.client.roles },
+      },
     ]);
     return rotated;
   });

@@ -6,8 +6,19 @@ const configSchema = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'databaseUrl', 'amqpUrl', 'port', 'dataKeys', 'amqpPrefix', 'retryDelaysMs', 'limits', 'http', 'outboxPollMs',
-    'rateLimit', 'backPressure', 'corsOrigins', 'logLevel',
+    'databaseUrl',
+    'amqpUrl',
+    'port',
+    'dataKeys',
+    'amqpPrefix',
+    'retryDelaysMs',
+    'limits',
+    'http',
+    'outboxPollMs',
+    'rateLimit',
+    'backPressure',
+    'corsOrigins',
+    'logLevel',
   ],
   properties: {
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
@@ -112,7 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.POSTBUD_BOOTSTRAP_ADMIN_KEY ? { bootstrapAdminKey: env.POSTBUD_BOOTSTRAP_ADMIN_KEY } : {}),
     ...(env.POSTBUD_BOOTSTRAP_ADAPTER_KEY ? { bootstrapAdapterKey: env.POSTBUD_BOOTSTRAP_ADAPTER_KEY } : {}),
     amqpPrefix: env.POSTBUD_AMQP_PREFIX || 'postbud',
-    retryDelaysMs: (env.POSTBUD_RETRY_DELAYS_MS || '1000,5000,30000,120000').split(',').map((part) => Number(part.trim())),
+    retryDelaysMs: (env.POSTBUD_RETRY_DELAYS_MS || '1000,5000,30000,120000')
+      .split(',')
+      .map((part) => Number(part.trim())),
     limits: {
       maxFileBytes: integer(env, 'POSTBUD_MAX_FILE_BYTES', 20 * mebibyte),
       maxLetterBytes: integer(env, 'POSTBUD_MAX_LETTER_BYTES', 50 * mebibyte),
@@ -137,7 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxOutboxBacklog: integer(env, 'POSTBUD_MAX_OUTBOX_BACKLOG', 5_000),
       retryAfterSeconds: integer(env, 'POSTBUD_BACKLOG_RETRY_AFTER_SECONDS', 30),
     },
-    corsOrigins: (env.POSTBUD_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: (env.POSTBUD_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     logLevel: env.LOG_LEVEL || 'info',
   };
   const ajv = new Ajv({ allErrors: false });

@@ -59,11 +59,22 @@ function encodeCursor(row: DeadLetterRow): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return [at, id];
+    if (
+      typeof at === 'string' &&
+      !Number.isNaN(Date.parse(at)) &&
+      typeof id === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(id)
+    )
+      return [at, id];
   } catch {
     // Falls through to the refusal below.
   }
-  throw new ProblemError(400, 'cursor-invalid', 'Invalid cursor', 'Use the `next` value of the previous page unchanged.');
+  throw new ProblemError(
+    400,
+    'cursor-invalid',
+    'Invalid cursor',
+    'Use the `next` value of the previous page unchanged.',
+  );
 }
 
 export async function listDeadLetters(
@@ -103,7 +114,13 @@ export async function listDeadLetters(
       lastError:
         row.last_attempt === null
           ? null
-          : { attempt: row.last_attempt, endpoint: row.last_endpoint!, httpStatus: row.last_http_status, error: row.last_error, at: row.last_at! },
+          : {
+              attempt: row.last_attempt,
+              endpoint: row.last_endpoint!,
+              httpStatus: row.last_http_status,
+              error: row.last_error,
+              at: row.last_at!,
+            },
       acceptedAt: row.accepted_at,
       failedAt: row.failed_at,
     })),
@@ -127,7 +144,13 @@ export interface Replay {
  */
 export async function replayDeadLetter(tx: Tx, letterId: string, actor: Actor): Promise<Replay> {
   const found = /^[0-9a-f-]{36}$/i.test(letterId)
-    ? await tx.query<{ status: string; sector: Sector; recipient_sor_id: string; recipient_ean: string; delivery_round: number }>(
+    ? await tx.query<{
+        status: string;
+        sector: Sector;
+        recipient_sor_id: string;
+        recipient_ean: string;
+        delivery_round: number;
+      }>(
         'SELECT status, sector, recipient_sor_id, recipient_ean, delivery_round FROM letters WHERE id = $1 FOR UPDATE',
         [letterId],
       )
@@ -135,17 +158,31 @@ export async function replayDeadLetter(tx: Tx, letterId: string, actor: Actor): 
   const letter = found?.rows[0];
   if (!letter) throw new ProblemError(404, 'letter-not-found', 'Letter not found');
   if (letter.status !== 'failed') {
-    throw new ProblemError(409, 'letter-not-failed', 'Only a failed letter can be replayed', `The letter is ${letter.status}.`);
+    throw new ProblemError(
+      409,
+      'letter-not-failed',
+      'Only a failed letter can be replayed',
+      `The letter is ${letter.status}.`,
+    );
   }
   const pending = await tx.query('SELECT 1 FROM outbox WHERE letter_id = $1 AND published_at IS NULL', [letterId]);
   if ((pending.rowCount ?? 0) > 0) {
-    throw new ProblemError(409, 'replay-pending', 'The letter is already being replayed', 'Its replay waits for the outbox relay.');
+    throw new ProblemError(
+      409,
+      'replay-pending',
+      'The letter is already being replayed',
+      'Its replay waits for the outbox relay.',
+    );
   }
   const mailbox = await getMailbox(tx, letter.recipient_sor_id);
   const payload: LetterQueued = {
     letterId,
     sector: letter.sector,
-    recipient: { sorId: letter.recipient_sor_id, ean: letter.recipient_ean, ...(mailbox?.endpoint ? { endpoint: mailbox.endpoint } : {}) },
+    recipient: {
+      sorId: letter.recipient_sor_id,
+      ean: letter.recipient_ean,
+      ...(mailbox?.endpoint ? { endpoint: mailbox.endpoint } : {}),
+    },
     xmlPath: `/v1/messages/${letterId}/xml`,
   };
   const deliveryRound = letter.delivery_round + 1;

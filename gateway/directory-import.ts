@@ -32,12 +32,18 @@ function readFile(csv: string): ImportFile {
   try {
     return readImportFile(csv);
   } catch (error) {
-    if (error instanceof ImportFileError) throw new ProblemError(422, error.code, 'The file cannot be imported', error.message);
+    if (error instanceof ImportFileError)
+      throw new ProblemError(422, error.code, 'The file cannot be imported', error.message);
     throw error;
   }
 }
 
-export async function importDirectory(db: Db, csv: string, actor: Actor, options: DirectoryImportOptions): Promise<DirectoryImportOutcome> {
+export async function importDirectory(
+  db: Db,
+  csv: string,
+  actor: Actor,
+  options: DirectoryImportOptions,
+): Promise<DirectoryImportOutcome> {
   const file = readFile(csv);
   const { rows, header } = file;
   const tx = await db.connect();
@@ -47,7 +53,17 @@ export async function importDirectory(db: Db, csv: string, actor: Actor, options
     await lockDirectoryForImport(tx);
     if (options.onlyIfEmpty && !(await directoryIsEmpty(tx))) {
       await tx.query('ROLLBACK');
-      return { rows, created: 0, updated: 0, deactivated: 0, unchanged: 0, rejected: [], dryRun: Boolean(options.dryRun), committed: false, skipped: true };
+      return {
+        rows,
+        created: 0,
+        updated: 0,
+        deactivated: 0,
+        unchanged: 0,
+        rejected: [],
+        dryRun: Boolean(options.dryRun),
+        committed: false,
+        skipped: true,
+      };
     }
     const { rejected, ...counts } = await applyImport(tx, file, actor);
     const commit = !options.dryRun && !(options.allOrNothing && rejected.length > 0);
@@ -90,6 +106,12 @@ export async function importDirectory(db: Db, csv: string, actor: Actor, options
  * Loads the Region Midtjylland demo directory (`routing/demo/midtjylland.csv`) if the directory
  * has no mailbox at all; a directory someone has started to fill is never touched.
  */
-export async function seedDemoDirectoryIfEmpty(db: Db, actor: Actor = { id: null, name: 'demo-seed' }): Promise<DirectoryImportOutcome> {
-  return importDirectory(db, readFileSync(demoDirectoryFile, 'utf8'), actor, { source: 'demo-seed', onlyIfEmpty: true });
+export async function seedDemoDirectoryIfEmpty(
+  db: Db,
+  actor: Actor = { id: null, name: 'demo-seed' },
+): Promise<DirectoryImportOutcome> {
+  return importDirectory(db, readFileSync(demoDirectoryFile, 'utf8'), actor, {
+    source: 'demo-seed',
+    onlyIfEmpty: true,
+  });
 }

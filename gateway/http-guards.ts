@@ -15,10 +15,20 @@ const lingerMs = 500;
 /** Node's parser and timeout errors as problems; `undefined` when the client is gone anyway. */
 function clientErrorProblem(error: NodeJS.ErrnoException): ProblemError | undefined {
   if (error.code === 'HPE_HEADER_OVERFLOW') {
-    return new ProblemError(431, 'headers-too-large', 'Request headers too large', 'The request line and headers are over the size limit.');
+    return new ProblemError(
+      431,
+      'headers-too-large',
+      'Request headers too large',
+      'The request line and headers are over the size limit.',
+    );
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return new ProblemError(408, 'request-timeout', 'Request timeout', 'The request was not received completely in time.');
+    return new ProblemError(
+      408,
+      'request-timeout',
+      'Request timeout',
+      'The request was not received completely in time.',
+    );
   }
   // The client closed mid-request (perhaps after reading a refusal): there is no one to answer.
   if (error.code === 'HPE_INVALID_EOF_STATE') return undefined;
@@ -68,9 +78,20 @@ function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 function refuseHeaderFloods(maxHeaderCount: number, app: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     if (req.rawHeaders.length / 2 <= maxHeaderCount) return app(req, res);
-    const problem = new ProblemError(431, 'headers-too-many', 'Too many request headers', `A request may carry at most ${maxHeaderCount} headers.`);
+    const problem = new ProblemError(
+      431,
+      'headers-too-many',
+      'Too many request headers',
+      `A request may carry at most ${maxHeaderCount} headers.`,
+    );
     const body = JSON.stringify(problemBody(problem));
-    res.writeHead(431, { 'Content-Type': problemContentType, 'Content-Length': Buffer.byteLength(body), Connection: 'close' }).end(body);
+    res
+      .writeHead(431, {
+        'Content-Type': problemContentType,
+        'Content-Length': Buffer.byteLength(body),
+        Connection: 'close',
+      })
+      .end(body);
   };
 }
 

@@ -15,7 +15,9 @@ const strictDirectives = {
 };
 
 const render = (directives: Record<string, string[]>) =>
-  Object.entries(directives).map(([name, values]) => `${name} ${values.join(' ')}`).join(';');
+  Object.entries(directives)
+    .map(([name, values]) => `${name} ${values.join(' ')}`)
+    .join(';');
 
 export function securityHeaders(): RequestHandler {
   return helmet({
@@ -48,7 +50,10 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
     res.setHeader('Access-Control-Expose-Headers', 'Location, Retry-After, X-Request-Id, ETag');
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, PUT, DELETE');
-      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-Id');
+      res.setHeader(
+        'Access-Control-Allow-Headers',
+        'Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-Id',
+      );
       res.setHeader('Access-Control-Max-Age', '600');
       res.status(204).end();
       return;

@@ -43,7 +43,12 @@ export function checkJsonShape(bytes: Buffer, limits: JsonShapeLimits = letterJs
   const countMember = () => {
     members += 1;
     if (members > limits.maxMembers) {
-      throw new ProblemError(400, 'body-too-complex', 'Request body too complex', `A body may have at most ${limits.maxMembers} members and elements.`);
+      throw new ProblemError(
+        400,
+        'body-too-complex',
+        'Request body too complex',
+        `A body may have at most ${limits.maxMembers} members and elements.`,
+      );
     }
   };
   for (let at = 0; at < bytes.length; at += 1) {
@@ -62,10 +67,20 @@ export function checkJsonShape(bytes: Buffer, limits: JsonShapeLimits = letterJs
           return;
         }
         if (typeof key !== 'string' || !keyGrammar.test(key) || forbiddenKeys.has(key)) {
-          throw new ProblemError(400, 'body-key-invalid', 'Unexpected key in request body',
-            'Keys are names of up to 64 letters, digits, "_" and "-", starting with a letter.');
+          throw new ProblemError(
+            400,
+            'body-key-invalid',
+            'Unexpected key in request body',
+            'Keys are names of up to 64 letters, digits, "_" and "-", starting with a letter.',
+          );
         }
-        if (keys.has(key)) throw new ProblemError(400, 'body-duplicate-key', 'Duplicate key in request body', 'An object has the same key twice.');
+        if (keys.has(key))
+          throw new ProblemError(
+            400,
+            'body-duplicate-key',
+            'Duplicate key in request body',
+            'An object has the same key twice.',
+          );
         keys.add(key);
         countMember();
       }
@@ -73,7 +88,12 @@ export function checkJsonShape(bytes: Buffer, limits: JsonShapeLimits = letterJs
     } else if (byte === 0x7b || byte === 0x5b) {
       open.push(byte === 0x7b ? new Set() : undefined);
       if (open.length > limits.maxDepth) {
-        throw new ProblemError(400, 'body-too-deep', 'Request body nested too deeply', `Objects and arrays may be nested at most ${limits.maxDepth} deep.`);
+        throw new ProblemError(
+          400,
+          'body-too-deep',
+          'Request body nested too deeply',
+          `Objects and arrays may be nested at most ${limits.maxDepth} deep.`,
+        );
       }
       if (byte === 0x5b) {
         let next = at + 1;
@@ -92,7 +112,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses a letter's JSON strictly: valid UTF-8, a sane shape, then JSON.parse. */
 export function parseStrictJson(bytes: Buffer, limits: JsonShapeLimits = letterJsonShape): unknown {
-  if (bytes.length === 0) throw new ProblemError(400, 'body-empty', 'Request body is empty', 'Send the letter as a JSON object.');
+  if (bytes.length === 0)
+    throw new ProblemError(400, 'body-empty', 'Request body is empty', 'Send the letter as a JSON object.');
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -121,13 +142,18 @@ const unsafeText = /(?![\t\n\r])\p{Cc}|[\u202a-\u202e\u2066-\u2069\ufffe\uffff]|
 export function assertSafeText(value: unknown, skip: (path: string) => boolean = () => false, path = ''): void {
   if (typeof value === 'string') {
     if (!skip(path) && unsafeText.test(value)) {
-      throw new ProblemError(422, 'text-invalid-characters', 'Text contains characters that are not allowed',
-        `${path || '/'} contains control, bidi-override or unpaired surrogate characters.`);
+      throw new ProblemError(
+        422,
+        'text-invalid-characters',
+        'Text contains characters that are not allowed',
+        `${path || '/'} contains control, bidi-override or unpaired surrogate characters.`,
+      );
     }
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => assertSafeText(item, skip, `${path}/${index}`));
   } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) assertSafeText(item, skip, `${path}/${keyGrammar.test(key) ? key : '…'}`);
+    for (const [key, item] of Object.entries(value))
+      assertSafeText(item, skip, `${path}/${keyGrammar.test(key) ? key : '…'}`);
   }
 }
 
@@ -135,7 +161,12 @@ export function assertSafeText(value: unknown, skip: (path: string) => boolean =
 export const letterTextSkipped = (path: string) => /^\/attachments\/\d+\/(title|data)$/.test(path);
 
 function tooLarge(limitBytes: number): ProblemError {
-  return new ProblemError(413, 'body-too-large', 'Request body too large', `The body may be at most ${limitBytes} bytes.`);
+  return new ProblemError(
+    413,
+    'body-too-large',
+    'Request body too large',
+    `The body may be at most ${limitBytes} bytes.`,
+  );
 }
 
 function unsupportedEncoding(detail: string): ProblemError {
@@ -192,7 +223,8 @@ export function letterJsonBody(limitBytes: number): RequestHandler {
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
     const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     try {
-      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw unsupportedEncoding('Send the body as UTF-8.');
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+        throw unsupportedEncoding('Send the body as UTF-8.');
       if (coding !== 'identity') throw unsupportedEncoding('Send the body without Content-Encoding.');
       const body = parseStrictJson(await readLimited(req, limitBytes));
       assertSafeText(body, letterTextSkipped);

@@ -14,7 +14,12 @@ export interface RotationReport {
  * rotation beside live traffic, never fight over a row. Needs the old keys still configured.
  * Purged letters hold nothing to re-encrypt and are left alone.
  */
-export async function rotateDataKeys(db: Db, vault: Vault, actor: Actor = systemActor, batchSize = 200): Promise<RotationReport> {
+export async function rotateDataKeys(
+  db: Db,
+  vault: Vault,
+  actor: Actor = systemActor,
+  batchSize = 200,
+): Promise<RotationReport> {
   const report: RotationReport = { letters: 0, chunks: 0 };
   for (;;) {
     const done = await inTransaction(db, async (tx) => {
@@ -26,7 +31,10 @@ export async function rotateDataKeys(db: Db, vault: Vault, actor: Actor = system
         const template = vault.seal(vault.open(row.xml_template, row.key_id, templateAad(row.id)), templateAad(row.id));
         const envelope = vault.seal(vault.open(row.envelope, row.key_id, envelopeAad(row.id)), envelopeAad(row.id));
         await tx.query('UPDATE letters SET xml_template = $2, envelope = $3, key_id = $4 WHERE id = $1', [
-          row.id, template, envelope, vault.currentKeyId,
+          row.id,
+          template,
+          envelope,
+          vault.currentKeyId,
         ]);
       }
       report.letters += rows.rows.length;
@@ -42,9 +50,16 @@ export async function rotateDataKeys(db: Db, vault: Vault, actor: Actor = system
       );
       for (const row of rows.rows) {
         const aad = chunkAad(row.letter_id, row.position, row.chunk);
-        await tx.query('UPDATE attachment_chunks SET data = $4, key_id = $5 WHERE letter_id = $1 AND position = $2 AND chunk = $3', [
-          row.letter_id, row.position, row.chunk, vault.seal(vault.open(row.data, row.key_id, aad), aad), vault.currentKeyId,
-        ]);
+        await tx.query(
+          'UPDATE attachment_chunks SET data = $4, key_id = $5 WHERE letter_id = $1 AND position = $2 AND chunk = $3',
+          [
+            row.letter_id,
+            row.position,
+            row.chunk,
+            vault.seal(vault.open(row.data, row.key_id, aad), aad),
+            vault.currentKeyId,
+          ],
+        );
       }
       report.chunks += rows.rows.length;
       return rows.rows.length === 0;

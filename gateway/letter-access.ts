@@ -12,7 +12,8 @@ export async function visibleLetter(q: Queryable, client: ApiClient, id: string,
   const visible =
     letter &&
     (client.roles.some((role) => allRoles.includes(role)) ||
-      (client.roles.includes('sender') && (letter.clientId === client.id || client.senders.includes(letter.senderSorId))));
+      (client.roles.includes('sender') &&
+        (letter.clientId === client.id || client.senders.includes(letter.senderSorId))));
   if (!letter || !visible) throw new ProblemError(404, 'letter-not-found', 'Letter not found');
   return letter;
 }

@@ -2,7 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Sector } from '../schemas/categories.ts';
 import type { LetterEnvelope } from '../schemas/letter.ts';
 import type { ApiClient } from './api-clients.ts';
-import { AttachmentInspector, LetterSizeTracker, rechunk, sanitiseTitle, type AttachmentDigest } from './attachment-checks.ts';
+import {
+  AttachmentInspector,
+  LetterSizeTracker,
+  rechunk,
+  sanitiseTitle,
+  type AttachmentDigest,
+} from './attachment-checks.ts';
 import { appendAuditEvents, canonicalJson, type Actor } from './audit.ts';
 import type { Config } from './config.ts';
 import type { Vault } from './crypto.ts';
@@ -10,7 +16,15 @@ import type { Db, Tx } from './db.ts';
 import { resolveLetterRouting, storedRouting, type ResolvedRouting } from './letter-routing.ts';
 import { normaliseCpr } from './cpr.ts';
 import { checkLetterRules } from './letter-rules.ts';
-import { findLetterByIdempotencyKey, getLetter, insertAttachment, insertAttachmentChunk, insertLetter, insertOutbox, type LetterRow } from './letter-store.ts';
+import {
+  findLetterByIdempotencyKey,
+  getLetter,
+  insertAttachment,
+  insertAttachmentChunk,
+  insertLetter,
+  insertOutbox,
+  type LetterRow,
+} from './letter-store.ts';
 import { buildLetterXml } from './letter-xml.ts';
 import { checkLetterXml } from './letter-xml-check.ts';
 import { ProblemError } from './problem.ts';
@@ -44,7 +58,8 @@ export interface AcceptedLetter {
 /** Associated data binding each sealed value to its place, so ciphertexts cannot be moved. */
 export const templateAad = (letterId: string) => `letter:${letterId}:xml`;
 export const envelopeAad = (letterId: string) => `letter:${letterId}:envelope`;
-export const chunkAad = (letterId: string, position: number, index: number) => `letter:${letterId}:attachment:${position}:${index}`;
+export const chunkAad = (letterId: string, position: number, index: number) =>
+  `letter:${letterId}:attachment:${position}:${index}`;
 
 /**
  * One letter on its way in: checked and routed before any byte is stored, then written in a
@@ -73,13 +88,27 @@ export class LetterIntake {
    * `client` is the one the letter is sent for (its sender organisations are checked); `actor`
    * is who does it, which differs when an admin reroutes a sender's letter.
    */
-  static async open(deps: IntakeDeps, client: ApiClient, envelope: LetterEnvelope, options: IntakeOptions = {}): Promise<LetterIntake> {
+  static async open(
+    deps: IntakeDeps,
+    client: ApiClient,
+    envelope: LetterEnvelope,
+    options: IntakeOptions = {},
+  ): Promise<LetterIntake> {
     checkLetterRules(envelope);
     const { idempotencyKey, reroutedFrom } = options;
     const actor = options.actor ?? { id: client.id, name: client.name };
     const existing = idempotencyKey ? await findLetterByIdempotencyKey(deps.db, client.id, idempotencyKey) : undefined;
     // A replay answers as the first time did, even if the directory has changed since.
-    if (existing) return new LetterIntake(deps, actor, envelope, await storedRouting(deps.db, existing), existing.id, undefined, existing);
+    if (existing)
+      return new LetterIntake(
+        deps,
+        actor,
+        envelope,
+        await storedRouting(deps.db, existing),
+        existing.id,
+        undefined,
+        existing,
+      );
     const routing = await resolveLetterRouting(deps.db, client, envelope);
     // A backlogged sector refuses new letters before anything is stored.
     await deps.backPressure?.admit(routing.recipient.sector);
@@ -92,7 +121,11 @@ export class LetterIntake {
       sentAt: new Date().toISOString(),
       sender: routing.sender,
       recipient: routing.recipient,
-      patient: { cpr: normaliseCpr(envelope.patient.cpr), given: envelope.patient.name.given, family: envelope.patient.name.family },
+      patient: {
+        cpr: normaliseCpr(envelope.patient.cpr),
+        given: envelope.patient.name.given,
+        family: envelope.patient.name.family,
+      },
       category: envelope.category,
       ...(envelope.topic ? { topic: envelope.topic } : {}),
       ...(envelope.priority ? { priority: envelope.priority } : {}),
@@ -108,9 +141,15 @@ export class LetterIntake {
     const check = checkLetterXml(template);
     if (!check.ok) {
       // A letter that does not validate is never stored as sendable (DESIGN.md step 5).
-      throw new ProblemError(422, 'letter-xml-invalid', 'The letter does not make a valid CareCommunication', 'See `errors`.', {
-        errors: check.errors,
-      });
+      throw new ProblemError(
+        422,
+        'letter-xml-invalid',
+        'The letter does not make a valid CareCommunication',
+        'See `errors`.',
+        {
+          errors: check.errors,
+        },
+      );
     }
     const tx = await deps.db.connect();
     try {
@@ -187,8 +226,12 @@ export class LetterIntake {
   /** Stores everything in one commit; `alsoInTransaction` adds work that must commit with it. */
   async commit(alsoInTransaction?: (tx: Tx, letterId: string) => Promise<void>): Promise<AcceptedLetter> {
     if (this.#digests.length !== this.declaredAttachments) {
-      throw new ProblemError(422, 'attachment-count-mismatch', 'Attachments do not match the declared list',
-        `the letter declares ${this.declaredAttachments} attachments; ${this.#digests.length} arrived`);
+      throw new ProblemError(
+        422,
+        'attachment-count-mismatch',
+        'Attachments do not match the declared list',
+        `the letter declares ${this.declaredAttachments} attachments; ${this.#digests.length} arrived`,
+      );
     }
     const requestHash = this.#requestHash();
     if (this.existing) return this.#replay(requestHash);
@@ -198,7 +241,11 @@ export class LetterIntake {
     await insertOutbox(tx, this.letterId, recipient.sector, {
       letterId: this.letterId,
       sector: recipient.sector,
-      recipient: { sorId: recipient.sorId, ean: recipient.ean, ...(recipient.endpoint ? { endpoint: recipient.endpoint } : {}) },
+      recipient: {
+        sorId: recipient.sorId,
+        ean: recipient.ean,
+        ...(recipient.endpoint ? { endpoint: recipient.endpoint } : {}),
+      },
       xmlPath: `/v1/messages/${this.letterId}/xml`,
     });
     await appendAuditEvents(tx, this.actor, [
@@ -238,8 +285,12 @@ export class LetterIntake {
   async #replay(requestHash: string): Promise<AcceptedLetter> {
     const existing = this.existing!;
     if (existing.requestHash !== requestHash) {
-      throw new ProblemError(422, 'idempotency-key-reused', 'Idempotency key already used for another letter',
-        'The same Idempotency-Key was sent earlier with a different letter.');
+      throw new ProblemError(
+        422,
+        'idempotency-key-reused',
+        'Idempotency key already used for another letter',
+        'The same Idempotency-Key was sent earlier with a different letter.',
+      );
     }
     const current = (await getLetter(this.deps.db, existing.id)) ?? existing;
     const { recipient } = this.routing;

@@ -43,7 +43,9 @@ async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope) {
   const found = await getMailboxes(q, [senderSorId, recipientSorId]);
   const sender = found.get(senderSorId);
   const recipient = found.get(recipientSorId);
-  const successor = recipient?.successorSorId ? (await getMailboxes(q, [recipient.successorSorId])).get(recipient.successorSorId) : undefined;
+  const successor = recipient?.successorSorId
+    ? (await getMailboxes(q, [recipient.successorSorId])).get(recipient.successorSorId)
+    : undefined;
   const [recipientEan, senderEan, path, successorPath, successorEan, confusableWith, earlier] = await Promise.all([
     recipient ? effectiveEan(q, recipient.sorId) : undefined,
     sender ? effectiveEan(q, sender.sorId) : undefined,
@@ -60,7 +62,9 @@ async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope) {
     allowedSenderSorIds: client.senders,
     ...(sender ? { sender } : {}),
     ...(recipient ? { recipient, recipientEffectiveEan: recipientEan ?? null } : {}),
-    ...(successor ? { recipientSuccessor: { ...successor, path: successorPath ?? [], effectiveEan: successorEan ?? null } } : {}),
+    ...(successor
+      ? { recipientSuccessor: { ...successor, path: successorPath ?? [], effectiveEan: successorEan ?? null } }
+      : {}),
     ...(letter.recipient.expectedName ? { expectedName: letter.recipient.expectedName } : {}),
     ...(letter.patient.municipalityCode ? { patientMunicipalityCode: letter.patient.municipalityCode } : {}),
     confusableWith,
@@ -71,7 +75,11 @@ async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope) {
 }
 
 /** `POST /v1/messages/preview`: everything the confirm-recipient screen shows, nothing stored. */
-export async function evaluateLetterRouting(q: Queryable, client: ApiClient, letter: LetterEnvelope): Promise<RoutingEvaluation> {
+export async function evaluateLetterRouting(
+  q: Queryable,
+  client: ApiClient,
+  letter: LetterEnvelope,
+): Promise<RoutingEvaluation> {
   const { recipient, recipientEan, path, findings } = await gather(q, client, letter);
   return {
     recipient: recipient
@@ -83,7 +91,9 @@ export async function evaluateLetterRouting(q: Queryable, client: ApiClient, let
           sector: recipient.sector,
           municipalityCode: recipient.municipalityCode,
           path,
-          acceptsCareCommunication: recipient.accepts.some((type) => type.split(';')[0] === careCommunicationMessageType),
+          acceptsCareCommunication: recipient.accepts.some(
+            (type) => type.split(';')[0] === careCommunicationMessageType,
+          ),
         }
       : null,
     blocking: findings.blocking,
@@ -96,22 +106,38 @@ export async function evaluateLetterRouting(q: Queryable, client: ApiClient, let
  * most important, gives status and code; all are listed), and warnings the client has not
  * acknowledged hold it with 409 until it sends them back in `acknowledgedWarnings`.
  */
-export async function resolveLetterRouting(q: Queryable, client: ApiClient, letter: LetterEnvelope): Promise<ResolvedRouting> {
+export async function resolveLetterRouting(
+  q: Queryable,
+  client: ApiClient,
+  letter: LetterEnvelope,
+): Promise<ResolvedRouting> {
   const { sender, recipient, senderEan, recipientEan, path, findings } = await gather(q, client, letter);
   const first = findings.blocking[0];
   if (first) {
-    throw new ProblemError(first.status ?? 422, first.code, first.message, undefined, { ...first.details, blocking: findings.blocking });
+    throw new ProblemError(first.status ?? 422, first.code, first.message, undefined, {
+      ...first.details,
+      blocking: findings.blocking,
+    });
   }
   if (!sender || !recipient) throw new ProblemError(422, 'recipient-unknown', 'Recipient unknown');
   if (!senderEan || !recipientEan) {
-    throw new ProblemError(422, 'ean-missing', 'No EAN location number', 'Sender and recipient need an EAN location number, their own or inherited.');
+    throw new ProblemError(
+      422,
+      'ean-missing',
+      'No EAN location number',
+      'Sender and recipient need an EAN location number, their own or inherited.',
+    );
   }
   const acknowledged = new Set(letter.acknowledgedWarnings ?? []);
   const open = findings.warnings.filter((warning) => !acknowledged.has(warning.code));
   if (open.length > 0) {
-    throw new ProblemError(409, 'confirmation-required', 'The recipient needs confirmation',
+    throw new ProblemError(
+      409,
+      'confirmation-required',
+      'The recipient needs confirmation',
       'Show the warnings to the user and resend with their codes in `acknowledgedWarnings`.',
-      { warnings: open, sender: { sorId: sender.sorId }, recipient: { sorId: recipient.sorId } });
+      { warnings: open, sender: { sorId: sender.sorId }, recipient: { sorId: recipient.sorId } },
+    );
   }
   return {
     sender: { sorId: sender.sorId, ean: senderEan, name: sender.name },
@@ -136,7 +162,13 @@ export async function storedRouting(
   const nameOf = (sorId: string) => found.get(sorId)?.name ?? sorId;
   return {
     sender: { sorId: letter.senderSorId, ean: '', name: nameOf(letter.senderSorId) },
-    recipient: { sorId: letter.recipientSorId, ean: letter.recipientEan, name: nameOf(letter.recipientSorId), sector: letter.sector, path: [] },
+    recipient: {
+      sorId: letter.recipientSorId,
+      ean: letter.recipientEan,
+      name: nameOf(letter.recipientSorId),
+      sector: letter.sector,
+      path: [],
+    },
     warnings: [],
   };
 }

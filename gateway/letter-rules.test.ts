@@ -14,11 +14,15 @@ const letter = (overrides: Partial<LetterEnvelope> = {}): LetterEnvelope => ({
 
 describe('CareCommunication rules', () => {
   it('requires a topic for category other', () => {
-    expect(() => checkLetterRules(letter({ category: 'other' }))).toThrow(expect.objectContaining({ code: 'topic-required' }));
+    expect(() => checkLetterRules(letter({ category: 'other' }))).toThrow(
+      expect.objectContaining({ code: 'topic-required' }),
+    );
     expect(() => checkLetterRules(letter({ category: 'other', topic: 'Aftale' }))).not.toThrow();
   });
   it('allows priority only for regarding-referral', () => {
-    expect(() => checkLetterRules(letter({ priority: 'asap' }))).toThrow(expect.objectContaining({ code: 'priority-not-allowed' }));
+    expect(() => checkLetterRules(letter({ priority: 'asap' }))).toThrow(
+      expect.objectContaining({ code: 'priority-not-allowed' }),
+    );
     expect(() => checkLetterRules(letter({ category: 'regarding-referral', priority: 'asap' }))).not.toThrow();
   });
   it('refuses an invalid CPR with a detail that does not echo it', () => {

@@ -46,9 +46,21 @@ export async function insertLetter(tx: Tx, letter: NewLetter): Promise<void> {
        communication_id, status, xml_template, envelope, key_id, cpr_hmac, rerouted_from, idempotency_key, request_hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'accepted', $9, $10, $11, $12, $13, $14, $15)`,
     [
-      letter.id, letter.clientId, letter.senderSorId, letter.recipientSorId, letter.recipientEan, letter.sector,
-      letter.category, letter.communicationId, letter.xmlTemplate, letter.envelope, letter.keyId, letter.cprHmac,
-      letter.reroutedFrom, letter.idempotencyKey, letter.requestHash,
+      letter.id,
+      letter.clientId,
+      letter.senderSorId,
+      letter.recipientSorId,
+      letter.recipientEan,
+      letter.sector,
+      letter.category,
+      letter.communicationId,
+      letter.xmlTemplate,
+      letter.envelope,
+      letter.keyId,
+      letter.cprHmac,
+      letter.reroutedFrom,
+      letter.idempotencyKey,
+      letter.requestHash,
     ],
   );
 }
@@ -58,7 +70,11 @@ export async function getLetter(q: Queryable, id: string): Promise<LetterRow | u
   return result.rows[0];
 }
 
-export async function findLetterByIdempotencyKey(q: Queryable, clientId: string, key: string): Promise<LetterRow | undefined> {
+export async function findLetterByIdempotencyKey(
+  q: Queryable,
+  clientId: string,
+  key: string,
+): Promise<LetterRow | undefined> {
   const result = await q.query<LetterRow>(
     `SELECT ${letterColumns} FROM letters WHERE client_id = $1 AND idempotency_key = $2`,
     [clientId, key],
@@ -117,7 +133,12 @@ export async function insertOutbox(tx: Tx, letterId: string, sector: Sector, pay
  * Moves a letter to `to` only from one of `from`, so a late or repeated report never moves a
  * letter backwards. Returns whether the status changed.
  */
-export async function transitionStatus(tx: Tx, letterId: string, from: readonly LetterStatus[], to: LetterStatus): Promise<boolean> {
+export async function transitionStatus(
+  tx: Tx,
+  letterId: string,
+  from: readonly LetterStatus[],
+  to: LetterStatus,
+): Promise<boolean> {
   const result = await tx.query(
     'UPDATE letters SET status = $3, updated_at = now() WHERE id = $1 AND status = ANY($2::text[])',
     [letterId, from, to],

@@ -52,8 +52,18 @@ describe('checking a CareCommunication letter', () => {
     const bundle = (result as { tree: { Bundle: Record<string, unknown> } }).tree.Bundle;
     expect(bundle['@_xmlns']).toBe('http://hl7.org/fhir');
     expect(bundle.type).toEqual({ '@_value': 'message' });
-    expect(JSON.stringify(bundle)).toContain(`"identifier":[{"system":{"@_value":"urn:oid:1.2.208.176.1.2"},"value":{"@_value":"${cpr}"}}]`);
-    const reference = parseLetterXml(readFileSync(join(medcomDir, references.find((f) => f.startsWith('Bundle-S-'))!), 'utf8'));
+    expect(JSON.stringify(bundle)).toContain(
+      `"identifier":[{"system":{"@_value":"urn:oid:1.2.208.176.1.2"},"value":{"@_value":"${cpr}"}}]`,
+    );
+    const reference = parseLetterXml(
+      readFileSync(
+        join(
+          medcomDir,
+          references.find((f) => f.startsWith('Bundle-S-'))!,
+        ),
+        'utf8',
+      ),
+    );
     // A phone number with leading zeros stays as written.
     expect(JSON.stringify(reference)).toContain('"value":{"@_value":"004523232323"}');
   });
@@ -62,24 +72,38 @@ describe('checking a CareCommunication letter', () => {
     const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Bundle xmlns="http://hl7.org/fhir"><id value="&lol2;"/></Bundle>`;
     expect(errorsOf(laughs)).toEqual(['xml: DOCTYPE and ENTITY declarations are refused']);
     expect(() => parseLetterXml(laughs)).toThrow(LetterXmlError);
-    expect(errorsOf(letter.replace('<Bundle', '<!ENTITY x SYSTEM "file:///etc/passwd"><Bundle'))).toEqual(['xml: DOCTYPE and ENTITY declarations are refused']);
+    expect(errorsOf(letter.replace('<Bundle', '<!ENTITY x SYSTEM "file:///etc/passwd"><Bundle'))).toEqual([
+      'xml: DOCTYPE and ENTITY declarations are refused',
+    ]);
   });
 
   it('refuses undeclared entities and references to characters XML cannot hold', () => {
-    expect(errorsOf(broken('<status value="unknown"/>', '<status value="&nbsp;unknown"/>'))).toEqual(['xml: undeclared entity or bare "&"']);
+    expect(errorsOf(broken('<status value="unknown"/>', '<status value="&nbsp;unknown"/>'))).toEqual([
+      'xml: undeclared entity or bare "&"',
+    ]);
     expect(errorsOf(broken('<status value="unknown"/>', '<status value="&#0;"/>'))[0]).toMatch(/character reference/);
   });
 
   it('refuses XML that is too large, too deep or not well-formed, naming where', () => {
     expect(checkLetterXml(letter, { maxBytes: 1000 })).toEqual({ ok: false, errors: ['xml: larger than 1000 bytes'] });
-    expect(checkLetterXml(letter, { maxDepth: 5 })).toEqual({ ok: false, errors: ['xml: nested deeper than 5 elements'] });
-    expect(errorsOf(broken('</Communication>', '</Communicatio>'))[0]).toMatch(/^xml: not well-formed \(InvalidTag at line \d+, column \d+\)$/);
+    expect(checkLetterXml(letter, { maxDepth: 5 })).toEqual({
+      ok: false,
+      errors: ['xml: nested deeper than 5 elements'],
+    });
+    expect(errorsOf(broken('</Communication>', '</Communicatio>'))[0]).toMatch(
+      /^xml: not well-formed \(InvalidTag at line \d+, column \d+\)$/,
+    );
     expect(errorsOf(`${letter}<Bundle/>`)).toEqual(['xml: must have exactly one root element']);
   });
 
   it('names the path when an Organization lacks its EAN', () => {
-    const withoutEan = broken(/<identifier>\s*<system value="https:\/\/www.gs1.org\/gln"\/>\s*<value value="5790000209354"\/>\s*<\/identifier>/, '');
-    expect(errorsOf(withoutEan)).toContain('/Bundle/entry/5/resource/Organization/identifier: must contain an EAN identifier (https://www.gs1.org/gln)');
+    const withoutEan = broken(
+      /<identifier>\s*<system value="https:\/\/www.gs1.org\/gln"\/>\s*<value value="5790000209354"\/>\s*<\/identifier>/,
+      '',
+    );
+    expect(errorsOf(withoutEan)).toContain(
+      '/Bundle/entry/5/resource/Organization/identifier: must contain an EAN identifier (https://www.gs1.org/gln)',
+    );
   });
 
   it('names the path of an EAN with a wrong length or check digit', () => {
@@ -98,8 +122,13 @@ describe('checking a CareCommunication letter', () => {
   });
 
   it('refuses a second category', () => {
-    const twice = broken(/<category>[\s\S]*?<\/category>/, (letter.match(/<category>[\s\S]*?<\/category>/)?.[0] ?? '').repeat(2));
-    expect(errorsOf(twice)).toEqual(['/Bundle/entry/2/resource/Communication/category: must NOT have more than 1 items']);
+    const twice = broken(
+      /<category>[\s\S]*?<\/category>/,
+      (letter.match(/<category>[\s\S]*?<\/category>/)?.[0] ?? '').repeat(2),
+    );
+    expect(errorsOf(twice)).toEqual([
+      '/Bundle/entry/2/resource/Communication/category: must NOT have more than 1 items',
+    ]);
   });
 
   it('names the path when the destination has no receiver', () => {
@@ -118,12 +147,17 @@ describe('checking a CareCommunication letter', () => {
     expect(errorsOf(broken('<subject>', '<priority value="asap"/><subject>'))).toEqual([
       '/Bundle/entry/2/resource/Communication: priority is allowed only with category regarding-referral',
     ]);
-    const other = broken('<code value="examination-results"/>', '<code value="other"/>').replace(/<topic>[\s\S]*?<\/topic>/, '');
+    const other = broken('<code value="examination-results"/>', '<code value="other"/>').replace(
+      /<topic>[\s\S]*?<\/topic>/,
+      '',
+    );
     expect(errorsOf(other)).toEqual(["/Bundle/entry/2/resource/Communication: must have required property 'topic'"]);
   });
 
   it('refuses an attachment of a type receivers need not accept, or without data', () => {
-    expect(errorsOf(broken('<contentType value="application/pdf"/>', '<contentType value="application/zip"/>'))).toEqual([
+    expect(
+      errorsOf(broken('<contentType value="application/pdf"/>', '<contentType value="application/zip"/>')),
+    ).toEqual([
       '/Bundle/entry/2/resource/Communication/payload/1/contentAttachment/contentType/@_value: must be equal to one of the allowed values',
     ]);
     expect(errorsOf(broken(/<data value="[^"]*"\/>/, ''))).toEqual([
@@ -146,7 +180,14 @@ describe('checking a CareCommunication letter', () => {
     ]);
     const receiver = letter.match(/<receiver>\s*<reference value="Organization\/([^"]+)"/)![1]!;
     const patient = letter.match(/<subject>\s*<reference value="Patient\/([^"]+)"/)![1]!;
-    expect(errorsOf(broken(`<reference value="Organization/${receiver}"/>\n          </receiver>`, `<reference value="Organization/${patient}"/></receiver>`))).toEqual([
+    expect(
+      errorsOf(
+        broken(
+          `<reference value="Organization/${receiver}"/>\n          </receiver>`,
+          `<reference value="Organization/${patient}"/></receiver>`,
+        ),
+      ),
+    ).toEqual([
       '/Bundle/entry/0/resource/MessageHeader/destination/0/receiver/reference: does not resolve to an entry of type Organization',
     ]);
   });

@@ -30,10 +30,14 @@ export const defaultLetterXmlLimits = { maxBytes: 100 * 1024 * 1024, maxDepth: 6
 const predefinedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function isXmlChar(codePoint: number): boolean {
-  return codePoint === 0x9 || codePoint === 0xa || codePoint === 0xd
-    || (codePoint >= 0x20 && codePoint <= 0xd7ff)
-    || (codePoint >= 0xe000 && codePoint <= 0xfffd)
-    || (codePoint >= 0x10000 && codePoint <= 0x10ffff);
+  return (
+    codePoint === 0x9 ||
+    codePoint === 0xa ||
+    codePoint === 0xd ||
+    (codePoint >= 0x20 && codePoint <= 0xd7ff) ||
+    (codePoint >= 0xe000 && codePoint <= 0xfffd) ||
+    (codePoint >= 0x10000 && codePoint <= 0x10ffff)
+  );
 }
 
 /**
@@ -159,12 +163,14 @@ export function parseLetterXml(xml: string, options: ParseLetterXmlOptions = {})
   } catch (error) {
     if (error instanceof LetterXmlError) throw error;
     // The parser's own messages may quote the document, so only the depth limit is named.
-    if (error instanceof Error && /nested tags/i.test(error.message)) throw new LetterXmlError(`xml: nested deeper than ${maxDepth} elements`);
+    if (error instanceof Error && /nested tags/i.test(error.message))
+      throw new LetterXmlError(`xml: nested deeper than ${maxDepth} elements`);
     throw new LetterXmlError('xml: could not be parsed');
   }
   // Two roots of the same name come back as one array-valued key.
   const roots = Object.values(tree);
-  if (roots.length !== 1 || Array.isArray(roots[0])) throw new LetterXmlError('xml: must have exactly one root element');
+  if (roots.length !== 1 || Array.isArray(roots[0]))
+    throw new LetterXmlError('xml: must have exactly one root element');
   dropIndentation(tree);
   return tree;
 }
@@ -207,9 +213,16 @@ function describeErrors(errors: readonly ErrorObject[]): string[] {
   return [...lines];
 }
 
-interface Primitive { '@_value': string }
-interface Reference { reference: Primitive }
-interface Identifier { system?: Primitive; value?: Primitive }
+interface Primitive {
+  '@_value': string;
+}
+interface Reference {
+  reference: Primitive;
+}
+interface Identifier {
+  system?: Primitive;
+  value?: Primitive;
+}
 interface ResourceView {
   id: Primitive;
   identifier?: Identifier[];
@@ -220,11 +233,16 @@ interface ResourceView {
   subject?: Reference;
 }
 /** The parts of a schema-valid tree the cross-checks read. */
-interface BundleView { Bundle: { entry: Array<{ fullUrl: Primitive; resource: Record<string, ResourceView> }> } }
+interface BundleView {
+  Bundle: { entry: Array<{ fullUrl: Primitive; resource: Record<string, ResourceView> }> };
+}
 
 function gs1CheckDigitValid(ean: string): boolean {
   const digits = [...ean].map(Number);
-  const sum = digits.slice(0, -1).reverse().reduce((total, digit, index) => total + digit * (index % 2 === 0 ? 3 : 1), 0);
+  const sum = digits
+    .slice(0, -1)
+    .reverse()
+    .reduce((total, digit, index) => total + digit * (index % 2 === 0 ? 3 : 1), 0);
   return (10 - (sum % 10)) % 10 === digits.at(-1);
 }
 
@@ -238,12 +256,19 @@ function crossCheck(tree: BundleView): string[] {
       const key = `${type}/${resource.id['@_value']}`;
       located.set(key, resource);
       // MedCom: fullUrl ends with the resource's type and id, which is how references resolve.
-      if (!entry.fullUrl['@_value'].endsWith(`/${key}`)) errors.push(`/Bundle/entry/${index}/fullUrl: must end with /${type}/<id>`);
+      if (!entry.fullUrl['@_value'].endsWith(`/${key}`))
+        errors.push(`/Bundle/entry/${index}/fullUrl: must end with /${type}/<id>`);
       if (type === 'Organization') {
         resource.identifier?.forEach((identifier, i) => {
           const ean = identifier.value?.['@_value'];
-          if (identifier.system?.['@_value'] === identifierSystems.ean && ean !== undefined && !gs1CheckDigitValid(ean)) {
-            errors.push(`/Bundle/entry/${index}/resource/Organization/identifier/${i}/value/@_value: EAN check digit is wrong`);
+          if (
+            identifier.system?.['@_value'] === identifierSystems.ean &&
+            ean !== undefined &&
+            !gs1CheckDigitValid(ean)
+          ) {
+            errors.push(
+              `/Bundle/entry/${index}/resource/Organization/identifier/${i}/value/@_value: EAN check digit is wrong`,
+            );
           }
         });
       }
@@ -256,12 +281,19 @@ function crossCheck(tree: BundleView): string[] {
     return target;
   };
   const sorOf = (organisation: ResourceView | undefined) =>
-    organisation?.identifier?.find((identifier) => identifier.system?.['@_value'] === identifierSystems.sor)?.value?.['@_value'];
+    organisation?.identifier?.find((identifier) => identifier.system?.['@_value'] === identifierSystems.sor)?.value?.[
+      '@_value'
+    ];
   // A SOR endpoint naming another unit than the addressed Organization is a misrouting in the making.
   const sameSor = (endpoint: Primitive, organisation: ResourceView | undefined, path: string, role: string) => {
     const value = endpoint['@_value'];
     const sor = sorOf(organisation);
-    if (organisation && sor !== undefined && value.startsWith(careCommunicationUris.sorEndpointBase) && value.slice(careCommunicationUris.sorEndpointBase.length) !== sor) {
+    if (
+      organisation &&
+      sor !== undefined &&
+      value.startsWith(careCommunicationUris.sorEndpointBase) &&
+      value.slice(careCommunicationUris.sorEndpointBase.length) !== sor
+    ) {
       errors.push(`${path}: SOR id differs from the ${role} Organization's SOR identifier`);
     }
   };
@@ -286,7 +318,10 @@ function crossCheck(tree: BundleView): string[] {
 }
 
 /** Parses and checks a letter against the MedCom CareCommunication shape. */
-export function checkLetterXml(xml: string, options: ParseLetterXmlOptions = {}): { ok: true; tree: unknown } | { ok: false; errors: string[] } {
+export function checkLetterXml(
+  xml: string,
+  options: ParseLetterXmlOptions = {},
+): { ok: true; tree: unknown } | { ok: false; errors: string[] } {
   let tree: Record<string, unknown>;
   try {
     tree = parseLetterXml(xml, options);

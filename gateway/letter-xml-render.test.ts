@@ -47,7 +47,13 @@ describe('rendering a stored letter with its attachments', () => {
   });
 
   it.each([1, 2, 4, 1000])('gives the same base64 as the whole buffer with %i-byte chunks', async (size) => {
-    for (const bytes of [...attachments.values(), Buffer.alloc(0), Buffer.from('a'), Buffer.from('ab'), Buffer.from('abc')]) {
+    for (const bytes of [
+      ...attachments.values(),
+      Buffer.alloc(0),
+      Buffer.from('a'),
+      Buffer.from('ab'),
+      Buffer.from('abc'),
+    ]) {
       expect(await joined(base64Chunks(inChunks(bytes, size)))).toBe(bytes.toString('base64'));
     }
   });
@@ -65,16 +71,23 @@ describe('rendering a stored letter with its attachments', () => {
     expect(await joined(base64Chunks(uneven()))).toBe(bytes.toString('base64'));
   });
 
-  it.each([1, 2, 4, 1000])('renders a letter that checks and carries the original bytes (%i-byte chunks)', async (size) => {
-    const rendered = await joined(renderLetterXml(template, (position) => inChunks(attachments.get(position)!, size)));
-    const result = checkLetterXml(rendered);
-    expect(result.ok ? [] : result.errors).toEqual([]);
-    const communication = JSON.stringify(parseLetterXml(rendered));
-    const data = [...communication.matchAll(/"data":\{"@_value":"([^"]*)"\}/g)].map((match) => Buffer.from(match[1]!, 'base64'));
-    expect(data.map(sha256)).toEqual([...attachments.values()].map(sha256));
-    expect(rendered).toContain(`${draft.text.replace('<', '&lt;').replace(/"/g, '&quot;').replace('>', '&gt;')}`);
-    expect(templatePlaceholders(rendered)).toEqual([]);
-  });
+  it.each([1, 2, 4, 1000])(
+    'renders a letter that checks and carries the original bytes (%i-byte chunks)',
+    async (size) => {
+      const rendered = await joined(
+        renderLetterXml(template, (position) => inChunks(attachments.get(position)!, size)),
+      );
+      const result = checkLetterXml(rendered);
+      expect(result.ok ? [] : result.errors).toEqual([]);
+      const communication = JSON.stringify(parseLetterXml(rendered));
+      const data = [...communication.matchAll(/"data":\{"@_value":"([^"]*)"\}/g)].map((match) =>
+        Buffer.from(match[1]!, 'base64'),
+      );
+      expect(data.map(sha256)).toEqual([...attachments.values()].map(sha256));
+      expect(rendered).toContain(`${draft.text.replace('<', '&lt;').replace(/"/g, '&quot;').replace('>', '&gt;')}`);
+      expect(templatePlaceholders(rendered)).toEqual([]);
+    },
+  );
 
   it('streams: it asks for the next chunk only after handing on the previous one', async () => {
     let pulled = 0;

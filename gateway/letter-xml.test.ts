@@ -26,14 +26,22 @@ function draft(overrides: Partial<LetterDraft> = {}): LetterDraft {
     priority: 'asap',
     text: 'Til rette vedkommende.\nHilsen Michael',
     author: { name: 'Michael Magnus Burns', role: 'sygeplejerske', phone: '+4538683868' },
-    attachments: [{ title: 'Blodprøveresultater', contentType: 'application/pdf', creation: '2026-11-20T08:00:00+01:00', position: 0 }],
+    attachments: [
+      {
+        title: 'Blodprøveresultater',
+        contentType: 'application/pdf',
+        creation: '2026-11-20T08:00:00+01:00',
+        position: 0,
+      },
+    ],
     ...overrides,
   };
 }
 
 type Tree = { Bundle: { entry: Array<{ resource: Record<string, Record<string, unknown>> }> } };
 const tree = (xml: string) => parseLetterXml(xml) as unknown as Tree;
-const resourceOf = (xml: string, type: string) => tree(xml).Bundle.entry.find((entry) => entry.resource[type])!.resource[type]!;
+const resourceOf = (xml: string, type: string) =>
+  tree(xml).Bundle.entry.find((entry) => entry.resource[type])!.resource[type]!;
 
 /** Element and attribute paths of a resource, leaving out the free-form xhtml narrative. */
 function elementPaths(node: unknown, prefix = '', into = new Set<string>()): Set<string> {
@@ -70,7 +78,9 @@ describe('building a CareCommunication letter', () => {
     const other = buildLetterXml(draft({ letterId: 'a1f0c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }));
     const ids = (xml: string) => [...xml.matchAll(/<id value="([^"]+)"/g)].map((m) => m[1]);
     expect(ids(other).filter((id) => ids(buildLetterXml(draft())).includes(id))).toEqual([]);
-    expect(ids(other).every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id!))).toBe(true);
+    expect(
+      ids(other).every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id!)),
+    ).toBe(true);
   });
 
   it('orders the entries like MedCom’s example letter (which adds an Encounter)', () => {
@@ -87,8 +97,14 @@ describe('building a CareCommunication letter', () => {
     for (const type of ['MessageHeader', 'Communication', 'Organization']) {
       const builtPaths = elementPaths(resourceOf(built, type));
       const referencePaths = elementPaths(resourceOf(reference, type));
-      expect([...builtPaths].filter((path) => !referencePaths.has(path)), type).toEqual([]);
-      expect([...referencePaths].filter((path) => !builtPaths.has(path) && !notBuiltOnPurpose.test(path)), type).toEqual([]);
+      expect(
+        [...builtPaths].filter((path) => !referencePaths.has(path)),
+        type,
+      ).toEqual([]);
+      expect(
+        [...referencePaths].filter((path) => !builtPaths.has(path) && !notBuiltOnPurpose.test(path)),
+        type,
+      ).toEqual([]);
       expect(extensionUrls(built, type), type).toEqual(extensionUrls(reference, type));
     }
   });
@@ -125,12 +141,16 @@ describe('building a CareCommunication letter', () => {
   it('writes line breaks as &#xA; like MedCom, and reads them back as line breaks', () => {
     const xml = buildLetterXml(draft({ text: 'Linje 1\nLinje 2\r\n\r\nLinje 4\tslut' }));
     expect(xml).toContain('<contentString value="Linje 1&#xA;Linje 2&#xA;&#xA;Linje 4&#x9;slut"/>');
-    expect(JSON.stringify(resourceOf(xml, 'Communication'))).toContain('"contentString":{"@_value":"Linje 1\\nLinje 2\\n\\nLinje 4\\tslut"}');
+    expect(JSON.stringify(resourceOf(xml, 'Communication'))).toContain(
+      '"contentString":{"@_value":"Linje 1\\nLinje 2\\n\\nLinje 4\\tslut"}',
+    );
     expect(referenceXml('Bundle-R-Tek-A-')).toContain('Til rette vedkommende.&#xA;Vi vil');
   });
 
   it('writes priority only on a letter regarding a referral', () => {
-    expect(buildLetterXml(draft({ category: 'regarding-referral', priority: 'asap' }))).toContain('<priority value="asap"/>');
+    expect(buildLetterXml(draft({ category: 'regarding-referral', priority: 'asap' }))).toContain(
+      '<priority value="asap"/>',
+    );
     expect(buildLetterXml(draft({ category: 'regarding-referral', priority: undefined }))).not.toContain('<priority');
     const nursing = buildLetterXml(draft({ category: 'nursing', priority: 'asap' }));
     expect(nursing).not.toContain('<priority');
@@ -152,7 +172,9 @@ describe('building a CareCommunication letter', () => {
     );
     expect(attachmentPlaceholder(3)).toBe('postbud-attachment:3');
     expect(xml).toMatch(/<data value="postbud-attachment:3"\/>\s*<title value="Første"\/>\s*<\/contentAttachment>/);
-    expect(xml).toMatch(/<data value="postbud-attachment:7"\/>\s*<title value="Anden"\/>\s*<creation value="2026-01-02T03:04:05Z"\/>/);
+    expect(xml).toMatch(
+      /<data value="postbud-attachment:7"\/>\s*<title value="Anden"\/>\s*<creation value="2026-01-02T03:04:05Z"\/>/,
+    );
     expect(xml.match(/<entity>/g)).toHaveLength(3);
   });
 
@@ -163,7 +185,9 @@ describe('building a CareCommunication letter', () => {
   });
 
   it('refuses text XML cannot carry, without repeating it', () => {
-    expect(() => buildLetterXml(draft({ text: 'CPR 2509479989 \u0001' }))).toThrow(/text contains characters not allowed in XML/);
+    expect(() => buildLetterXml(draft({ text: 'CPR 2509479989 \u0001' }))).toThrow(
+      /text contains characters not allowed in XML/,
+    );
     expect(() => buildLetterXml(draft({ text: 'CPR 2509479989 \u0001' }))).not.toThrow(/2509479989/);
     expect(() => buildLetterXml(draft({ category: 'gossip' }))).toThrow(/unknown category/);
     const twice = { title: 'x', contentType: 'image/png', position: 1 };

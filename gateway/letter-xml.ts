@@ -11,7 +11,11 @@ import {
   xhtmlNamespace,
 } from '../schemas/care-communication-xml.ts';
 
-export interface OrganisationParty { sorId: string; ean: string; name: string }
+export interface OrganisationParty {
+  sorId: string;
+  ean: string;
+  name: string;
+}
 
 export interface LetterDraft {
   /** UUID v4: Bundle.id and MessageHeader.id, so acknowledgements (which cite the MessageHeader id) lead back to the letter. */
@@ -65,7 +69,10 @@ function escapedText(field: string, text: string, inAttribute: boolean): string 
 }
 
 function primitive(parent: XMLBuilder, name: string, value: string, field = name): XMLBuilder {
-  return parent.ele(name).att('value', escapedText(field, value, true)).up();
+  return parent
+    .ele(name)
+    .att('value', escapedText(field, value, true))
+    .up();
 }
 
 function reference(parent: XMLBuilder, name: string, target: string): XMLBuilder {
@@ -84,16 +91,22 @@ function extension(parent: XMLBuilder, url: string): XMLBuilder {
 }
 
 /** Narrative lines as xhtml paragraphs; line breaks inside a line become `<br/>`. */
-function narrative(resource: XMLBuilder, status: 'generated' | 'extensions', lines: Array<[field: string, text: string]>): void {
+function narrative(
+  resource: XMLBuilder,
+  status: 'generated' | 'extensions',
+  lines: Array<[field: string, text: string]>,
+): void {
   const text = resource.ele('text');
   primitive(text, 'status', status);
   const div = text.ele(xhtmlNamespace, 'div');
   for (const [field, line] of lines) {
     const paragraph = div.ele('p');
-    escapedText(field, line, false).split('\n').forEach((part, index) => {
-      if (index > 0) paragraph.ele('br');
-      if (part.length > 0) paragraph.txt(part);
-    });
+    escapedText(field, line, false)
+      .split('\n')
+      .forEach((part, index) => {
+        if (index > 0) paragraph.ele('br');
+        if (part.length > 0) paragraph.txt(part);
+      });
   }
 }
 
@@ -103,8 +116,14 @@ function splitName(name: string): { family: string; given: string[] } {
 }
 
 interface Ids {
-  messageHeader: string; patient: string; communication: string; practitionerRole: string;
-  practitioner: string; sender: string; recipient: string; provenance: string;
+  messageHeader: string;
+  patient: string;
+  communication: string;
+  practitionerRole: string;
+  practitioner: string;
+  sender: string;
+  recipient: string;
+  provenance: string;
 }
 
 function entry(bundle: XMLBuilder, type: string, id: string, profile: string): XMLBuilder {
@@ -132,7 +151,9 @@ function organisation(bundle: XMLBuilder, id: string, party: OrganisationParty, 
 
 function messageHeader(bundle: XMLBuilder, draft: LetterDraft, ids: Ids): void {
   const resource = entry(bundle, 'MessageHeader', ids.messageHeader, uri.messageHeaderProfile);
-  narrative(resource, 'generated', [['sender.name', `Korrespondancemeddelelse fra ${draft.sender.name} til ${draft.recipient.name}`]]);
+  narrative(resource, 'generated', [
+    ['sender.name', `Korrespondancemeddelelse fra ${draft.sender.name} til ${draft.recipient.name}`],
+  ]);
   const event = resource.ele('eventCoding');
   primitive(event, 'system', uri.eventCodes);
   primitive(event, 'code', careCommunicationEventCode);
@@ -163,7 +184,10 @@ function patient(bundle: XMLBuilder, draft: LetterDraft, ids: Ids): void {
 
 /** Segment identifiers are what Provenance lists and what a reply cites, so they are stable too. */
 function segmentIds(draft: LetterDraft): string[] {
-  return [derivedId(draft.letterId, 'segment/text'), ...draft.attachments.map((a) => derivedId(draft.letterId, `segment/attachment/${a.position}`))];
+  return [
+    derivedId(draft.letterId, 'segment/text'),
+    ...draft.attachments.map((a) => derivedId(draft.letterId, `segment/attachment/${a.position}`)),
+  ];
 }
 
 function segmentHeader(payload: XMLBuilder, draft: LetterDraft, ids: Ids, segmentId: string): void {
@@ -211,7 +235,8 @@ function communication(bundle: XMLBuilder, draft: LetterDraft, ids: Ids): void {
     primitive(content, 'data', attachmentPlaceholder(attachment.position));
     // MedCom: the title is shown as given; no file extension is added.
     primitive(content, 'title', attachment.title, `attachments[${index}].title`);
-    if (attachment.creation !== undefined) primitive(content, 'creation', attachment.creation, `attachments[${index}].creation`);
+    if (attachment.creation !== undefined)
+      primitive(content, 'creation', attachment.creation, `attachments[${index}].creation`);
   });
 }
 

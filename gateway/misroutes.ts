@@ -17,11 +17,20 @@ export interface MisrouteReport {
  * report by an adapter, admin or auditor): the letter becomes `misrouted` and the report is kept
  * for auditors. A second report on a misrouted letter adds to the record (e.g. the right SOR id).
  */
-export async function recordMisroute(tx: Tx, letter: Pick<LetterRow, 'id' | 'status' | 'recipientSorId'>, report: MisrouteReport): Promise<string> {
+export async function recordMisroute(
+  tx: Tx,
+  letter: Pick<LetterRow, 'id' | 'status' | 'recipientSorId'>,
+  report: MisrouteReport,
+): Promise<string> {
   if (letter.status !== 'misrouted') {
     const moved = await moveLetter(tx, letter.id, 'misrouted', report.actor, { source: report.source });
     if (!moved) {
-      throw new ProblemError(409, 'letter-state-conflict', 'The letter cannot be reported as misrouted now', `The letter is ${letter.status}.`);
+      throw new ProblemError(
+        409,
+        'letter-state-conflict',
+        'The letter cannot be reported as misrouted now',
+        `The letter is ${letter.status}.`,
+      );
     }
   }
   const id = randomUUID();

@@ -46,7 +46,12 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-type Part = { name: string; filename?: string; type?: string; content: string | Buffer | (() => AsyncIterable<Buffer>) };
+type Part = {
+  name: string;
+  filename?: string;
+  type?: string;
+  content: string | Buffer | (() => AsyncIterable<Buffer>);
+};
 
 async function* multipartBody(boundary: string, parts: Part[], complete: boolean): AsyncGenerator<Buffer> {
   for (const part of parts) {
@@ -84,17 +89,27 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 const message = (types: string[]) => ({
   name: 'message',
   type: 'application/json',
-  content: JSON.stringify({ category: 'other', attachments: types.map((contentType, i) => ({ title: `Bilag ${i + 1}`, contentType })) }),
+  content: JSON.stringify({
+    category: 'other',
+    attachments: types.map((contentType, i) => ({ title: `Bilag ${i + 1}`, contentType })),
+  }),
 });
-const filePart = (content: Part['content'], filename = 'bilag.pdf', type = 'application/pdf'): Part =>
-  ({ name: 'file', filename, type, content });
+const filePart = (content: Part['content'], filename = 'bilag.pdf', type = 'application/pdf'): Part => ({
+  name: 'file',
+  filename,
+  type,
+  content,
+});
 
 type Stored = { position: number; filename: string; size: number; sha256: string };
 
 /** Handlers like the letter route's: check each file while streaming and "store" it chunk by chunk. */
 function storingRoute(
   routeLimits: AttachmentLimits,
-  options: { perChunk?: (req: http.IncomingMessage, chunk: Buffer) => Promise<void>; onMessage?: () => Promise<void> } = {},
+  options: {
+    perChunk?: (req: http.IncomingMessage, chunk: Buffer) => Promise<void>;
+    onMessage?: () => Promise<void>;
+  } = {},
 ) {
   const seen = { messages: 0, files: [] as Stored[], bytesReceived: 0, outcome: undefined as unknown };
   route = async (req) => {
@@ -134,11 +149,24 @@ describe('POST /v1/messages as multipart/form-data', () => {
   it('accepts a letter with ten attachments and checks each one while streaming', async () => {
     const seen = storingRoute(limits);
     const types: FileType[] = ['application/pdf', 'image/png', 'image/jpeg'];
-    const files = Array.from({ length: 10 }, (_, i) => ({ type: types[i % 3] as FileType, bytes: file(types[i % 3] as FileType, 1000 + i * 150 * kib) }));
-    const answer = await post([message(files.map((f) => f.type)), ...files.map((f, i) => filePart(f.bytes, `blodprøve ${i}.bin`, f.type))]);
+    const files = Array.from({ length: 10 }, (_, i) => ({
+      type: types[i % 3] as FileType,
+      bytes: file(types[i % 3] as FileType, 1000 + i * 150 * kib),
+    }));
+    const answer = await post([
+      message(files.map((f) => f.type)),
+      ...files.map((f, i) => filePart(f.bytes, `blodprøve ${i}.bin`, f.type)),
+    ]);
 
     expect(answer).toEqual({ status: 200, body: { fileCount: 10 } });
-    expect(seen.files).toEqual(files.map((f, i) => ({ position: i, filename: `blodprøve ${i}.bin`, size: f.bytes.length, sha256: sha256(f.bytes) })));
+    expect(seen.files).toEqual(
+      files.map((f, i) => ({
+        position: i,
+        filename: `blodprøve ${i}.bin`,
+        size: f.bytes.length,
+        sha256: sha256(f.bytes),
+      })),
+    );
   });
 
   it('accepts a letter without attachments', async () => {
@@ -222,7 +250,12 @@ describe('POST /v1/messages as multipart/form-data', () => {
     ['a second form field', [message([]), { name: 'note', content: 'hej' }], 422, 'multipart-unexpected-field'],
     ['a message that is not JSON', [{ name: 'message', content: '{"category":' }], 400, 'multipart-message-invalid'],
     ['a message over 1 MiB', [{ name: 'message', content: 'x'.repeat(mib + 1) }], 413, 'multipart-message-too-large'],
-    ['a message file over 1 MiB', [{ name: 'message', filename: 'l.json', content: ' '.repeat(mib + 1) }], 413, 'multipart-message-too-large'],
+    [
+      'a message file over 1 MiB',
+      [{ name: 'message', filename: 'l.json', content: ' '.repeat(mib + 1) }],
+      413,
+      'multipart-message-too-large',
+    ],
   ])('refuses %s', async (_case, parts, status, code) => {
     storingRoute(limits);
     const answer = await post(parts as Part[]);
@@ -231,7 +264,9 @@ describe('POST /v1/messages as multipart/form-data', () => {
 
   it('answers 400 for a body cut off before its closing boundary', async () => {
     storingRoute(limits);
-    const answer = await post([message(['application/pdf']), filePart(file('application/pdf', 1000))], { complete: false });
+    const answer = await post([message(['application/pdf']), filePart(file('application/pdf', 1000))], {
+      complete: false,
+    });
     expect([answer.status, answer.body.code]).toEqual([400, 'multipart-malformed']);
   });
 
@@ -244,7 +279,10 @@ describe('POST /v1/messages as multipart/form-data', () => {
   it('gives up at once when the client goes away mid-file', async () => {
     const seen = storingRoute(limits, { perChunk: () => sleep(5) });
     const boundary = 'postbud-abort';
-    const request = http.request(url, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const request = http.request(url, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     request.on('error', () => undefined);
     for await (const piece of multipartBody(boundary, [message(['application/pdf'])], false)) request.write(piece);
     request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n`);
@@ -285,8 +323,12 @@ describe('POST /v1/messages as multipart/form-data', () => {
       const block = randomBytes(64 * kib);
       for (let sent = 0; sent < size; sent += block.length) {
         // A PDF header first and its end-of-file marker last, random blocks between.
-        const piece = sent === 0 ? Buffer.concat([Buffer.from('%PDF-1.7\n'), block.subarray(9)])
-          : sent + block.length >= size ? Buffer.concat([block.subarray(0, block.length - 7), Buffer.from('\n%%EOF\n')]) : block;
+        const piece =
+          sent === 0
+            ? Buffer.concat([Buffer.from('%PDF-1.7\n'), block.subarray(9)])
+            : sent + block.length >= size
+              ? Buffer.concat([block.subarray(0, block.length - 7), Buffer.from('\n%%EOF\n')])
+              : block;
         hash.update(piece);
         yield piece;
       }

@@ -35,10 +35,16 @@ export interface MultipartLetterHandlers {
   onFile(position: number, file: MultipartFile): Promise<void>;
 }
 
-const malformed = (detail: string) => new ProblemError(400, 'multipart-malformed', 'Multipart body is malformed', detail);
+const malformed = (detail: string) =>
+  new ProblemError(400, 'multipart-malformed', 'Multipart body is malformed', detail);
 
 function tooManyAttachments(maxCount: number): ProblemError {
-  return new ProblemError(422, 'too-many-attachments', 'Too many attachments', `a letter carries at most ${maxCount} attachments`);
+  return new ProblemError(
+    422,
+    'too-many-attachments',
+    'Too many attachments',
+    `a letter carries at most ${maxCount} attachments`,
+  );
 }
 
 function countMismatch(declared: number, detail: string): ProblemError {
@@ -51,27 +57,48 @@ function countMismatch(declared: number, detail: string): ProblemError {
 }
 
 function fileTooLarge(maxFileBytes: number): ProblemError {
-  return new ProblemError(413, 'attachment-too-large', 'Attachment is too large', `an attachment may be at most ${maxFileBytes} bytes`);
+  return new ProblemError(
+    413,
+    'attachment-too-large',
+    'Attachment is too large',
+    `an attachment may be at most ${maxFileBytes} bytes`,
+  );
 }
 
 function unexpectedField(): ProblemError {
-  return new ProblemError(422, 'multipart-unexpected-field', 'Unexpected form field',
-    'the only form field is "message"; each attachment is a file part with a filename');
+  return new ProblemError(
+    422,
+    'multipart-unexpected-field',
+    'Unexpected form field',
+    'the only form field is "message"; each attachment is a file part with a filename',
+  );
 }
 
 function messageTooLarge(): ProblemError {
-  return new ProblemError(413, 'multipart-message-too-large', 'Message part is too large',
-    `the "message" part may be at most ${maxMessagePartBytes} bytes`);
+  return new ProblemError(
+    413,
+    'multipart-message-too-large',
+    'Message part is too large',
+    `the "message" part may be at most ${maxMessagePartBytes} bytes`,
+  );
 }
 
 function messageNotFirst(): ProblemError {
-  return new ProblemError(422, 'multipart-message-first', 'Message part must come first',
-    'send the "message" field before any file part');
+  return new ProblemError(
+    422,
+    'multipart-message-first',
+    'Message part must come first',
+    'send the "message" field before any file part',
+  );
 }
 
 function messageMissing(): ProblemError {
-  return new ProblemError(422, 'multipart-message-missing', 'Message part is missing',
-    'the body must start with a "message" field holding the letter JSON');
+  return new ProblemError(
+    422,
+    'multipart-message-missing',
+    'Message part is missing',
+    'the body must start with a "message" field holding the letter JSON',
+  );
 }
 
 function declaredAttachmentCount(message: unknown): number {
@@ -86,7 +113,12 @@ function parseMessage(value: string): unknown {
     message = parseStrictJson(Buffer.from(value, 'utf8'));
   } catch (error) {
     if (error instanceof ProblemError && error.code !== 'body-malformed' && error.code !== 'body-empty') throw error;
-    throw new ProblemError(400, 'multipart-message-invalid', 'Message part is not JSON', 'the "message" part must be a JSON object');
+    throw new ProblemError(
+      400,
+      'multipart-message-invalid',
+      'Message part is not JSON',
+      'the "message" part must be a JSON object',
+    );
   }
   assertSafeText(message, letterTextSkipped);
   return message;
@@ -107,7 +139,12 @@ async function readMessageFile(stream: Readable): Promise<string> {
 function createParser(req: IncomingMessage, limits: AttachmentLimits): busboy.Busboy {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'multipart/form-data') {
-    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send application/json or multipart/form-data');
+    throw new ProblemError(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      'send application/json or multipart/form-data',
+    );
   }
   try {
     return busboy({
@@ -131,7 +168,8 @@ function createParser(req: IncomingMessage, limits: AttachmentLimits): busboy.Bu
 }
 
 /** After a refusal, the client may still send as much as a letter may carry, so it can read the answer. */
-const discardAfterRefusal = (req: IncomingMessage, limits: AttachmentLimits) => discardRest(req, limits.maxLetterBytes + maxMessagePartBytes);
+const discardAfterRefusal = (req: IncomingMessage, limits: AttachmentLimits) =>
+  discardRest(req, limits.maxLetterBytes + maxMessagePartBytes);
 
 /**
  * Reads a `multipart/form-data` letter: first a `message` field with the letter JSON, then one
@@ -209,7 +247,9 @@ export function readMultipartLetter(
     parser.on('fieldsLimit', () => fail(unexpectedField()));
     parser.on('filesLimit', () => fail(tooManyAttachments(limits.maxCount)));
     parser.on('partsLimit', () => fail(malformed('the body has more parts than a message and its attachments')));
-    parser.on('error', (error) => fail(malformed(error instanceof Error ? error.message : 'unreadable multipart body')));
+    parser.on('error', (error) =>
+      fail(malformed(error instanceof Error ? error.message : 'unreadable multipart body')),
+    );
     parser.on('close', () =>
       enqueue(async () => {
         if (!messageSeen) throw messageMissing();

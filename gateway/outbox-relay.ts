@@ -55,7 +55,11 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-export function startOutboxRelay(db: Db, broker: Broker, options: { prefix: string; pollMs: number; log: Logger }): OutboxRelay {
+export function startOutboxRelay(
+  db: Db,
+  broker: Broker,
+  options: { prefix: string; pollMs: number; log: Logger },
+): OutboxRelay {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;

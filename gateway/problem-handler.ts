@@ -6,7 +6,12 @@ import { discardRest } from './request-drain.ts';
 function fromMiddleware(error: { type?: string; status?: number; statusCode?: number }): ProblemError | undefined {
   switch (error.type) {
     case 'entity.too.large':
-      return new ProblemError(413, 'body-too-large', 'Request body too large', 'The body exceeds the configured limit.');
+      return new ProblemError(
+        413,
+        'body-too-large',
+        'Request body too large',
+        'The body exceeds the configured limit.',
+      );
     case 'entity.parse.failed':
       return new ProblemError(400, 'body-malformed', 'Malformed request body', 'The body is not valid JSON.');
     case 'encoding.unsupported':
@@ -28,9 +33,13 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const problem = error instanceof ProblemError ? error : fromMiddleware(error ?? {});
   if (!problem) {
     // Only the error's class and message reach the log; request bodies never do.
-    req.log?.error({ err: { type: error?.constructor?.name, message: error?.message, code: error?.code } }, 'unhandled error');
+    req.log?.error(
+      { err: { type: error?.constructor?.name, message: error?.message, code: error?.code } },
+      'unhandled error',
+    );
   }
-  const rendered = problem ?? new ProblemError(500, 'internal-error', 'Internal error', 'The gateway could not complete the request.');
+  const rendered =
+    problem ?? new ProblemError(500, 'internal-error', 'Internal error', 'The gateway could not complete the request.');
   if (res.headersSent) {
     res.destroy();
     return;
@@ -47,6 +56,10 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
   }
   // The request id, not the path: a path is the client's text and may hold anything.
-  const instance = typeof req.id === 'string' || typeof req.id === 'number' ? `urn:postbud:request:${req.id}` : undefined;
-  res.status(rendered.status).type(problemContentType).send(JSON.stringify(problemBody(rendered, instance)));
+  const instance =
+    typeof req.id === 'string' || typeof req.id === 'number' ? `urn:postbud:request:${req.id}` : undefined;
+  res
+    .status(rendered.status)
+    .type(problemContentType)
+    .send(JSON.stringify(problemBody(rendered, instance)));
 };

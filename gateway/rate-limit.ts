@@ -51,16 +51,23 @@ export class TokenBuckets {
 export function rateLimitPerClient(settings: Config['rateLimit'], now: () => number = Date.now): RequestHandler {
   const clients = settings.perMinute > 0 ? new TokenBuckets(settings.perMinute, settings.burst, now) : undefined;
   const adapterBurst = Math.max(settings.burst, Math.ceil(settings.adapterPerMinute / 6));
-  const adapters = settings.adapterPerMinute > 0 ? new TokenBuckets(settings.adapterPerMinute, adapterBurst, now) : undefined;
+  const adapters =
+    settings.adapterPerMinute > 0 ? new TokenBuckets(settings.adapterPerMinute, adapterBurst, now) : undefined;
   return (req, res, next) => {
     const client = req.client;
     if (!client) return next();
     const buckets = client.roles.includes('adapter') ? adapters : clients;
     const outcome = buckets?.take(client.id) ?? { allowed: true };
     if (!outcome.allowed) {
-      throw new ProblemError(429, 'rate-limited', 'Too many requests', 'This API client has used its request budget; retry after the given delay.', {
-        retryAfterSeconds: outcome.retryAfterSeconds,
-      });
+      throw new ProblemError(
+        429,
+        'rate-limited',
+        'Too many requests',
+        'This API client has used its request budget; retry after the given delay.',
+        {
+          retryAfterSeconds: outcome.retryAfterSeconds,
+        },
+      );
     }
     next();
   };

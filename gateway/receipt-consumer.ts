@@ -18,14 +18,23 @@ export async function recordReceipt(db: Db, receipt: DeliveryReceipt): Promise<v
   const actor: Actor = { id: null, name: `adapter:${receipt.sector}` };
   await inTransaction(db, async (tx) => {
     // A replayed dead letter starts a new delivery round with attempt 1 again (dead-letters.ts).
-    const known = await tx.query<{ round: number }>('SELECT delivery_round AS round FROM letters WHERE id = $1', [receipt.letterId]);
+    const known = await tx.query<{ round: number }>('SELECT delivery_round AS round FROM letters WHERE id = $1', [
+      receipt.letterId,
+    ]);
     if (known.rowCount === 0) return;
     const attempt = await tx.query(
       `INSERT INTO delivery_attempts (letter_id, round, attempt, endpoint, outcome, http_status, duration_ms, error, at)
        VALUES ($1, $9, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (letter_id, round, attempt, outcome) DO NOTHING`,
       [
-        receipt.letterId, receipt.attempt, receipt.endpoint, receipt.outcome, receipt.httpStatus ?? null,
-        receipt.durationMs ?? null, receipt.error ?? null, receipt.at, known.rows[0]!.round,
+        receipt.letterId,
+        receipt.attempt,
+        receipt.endpoint,
+        receipt.outcome,
+        receipt.httpStatus ?? null,
+        receipt.durationMs ?? null,
+        receipt.error ?? null,
+        receipt.at,
+        known.rows[0]!.round,
       ],
     );
     if (attempt.rowCount === 0) return;
@@ -71,7 +80,10 @@ export function startReceiptConsumer(db: Db, broker: Broker, options: { prefix: 
           }
         },
         (error: Error) => {
-          options.log.warn({ letterId: receipt.letterId, err: { message: error.message } }, 'receipt not recorded; requeued');
+          options.log.warn(
+            { letterId: receipt.letterId, err: { message: error.message } },
+            'receipt not recorded; requeued',
+          );
           // Back off briefly so a database outage does not spin the receipt in a tight loop.
           setTimeout(() => {
             try {

@@ -58,7 +58,10 @@ export async function purgeLetters(db: Db, options: PurgeOptions): Promise<Purge
       );
       const removed = new Map(chunks.rows.map((row) => [row.letter_id, row.n]));
       // Empty rather than NULL: the columns stay NOT NULL for letters that are not purged.
-      await tx.query(`UPDATE letters SET xml_template = '\\x', envelope = '\\x', purged_at = now() WHERE id = ANY ($1::uuid[])`, [ids]);
+      await tx.query(
+        `UPDATE letters SET xml_template = '\\x', envelope = '\\x', purged_at = now() WHERE id = ANY ($1::uuid[])`,
+        [ids],
+      );
       await appendAuditEvents(
         tx,
         purgeActor,
@@ -66,7 +69,11 @@ export async function purgeLetters(db: Db, options: PurgeOptions): Promise<Purge
           action: 'purged',
           letterId: row.id,
           sorId: row.recipient_sor_id,
-          details: { olderThan: options.olderThan, cutoff: cutoff.toISOString(), attachmentChunksRemoved: removed.get(row.id) ?? 0 },
+          details: {
+            olderThan: options.olderThan,
+            cutoff: cutoff.toISOString(),
+            attachmentChunksRemoved: removed.get(row.id) ?? 0,
+          },
         })),
       );
       return ids.length;
@@ -79,8 +86,12 @@ export async function purgeLetters(db: Db, options: PurgeOptions): Promise<Purge
 
 export function letterPurgedProblem(purgedAt: Date | string): ProblemError {
   const when = typeof purgedAt === 'string' ? purgedAt : purgedAt.toISOString();
-  return new ProblemError(410, 'letter-purged', 'Letter content purged',
-    `The letter's content was removed on ${when} under the retention period; its metadata and audit trail remain.`);
+  return new ProblemError(
+    410,
+    'letter-purged',
+    'Letter content purged',
+    `The letter's content was removed on ${when} under the retention period; its metadata and audit trail remain.`,
+  );
 }
 
 /** For routes serving letter content: 410 `letter-purged` once retention removed it. */

@@ -38,7 +38,15 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
 
   const relay = startOutboxRelay(db, broker, { prefix: config.amqpPrefix, pollMs: config.outboxPollMs, log });
   startReceiptConsumer(db, broker, { prefix: config.amqpPrefix, log });
-  const app = createApp({ db, broker, config, log, vault: createVault(config), metrics: createMetrics(), onLetterStored: () => relay.nudge() });
+  const app = createApp({
+    db,
+    broker,
+    config,
+    log,
+    vault: createVault(config),
+    metrics: createMetrics(),
+    onLetterStored: () => relay.nudge(),
+  });
   // Slow-loris guard: a client must send its headers and body within bounded time (config.http).
   const server = createGuardedServer(config.http, app);
   await new Promise<void>((resolve, reject) => {

@@ -33,8 +33,16 @@ function devSecrets(): Record<string, string> {
     }
   }
   if (changed) {
-    writeFileSync(devEnvFile, Object.entries(stored).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
-    console.log(`postbud: development keys written to ${devEnvFile} (the admin key is POSTBUD_BOOTSTRAP_ADMIN_KEY there)`);
+    writeFileSync(
+      devEnvFile,
+      Object.entries(stored)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+      { mode: 0o600 },
+    );
+    console.log(
+      `postbud: development keys written to ${devEnvFile} (the admin key is POSTBUD_BOOTSTRAP_ADMIN_KEY there)`,
+    );
   }
   return stored;
 }
@@ -72,15 +80,20 @@ function stop(exitCode = 0): void {
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
   setTimeout(() => process.exit(exitCode), 10_000).unref();
-  Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.on('exit', resolve))))).then(
-    () => process.exit(exitCode),
-  );
+  Promise.all(
+    children.map(
+      (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.on('exit', resolve))),
+    ),
+  ).then(() => process.exit(exitCode));
 }
 
 async function waitForGateway(): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline && !stopping) {
-    const live = await fetch(`${env.POSTBUD_GATEWAY_URL}/health/live`).then((r) => r.ok, () => false);
+    const live = await fetch(`${env.POSTBUD_GATEWAY_URL}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (live) return;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
@@ -94,7 +107,10 @@ async function waitForGateway(): Promise<void> {
  */
 async function seedDemoDirectory(): Promise<void> {
   if (env.POSTBUD_SEED_DEMO_DIRECTORY === 'false') return;
-  const seed = spawn(process.execPath, ['--import', 'tsx', `${root}gateway/cli.ts`, 'directory', 'seed'], { env, stdio: 'inherit' });
+  const seed = spawn(process.execPath, ['--import', 'tsx', `${root}gateway/cli.ts`, 'directory', 'seed'], {
+    env,
+    stdio: 'inherit',
+  });
   const code = await new Promise<number | null>((resolve) => seed.on('exit', resolve));
   if (code !== 0) console.error('postbud: loading the demo directory failed; the stack runs on without it');
 }
@@ -108,7 +124,9 @@ try {
   await waitForGateway();
   await seedDemoDirectory();
   run('adapters', 'adapters/main.ts');
-  console.log(`postbud: stack running — API http://127.0.0.1:${port} (docs at /docs)${useDemoReceiver ? `, demo receiver on ${receiverPort}` : ''}`);
+  console.log(
+    `postbud: stack running — API http://127.0.0.1:${port} (docs at /docs)${useDemoReceiver ? `, demo receiver on ${receiverPort}` : ''}`,
+  );
 } catch (error) {
   console.error(`postbud: ${(error as Error).message}`);
   stop(1);

@@ -7,8 +7,28 @@
  */
 
 const activeElements = new Set([
-  'script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'form', 'input', 'button',
-  'textarea', 'select', 'base', 'link', 'meta', 'svg', 'math', 'audio', 'video', 'source', 'template',
+  'script',
+  'style',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'base',
+  'link',
+  'meta',
+  'svg',
+  'math',
+  'audio',
+  'video',
+  'source',
+  'template',
 ]);
 const activeUrl = /^\s*(javascript|vbscript|data):/i;
 const attributePrefix = '@_';
@@ -29,7 +49,11 @@ function walk(node: unknown, inNarrative: boolean, findings: Findings): void {
     if (key.startsWith(attributePrefix)) {
       const name = key.slice(attributePrefix.length).toLowerCase();
       if (name.startsWith('xmlns:') || (name.includes(':') && name !== 'xml:lang')) findings.foreign = true;
-      if (inNarrative && (name.startsWith('on') || ((name === 'href' || name === 'src') && typeof value === 'string' && activeUrl.test(value)))) {
+      if (
+        inNarrative &&
+        (name.startsWith('on') ||
+          ((name === 'href' || name === 'src') && typeof value === 'string' && activeUrl.test(value)))
+      ) {
         findings.active = true;
       }
       continue;
@@ -46,6 +70,8 @@ export function xmlContentViolations(tree: unknown): string[] {
   walk(tree, false, findings);
   return [
     ...(findings.foreign ? ['xml: elements or attributes outside the FHIR and XHTML namespaces are refused'] : []),
-    ...(findings.active ? ['xml: the narrative contains scripts, forms, embedded objects or event handlers (FHIR txt-1, txt-2)'] : []),
+    ...(findings.active
+      ? ['xml: the narrative contains scripts, forms, embedded objects or event handlers (FHIR txt-1, txt-2)']
+      : []),
   ];
 }

@@ -37,13 +37,15 @@ export function xmlCountViolation(xml: string, limits: XmlCountLimits = defaultX
       const quote = xml.charCodeAt(equals + 1);
       if (quote === 0x22 || quote === 0x27) attributes += 1;
     }
-    if (attributes > limits.maxAttributesPerElement) return `xml: more than ${limits.maxAttributesPerElement} attributes on one element`;
+    if (attributes > limits.maxAttributesPerElement)
+      return `xml: more than ${limits.maxAttributesPerElement} attributes on one element`;
     open = close;
   }
   let references = 0;
   for (let at = xml.indexOf('&'); at !== -1; at = xml.indexOf('&', at + 1)) {
     references += 1;
-    if (references > limits.maxReferences) return `xml: more than ${limits.maxReferences} entity or character references`;
+    if (references > limits.maxReferences)
+      return `xml: more than ${limits.maxReferences} entity or character references`;
   }
   return undefined;
 }

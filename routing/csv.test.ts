@@ -20,7 +20,12 @@ describe('reading a semicolon CSV export', () => {
   });
 
   it('reads CRLF, LF and lone CR line ends alike', () => {
-    expect(fields('a;b\r\n1;2\n3;4\r5;6')).toEqual([['a', 'b'], ['1', '2'], ['3', '4'], ['5', '6']]);
+    expect(fields('a;b\r\n1;2\n3;4\r5;6')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+      ['3', '4'],
+      ['5', '6'],
+    ]);
   });
 
   it('keeps semicolons, quotes and line breaks inside quoted fields, counting lines right', () => {
@@ -34,7 +39,10 @@ describe('reading a semicolon CSV export', () => {
   });
 
   it('keeps empty fields, also at the end of a line and of the text', () => {
-    expect(fields(';a;;\n;')).toEqual([['', 'a', '', ''], ['', '']]);
+    expect(fields(';a;;\n;')).toEqual([
+      ['', 'a', '', ''],
+      ['', ''],
+    ]);
     expect(fields('"";x')).toEqual([['', 'x']]);
   });
 
@@ -47,7 +55,11 @@ describe('reading a semicolon CSV export', () => {
 
   it('marks a record with text after a closing quote, and goes on with the next one', () => {
     const records = parseCsv('"ab"c;d\nok;1\n');
-    expect(records[0]).toMatchObject({ line: 1, fields: ['abc', 'd'], error: expect.stringContaining('closing quote') });
+    expect(records[0]).toMatchObject({
+      line: 1,
+      fields: ['abc', 'd'],
+      error: expect.stringContaining('closing quote'),
+    });
     expect(records[1]).toEqual({ line: 2, fields: ['ok', '1'] });
   });
 

@@ -67,7 +67,12 @@ export function parseCsv(text: string, delimiter = ';'): CsvRecord[] {
         if (!closed) {
           error ??= 'a quoted field is never closed';
           value += source.slice(chunkStart, i);
-        } else if (i < n && source.charCodeAt(i) !== sep && source.charCodeAt(i) !== lf && source.charCodeAt(i) !== cr) {
+        } else if (
+          i < n &&
+          source.charCodeAt(i) !== sep &&
+          source.charCodeAt(i) !== lf &&
+          source.charCodeAt(i) !== cr
+        ) {
           // Text after the closing quote: keep it, but the line is not well-formed CSV.
           error ??= `unexpected text after a closing quote in field ${fields.length + 1}`;
           const end = nextDelimiterOrBreak(source, i, sep);

@@ -20,20 +20,35 @@ export interface Deactivation {
  * the successor. Only a mailbox in operation can take over: pointing senders at a closed one
  * would send them in a circle.
  */
-export function planDeactivation(mailbox: Mailbox, request: MailboxDeactivate, successor: Mailbox | undefined, now: Date): Deactivation {
+export function planDeactivation(
+  mailbox: Mailbox,
+  request: MailboxDeactivate,
+  successor: Mailbox | undefined,
+  now: Date,
+): Deactivation {
   if (request.successorSorId !== undefined) {
     if (request.successorSorId === mailbox.sorId) {
-      throw new DirectoryError('successor-invalid', `SOR ${mailbox.sorId} cannot be its own successor`, { successorSorId: request.successorSorId });
+      throw new DirectoryError('successor-invalid', `SOR ${mailbox.sorId} cannot be its own successor`, {
+        successorSorId: request.successorSorId,
+      });
     }
     if (!successor) {
-      throw new DirectoryError('successor-invalid', `The successor SOR ${request.successorSorId} is not in the directory`, { successorSorId: request.successorSorId });
+      throw new DirectoryError(
+        'successor-invalid',
+        `The successor SOR ${request.successorSorId} is not in the directory`,
+        { successorSorId: request.successorSorId },
+      );
     }
     const state = mailboxStateOn(successor, now);
     if (state !== 'in-operation') {
-      throw new DirectoryError('successor-invalid', `The successor SOR ${successor.sorId} does not receive letters (${state})`, {
-        successorSorId: successor.sorId,
-        successorState: state,
-      });
+      throw new DirectoryError(
+        'successor-invalid',
+        `The successor SOR ${successor.sorId} does not receive letters (${state})`,
+        {
+          successorSorId: successor.sorId,
+          successorState: state,
+        },
+      );
     }
   }
   const today = copenhagenDate(now);
@@ -44,7 +59,9 @@ export function planDeactivation(mailbox: Mailbox, request: MailboxDeactivate, s
     ...(scheduled ? {} : { active: false }),
     ...(request.successorSorId !== undefined ? { successorSorId: request.successorSorId } : {}),
   };
-  const unchanged = (Object.keys(wanted) as Array<keyof MailboxPatch>).every((field) => mailbox[field] === wanted[field]);
+  const unchanged = (Object.keys(wanted) as Array<keyof MailboxPatch>).every(
+    (field) => mailbox[field] === wanted[field],
+  );
   return unchanged ? { scheduled } : { patch: wanted, scheduled };
 }
 

@@ -64,10 +64,13 @@ async function expectDirectoryError(promise: Promise<unknown>, code: DirectoryEr
 }
 
 async function history(sorId: string) {
-  const result = await database.db.query<{ version: number; change: string; changed_by: string; before: Mailbox | null; after: Mailbox }>(
-    'SELECT version, change, changed_by, before, after FROM mailbox_history WHERE sor_id = $1 ORDER BY id',
-    [sorId],
-  );
+  const result = await database.db.query<{
+    version: number;
+    change: string;
+    changed_by: string;
+    before: Mailbox | null;
+    after: Mailbox;
+  }>('SELECT version, change, changed_by, before, after FROM mailbox_history WHERE sor_id = $1 ORDER BY id', [sorId]);
   return result.rows;
 }
 
@@ -85,7 +88,15 @@ afterAll(async () => {
 describe('adding a mailbox', () => {
   it('stores it at version 1 with the defaults, in the shape of the Mailbox schema', async () => {
     const mailbox = await getMailbox(database.db, socialpsykiatri.sorId);
-    expect(mailbox).toMatchObject({ ...socialpsykiatri, kind: 'unit', active: true, version: 1, ean: null, endpoint: null, validTo: null });
+    expect(mailbox).toMatchObject({
+      ...socialpsykiatri,
+      kind: 'unit',
+      active: true,
+      version: 1,
+      ean: null,
+      endpoint: null,
+      validTo: null,
+    });
     const ajv = new Ajv({ strict: true });
     addFormats.default(ajv);
     const validate = ajv.compile(mailboxSchema);
@@ -101,21 +112,40 @@ describe('adding a mailbox', () => {
   it('keeps dates as calendar days', async () => {
     const created = await insertMailbox(
       database.db,
-      { sorId: '751130016000', name: 'Aarhus Kommune, Midlertidig', sector: 'municipality', accepts: [], validFrom: '2025-01-01', validTo: '2025-12-31' },
+      {
+        sorId: '751130016000',
+        name: 'Aarhus Kommune, Midlertidig',
+        sector: 'municipality',
+        accepts: [],
+        validFrom: '2025-01-01',
+        validTo: '2025-12-31',
+      },
       null,
     );
     expect(created).toMatchObject({ validFrom: '2025-01-01', validTo: '2025-12-31' });
   });
 
   it('refuses a SOR id already in the directory', async () => {
-    await expectDirectoryError(insertMailbox(database.db, { ...socialpsykiatri, name: 'Another name' }, admin), 'mailbox-exists');
+    await expectDirectoryError(
+      insertMailbox(database.db, { ...socialpsykiatri, name: 'Another name' }, admin),
+      'mailbox-exists',
+    );
     expect((await getMailbox(database.db, socialpsykiatri.sorId))?.name).toBe(socialpsykiatri.name);
   });
 
   it('refuses an EAN with a wrong check digit, an unknown parent and a malformed SOR id', async () => {
-    await expectDirectoryError(insertMailbox(database.db, { ...socialpsykiatri, sorId: '999000001', ean: '5790000209355' }, admin), 'ean-invalid');
-    await expectDirectoryError(insertMailbox(database.db, { ...socialpsykiatri, sorId: '999000002', parentSorId: '999999999' }, admin), 'parent-unknown');
-    await expectDirectoryError(insertMailbox(database.db, { ...socialpsykiatri, sorId: '99-000003' }, admin), 'sor-id-invalid');
+    await expectDirectoryError(
+      insertMailbox(database.db, { ...socialpsykiatri, sorId: '999000001', ean: '5790000209355' }, admin),
+      'ean-invalid',
+    );
+    await expectDirectoryError(
+      insertMailbox(database.db, { ...socialpsykiatri, sorId: '999000002', parentSorId: '999999999' }, admin),
+      'parent-unknown',
+    );
+    await expectDirectoryError(
+      insertMailbox(database.db, { ...socialpsykiatri, sorId: '99-000003' }, admin),
+      'sor-id-invalid',
+    );
     expect((await getMailboxes(database.db, ['999000001', '999000002'])).size).toBe(0);
   });
 });
@@ -126,7 +156,12 @@ describe('reading mailboxes', () => {
   });
 
   it('fetches several at once, keyed by SOR id, leaving out unknown ones', async () => {
-    const found = await getMailboxes(database.db, [socialpsykiatri.sorId, aarhusKommune.sorId, '123123123', aarhusKommune.sorId]);
+    const found = await getMailboxes(database.db, [
+      socialpsykiatri.sorId,
+      aarhusKommune.sorId,
+      '123123123',
+      aarhusKommune.sorId,
+    ]);
     expect([...found.keys()].sort()).toEqual([aarhusKommune.sorId, socialpsykiatri.sorId]);
     expect(found.get(aarhusKommune.sorId)?.name).toBe('Aarhus Kommune');
   });
@@ -138,21 +173,41 @@ describe('changing a mailbox', () => {
   beforeAll(async () => {
     await insertMailbox(
       database.db,
-      { sorId, name: 'Aarhus Kommune, Hjemmeplejen Nord', sector: 'municipality', accepts: ['CareCommunication'], endpoint: 'https://nexus.example/in' },
+      {
+        sorId,
+        name: 'Aarhus Kommune, Hjemmeplejen Nord',
+        sector: 'municipality',
+        accepts: ['CareCommunication'],
+        endpoint: 'https://nexus.example/in',
+      },
       admin,
     );
   });
 
   it('applies a patch at the expected version, bumps the version and records before and after', async () => {
     const before = await getMailbox(database.db, sorId);
-    const updated = await updateMailbox(database.db, sorId, { displayName: 'Hjemmeplejen Nord', endpoint: null }, 1, admin);
-    expect(updated).toMatchObject({ version: 2, displayName: 'Hjemmeplejen Nord', endpoint: null, name: 'Aarhus Kommune, Hjemmeplejen Nord' });
+    const updated = await updateMailbox(
+      database.db,
+      sorId,
+      { displayName: 'Hjemmeplejen Nord', endpoint: null },
+      1,
+      admin,
+    );
+    expect(updated).toMatchObject({
+      version: 2,
+      displayName: 'Hjemmeplejen Nord',
+      endpoint: null,
+      name: 'Aarhus Kommune, Hjemmeplejen Nord',
+    });
     const rows = await history(sorId);
     expect(rows.at(-1)).toEqual({ version: 2, change: 'update', changed_by: admin, before, after: updated });
   });
 
   it('refuses a stale version and leaves the mailbox and its history unchanged', async () => {
-    const error = await expectDirectoryError(updateMailbox(database.db, sorId, { name: 'Lost update' }, 1, admin), 'version-conflict');
+    const error = await expectDirectoryError(
+      updateMailbox(database.db, sorId, { name: 'Lost update' }, 1, admin),
+      'version-conflict',
+    );
     expect(error.details).toMatchObject({ expectedVersion: 1, currentVersion: 2 });
     expect((await getMailbox(database.db, sorId))?.name).toBe('Aarhus Kommune, Hjemmeplejen Nord');
     expect(await history(sorId)).toHaveLength(2);
@@ -172,18 +227,31 @@ describe('changing a mailbox', () => {
   it('refuses an unknown mailbox, a wrong EAN and an unknown parent', async () => {
     await expectDirectoryError(updateMailbox(database.db, '123123123', { name: 'x' }, 1, admin), 'mailbox-not-found');
     await expectDirectoryError(updateMailbox(database.db, sorId, { ean: '5790000209350' }, 3, admin), 'ean-invalid');
-    await expectDirectoryError(updateMailbox(database.db, sorId, { parentSorId: '123123123' }, 3, admin), 'parent-unknown');
+    await expectDirectoryError(
+      updateMailbox(database.db, sorId, { parentSorId: '123123123' }, 3, admin),
+      'parent-unknown',
+    );
   });
 
   it('refuses to hang a mailbox below itself or its own descendant', async () => {
-    await expectDirectoryError(updateMailbox(database.db, aarhusKommune.sorId, { parentSorId: aarhusKommune.sorId }, 1, admin), 'parent-cycle');
-    await expectDirectoryError(updateMailbox(database.db, aarhusKommune.sorId, { parentSorId: socialpsykiatri.sorId }, 1, admin), 'parent-cycle');
+    await expectDirectoryError(
+      updateMailbox(database.db, aarhusKommune.sorId, { parentSorId: aarhusKommune.sorId }, 1, admin),
+      'parent-cycle',
+    );
+    await expectDirectoryError(
+      updateMailbox(database.db, aarhusKommune.sorId, { parentSorId: socialpsykiatri.sorId }, 1, admin),
+      'parent-cycle',
+    );
   });
 });
 
 describe('the hierarchy', () => {
   it('gives the path from the owner down to the unit, display names where set', async () => {
-    expect(await mailboxPath(database.db, socialpsykiatri.sorId)).toEqual(['Aarhus Kommune', 'Socialforvaltningen', socialpsykiatri.name]);
+    expect(await mailboxPath(database.db, socialpsykiatri.sorId)).toEqual([
+      'Aarhus Kommune',
+      'Socialforvaltningen',
+      socialpsykiatri.name,
+    ]);
     expect(await mailboxPath(database.db, aarhusKommune.sorId)).toEqual(['Aarhus Kommune']);
     expect(await mailboxPath(database.db, '123123123')).toEqual([]);
   });
@@ -192,11 +260,22 @@ describe('the hierarchy', () => {
     expect(await effectiveEan(database.db, socialpsykiatri.sorId)).toBe('5790000209354');
     const own = await insertMailbox(
       database.db,
-      { sorId: '751150016000', ean: '5790000000050', name: 'Aarhus Kommune, Bostedet', parentSorId: socialforvaltningen.sorId, sector: 'municipality', accepts: [] },
+      {
+        sorId: '751150016000',
+        ean: '5790000000050',
+        name: 'Aarhus Kommune, Bostedet',
+        parentSorId: socialforvaltningen.sorId,
+        sector: 'municipality',
+        accepts: [],
+      },
       admin,
     );
     expect(await effectiveEan(database.db, own.sorId)).toBe('5790000000050');
-    const orphan = await insertMailbox(database.db, { sorId: '751160016000', name: 'Uden EAN', sector: 'gp', accepts: [] }, admin);
+    const orphan = await insertMailbox(
+      database.db,
+      { sorId: '751160016000', name: 'Uden EAN', sector: 'gp', accepts: [] },
+      admin,
+    );
     expect(await effectiveEan(database.db, orphan.sorId)).toBeUndefined();
   });
 
@@ -212,10 +291,32 @@ describe('the hierarchy', () => {
 describe('confusable mailboxes', () => {
   beforeAll(async () => {
     const extra: MailboxCreate[] = [
-      { sorId: '751170016000', name: 'Aarhus Kommune, Socialforvaltningen, Voksne Job og Handicap', sector: 'municipality', accepts: [] },
-      { sorId: '751180016000', name: 'Århus Kommune, Socialforvaltningen, Voksne Job og Handicap, Socialpsykiatri Øst', sector: 'municipality', accepts: [], active: false },
-      { sorId: '751190016000', name: 'Aarhus Kommune, Socialforvaltningen, Voksne Job og Handicap, Socialpsykiatri Syd', sector: 'municipality', accepts: [], validTo: '2020-12-31' },
-      { sorId: '666100016000', name: 'Aarhus Kommune, Socialforvaltningen, Voksne Job og Handicap, Socialpsykiatri', sector: 'region', accepts: [] },
+      {
+        sorId: '751170016000',
+        name: 'Aarhus Kommune, Socialforvaltningen, Voksne Job og Handicap',
+        sector: 'municipality',
+        accepts: [],
+      },
+      {
+        sorId: '751180016000',
+        name: 'Århus Kommune, Socialforvaltningen, Voksne Job og Handicap, Socialpsykiatri Øst',
+        sector: 'municipality',
+        accepts: [],
+        active: false,
+      },
+      {
+        sorId: '751190016000',
+        name: 'Aarhus Kommune, Socialforvaltningen, Voksne Job og Handicap, Socialpsykiatri Syd',
+        sector: 'municipality',
+        accepts: [],
+        validTo: '2020-12-31',
+      },
+      {
+        sorId: '666100016000',
+        name: 'Aarhus Kommune, Socialforvaltningen, Voksne Job og Handicap, Socialpsykiatri',
+        sector: 'region',
+        accepts: [],
+      },
       { sorId: '740100016000', name: 'Silkeborg Kommune, Sundhed og Omsorg', sector: 'municipality', accepts: [] },
     ];
     for (const mailbox of extra) await insertMailbox(database.db, mailbox, admin);
@@ -237,9 +338,20 @@ describe('confusable mailboxes', () => {
       `SELECT sor_id FROM mailboxes WHERE sector = 'municipality' AND active AND (valid_to IS NULL OR valid_to >= current_date) AND sor_id <> $1`,
       [socialpsykiatri.sorId],
     );
-    const candidates = [...(await getMailboxes(database.db, all.rows.map((row) => row.sor_id))).values()];
+    const candidates = [
+      ...(
+        await getMailboxes(
+          database.db,
+          all.rows.map((row) => row.sor_id),
+        )
+      ).values(),
+    ];
     const expected = findConfusable(socialpsykiatri.name, candidates, 0.5);
-    const found = await findConfusableMailboxes(database.db, { ...socialpsykiatri, sector: 'municipality' }, { threshold: 0.5 });
+    const found = await findConfusableMailboxes(
+      database.db,
+      { ...socialpsykiatri, sector: 'municipality' },
+      { threshold: 0.5 },
+    );
     expect(found.map((match) => [match.mailbox.sorId, match.similarity])).toEqual(
       expected.map((match) => [match.candidate.sorId, match.similarity]),
     );

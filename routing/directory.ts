@@ -91,7 +91,8 @@ const ancestryCte = `
  * this refuses what a schema cannot see: a wrong EAN check digit or a parent not in the directory.
  */
 export async function insertMailbox(q: Queryable, mailbox: MailboxCreate, actorId: string | null): Promise<Mailbox> {
-  if (!isValidSorId(mailbox.sorId)) throw new DirectoryError('sor-id-invalid', 'A SOR id has 6 to 18 digits', { sorId: mailbox.sorId });
+  if (!isValidSorId(mailbox.sorId))
+    throw new DirectoryError('sor-id-invalid', 'A SOR id has 6 to 18 digits', { sorId: mailbox.sorId });
   assertValidEan(mailbox.ean);
   if (typeof mailbox.parentSorId === 'string') await assertParentKnown(q, mailbox.parentSorId);
   const values = writableFields.map((field) => mailbox[field] ?? createDefaults[field] ?? null);
@@ -110,7 +111,9 @@ export async function insertMailbox(q: Queryable, mailbox: MailboxCreate, actorI
   );
   const inserted = result.rows[0];
   if (inserted === undefined) {
-    throw new DirectoryError('mailbox-exists', `SOR ${mailbox.sorId} is already in the directory`, { sorId: mailbox.sorId });
+    throw new DirectoryError('mailbox-exists', `SOR ${mailbox.sorId} is already in the directory`, {
+      sorId: mailbox.sorId,
+    });
   }
   return inserted.mailbox;
 }
@@ -217,17 +220,24 @@ function assertValidEan(ean: string | null | undefined): void {
 async function assertParentKnown(q: Queryable, parentSorId: string): Promise<void> {
   const found = await q.query('SELECT 1 FROM mailboxes WHERE sor_id = $1', [parentSorId]);
   if (found.rowCount === 0) {
-    throw new DirectoryError('parent-unknown', `The parent SOR ${parentSorId} is not in the directory`, { parentSorId });
+    throw new DirectoryError('parent-unknown', `The parent SOR ${parentSorId} is not in the directory`, {
+      parentSorId,
+    });
   }
 }
 
 /** A successor must be another mailbox of the directory: letters are sent on to it. */
 async function assertSuccessorKnown(q: Queryable, sorId: string, successorSorId: string): Promise<void> {
   if (successorSorId === sorId) {
-    throw new DirectoryError('successor-invalid', `SOR ${sorId} cannot be its own successor`, { sorId, successorSorId });
+    throw new DirectoryError('successor-invalid', `SOR ${sorId} cannot be its own successor`, {
+      sorId,
+      successorSorId,
+    });
   }
   const found = await q.query('SELECT 1 FROM mailboxes WHERE sor_id = $1', [successorSorId]);
   if (found.rowCount === 0) {
-    throw new DirectoryError('successor-invalid', `The successor SOR ${successorSorId} is not in the directory`, { successorSorId });
+    throw new DirectoryError('successor-invalid', `The successor SOR ${successorSorId} is not in the directory`, {
+      successorSorId,
+    });
   }
 }

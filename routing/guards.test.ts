@@ -29,8 +29,17 @@ function mailbox(fields: Partial<Mailbox> & Pick<Mailbox, 'sorId' | 'name'>): Ma
   };
 }
 
-const hospital = mailbox({ sorId: '265161000016000', name: 'Aarhus Universitetshospital, Psykiatrien', sector: 'region', municipalityCode: null });
-const socialPsychiatry = mailbox({ sorId: '451271000016007', name: socialpsykiatri, displayName: 'Socialpsykiatrien Aarhus' });
+const hospital = mailbox({
+  sorId: '265161000016000',
+  name: 'Aarhus Universitetshospital, Psykiatrien',
+  sector: 'region',
+  municipalityCode: null,
+});
+const socialPsychiatry = mailbox({
+  sorId: '451271000016007',
+  name: socialpsykiatri,
+  displayName: 'Socialpsykiatrien Aarhus',
+});
 
 /** A letter from the hospital to Aarhus social psychiatry that passes every guard. */
 function context(overrides: Partial<RoutingContext> = {}): RoutingContext {
@@ -62,7 +71,9 @@ describe('a letter to the right, open mailbox', () => {
 describe('blocking guards', () => {
   it('refuses a sender the API client may not send for, with 403', () => {
     const { blocking } = checkRouting(context({ allowedSenderSorIds: ['999999'] }));
-    expect(blocking).toMatchObject([{ code: 'sender-not-allowed', status: 403, details: { senderSorId: hospital.sorId } }]);
+    expect(blocking).toMatchObject([
+      { code: 'sender-not-allowed', status: 403, details: { senderSorId: hospital.sorId } },
+    ]);
   });
 
   it('refuses a sender that is not in the directory', () => {
@@ -71,13 +82,19 @@ describe('blocking guards', () => {
   });
 
   it('refuses an unknown recipient and runs no other recipient check or warning', () => {
-    const result = checkRouting(context({ recipient: undefined, recipientSorId: '123456789', earlierLettersSenderToRecipient: 0 }));
-    expect(result.blocking).toMatchObject([{ code: 'recipient-unknown', status: 422, details: { recipientSorId: '123456789' } }]);
+    const result = checkRouting(
+      context({ recipient: undefined, recipientSorId: '123456789', earlierLettersSenderToRecipient: 0 }),
+    );
+    expect(result.blocking).toMatchObject([
+      { code: 'recipient-unknown', status: 422, details: { recipientSorId: '123456789' } },
+    ]);
     expect(result.warnings).toEqual([]);
   });
 
   it('refuses a letter to the sender itself', () => {
-    const { blocking } = checkRouting(context({ recipientSorId: hospital.sorId, recipient: hospital, expectedName: hospital.name }));
+    const { blocking } = checkRouting(
+      context({ recipientSorId: hospital.sorId, recipient: hospital, expectedName: hospital.name }),
+    );
     expect(blocking).toMatchObject([{ code: 'recipient-is-sender', status: 422 }]);
   });
 
@@ -89,7 +106,11 @@ describe('blocking guards', () => {
       const { blocking } = checkRouting(
         context({
           recipient: closed,
-          recipientSuccessor: { ...successor, path: ['Aarhus Kommune', 'Socialforvaltningen', udsatteVoksne], effectiveEan: '5790000000050' },
+          recipientSuccessor: {
+            ...successor,
+            path: ['Aarhus Kommune', 'Socialforvaltningen', udsatteVoksne],
+            effectiveEan: '5790000000050',
+          },
         }),
       );
       expect(blocking).toHaveLength(1);
@@ -98,7 +119,12 @@ describe('blocking guards', () => {
         status: 422,
         details: {
           reason: 'deactivated',
-          successor: { sorId: successor.sorId, name: udsatteVoksne, path: ['Aarhus Kommune', 'Socialforvaltningen', udsatteVoksne], ean: '5790000000050' },
+          successor: {
+            sorId: successor.sorId,
+            name: udsatteVoksne,
+            path: ['Aarhus Kommune', 'Socialforvaltningen', udsatteVoksne],
+            ean: '5790000000050',
+          },
         },
       });
       expect(blocking[0]!.message).toContain(udsatteVoksne);
@@ -115,7 +141,9 @@ describe('blocking guards', () => {
       // 22:30 UTC on 31 March is 00:30 on 1 April in Copenhagen (summer time).
       const { blocking } = checkRouting(context({ recipient: closing, today: new Date('2025-03-31T22:30:00Z') }));
       expect(blocking).toMatchObject([{ code: 'recipient-inactive', details: { reason: 'expired', successor: null } }]);
-      expect(checkRouting(context({ recipient: closing, today: new Date('2025-03-31T21:30:00Z') })).blocking).toEqual([]);
+      expect(checkRouting(context({ recipient: closing, today: new Date('2025-03-31T21:30:00Z') })).blocking).toEqual(
+        [],
+      );
     });
 
     it('is refused before its first valid day', () => {
@@ -123,14 +151,18 @@ describe('blocking guards', () => {
       expect(checkRouting(context({ recipient: opening })).blocking).toMatchObject([
         { code: 'recipient-inactive', details: { reason: 'not-yet-valid', validFrom: '2025-07-01' } },
       ]);
-      expect(checkRouting(context({ recipient: opening, today: new Date('2025-07-01T08:00:00Z') })).blocking).toEqual([]);
+      expect(checkRouting(context({ recipient: opening, today: new Date('2025-07-01T08:00:00Z') })).blocking).toEqual(
+        [],
+      );
     });
   });
 
   describe('a recipient that cannot receive the letter', () => {
     it('is refused when it does not accept the message type', () => {
       const { blocking } = checkRouting(context({ recipient: { ...socialPsychiatry, accepts: ['Acknowledgement'] } }));
-      expect(blocking).toMatchObject([{ code: 'recipient-cannot-receive', status: 422, details: { reason: 'message-type' } }]);
+      expect(blocking).toMatchObject([
+        { code: 'recipient-cannot-receive', status: 422, details: { reason: 'message-type' } },
+      ]);
     });
 
     it('accepts an entry with a version suffix', () => {
@@ -156,7 +188,11 @@ describe('blocking guards', () => {
         {
           code: 'recipient-name-mismatch',
           status: 422,
-          details: { expectedName: udsatteVoksne, currentName: socialpsykiatri, displayName: 'Socialpsykiatrien Aarhus' },
+          details: {
+            expectedName: udsatteVoksne,
+            currentName: socialpsykiatri,
+            displayName: 'Socialpsykiatrien Aarhus',
+          },
         },
       ]);
       expect(blocking[0]!.message).toContain(udsatteVoksne);
@@ -166,7 +202,9 @@ describe('blocking guards', () => {
     it('matches the display name, and ignores case, spacing, punctuation and Danish spelling', () => {
       expect(checkRouting(context({ expectedName: 'socialpsykiatrien  AARHUS' })).blocking).toEqual([]);
       expect(
-        checkRouting(context({ expectedName: 'Århus kommune socialforvaltningen voksne job og handicap socialpsykiatri' })).blocking,
+        checkRouting(
+          context({ expectedName: 'Århus kommune socialforvaltningen voksne job og handicap socialpsykiatri' }),
+        ).blocking,
       ).toEqual([]);
     });
 
@@ -187,7 +225,15 @@ describe('warnings', () => {
   });
 
   it('does not compare municipalities for a regional recipient or an unknown patient municipality', () => {
-    const toHospital = context({ senderSorId: socialPsychiatry.sorId, allowedSenderSorIds: [socialPsychiatry.sorId], sender: socialPsychiatry, recipientSorId: hospital.sorId, recipient: hospital, expectedName: hospital.name, patientMunicipalityCode: '740' });
+    const toHospital = context({
+      senderSorId: socialPsychiatry.sorId,
+      allowedSenderSorIds: [socialPsychiatry.sorId],
+      sender: socialPsychiatry,
+      recipientSorId: hospital.sorId,
+      recipient: hospital,
+      expectedName: hospital.name,
+      patientMunicipalityCode: '740',
+    });
     expect(checkRouting(toHospital).warnings).toEqual([]);
     expect(checkRouting(context({ patientMunicipalityCode: undefined })).warnings).toEqual([]);
   });
@@ -199,7 +245,15 @@ describe('warnings', () => {
       {
         code: 'confusable-name',
         details: {
-          lookalikes: [{ sorId: lookalike.sorId, name: udsatteVoksne, similarity: 0.89, onlyInRecipient: [], onlyInLookalike: ['og', 'Udsatte', 'Voksne'] }],
+          lookalikes: [
+            {
+              sorId: lookalike.sorId,
+              name: udsatteVoksne,
+              similarity: 0.89,
+              onlyInRecipient: [],
+              onlyInLookalike: ['og', 'Udsatte', 'Voksne'],
+            },
+          ],
         },
       },
     ]);
@@ -207,12 +261,16 @@ describe('warnings', () => {
   });
 
   it('does not count the recipient as its own look-alike', () => {
-    expect(checkRouting(context({ confusableWith: [{ mailbox: socialPsychiatry, similarity: 1 }] })).warnings).toEqual([]);
+    expect(checkRouting(context({ confusableWith: [{ mailbox: socialPsychiatry, similarity: 1 }] })).warnings).toEqual(
+      [],
+    );
   });
 
   it('warns about the first letter from this sender to this mailbox', () => {
     const { warnings } = checkRouting(context({ earlierLettersSenderToRecipient: 0 }));
-    expect(warnings).toMatchObject([{ code: 'first-contact', details: { senderSorId: hospital.sorId, recipientSorId: socialPsychiatry.sorId } }]);
+    expect(warnings).toMatchObject([
+      { code: 'first-contact', details: { senderSorId: hospital.sorId, recipientSorId: socialPsychiatry.sorId } },
+    ]);
   });
 });
 
@@ -247,7 +305,11 @@ describe('the order of findings', () => {
   it('puts a look-alike first among the warnings', () => {
     const lookalike = mailbox({ sorId: '451271000016999', name: udsatteVoksne });
     const { warnings } = checkRouting(
-      context({ patientMunicipalityCode: '740', earlierLettersSenderToRecipient: 0, confusableWith: [{ mailbox: lookalike, similarity: 0.89 }] }),
+      context({
+        patientMunicipalityCode: '740',
+        earlierLettersSenderToRecipient: 0,
+        confusableWith: [{ mailbox: lookalike, similarity: 0.89 }],
+      }),
     );
     expect(codes(warnings)).toEqual(['confusable-name', 'municipality-mismatch', 'first-contact']);
   });

@@ -205,7 +205,12 @@ function cannotReceive(context: RoutingContext, recipient: Mailbox): Finding[] {
       code: 'recipient-cannot-receive',
       status: 422,
       message: `Mailbox ${label(recipient)} does not receive ${context.messageType} letters.`,
-      details: { sorId: recipient.sorId, reason: 'message-type', messageType: context.messageType, accepts: recipient.accepts },
+      details: {
+        sorId: recipient.sorId,
+        reason: 'message-type',
+        messageType: context.messageType,
+        accepts: recipient.accepts,
+      },
     });
   }
   // Without an EAN, neither its own nor inherited, there is no electronic mailbox to deliver to.

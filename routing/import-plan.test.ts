@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv.ts';
 import { planImport } from './import-plan.ts';
-import { ImportFileError, isRejection, readHeader, readRow, type ImportCandidate, type ImportRejection } from './import-rows.ts';
+import {
+  ImportFileError,
+  isRejection,
+  readHeader,
+  readRow,
+  type ImportCandidate,
+  type ImportRejection,
+} from './import-rows.ts';
 
-const header = 'sorId;parentSorId;kind;name;sector;municipalityCode;ean;accepts;active;validFrom;validTo;successorSorId';
+const header =
+  'sorId;parentSorId;kind;name;sector;municipalityCode;ean;accepts;active;validFrom;validTo;successorSorId';
 
 function read(text: string) {
   const [head, ...records] = parseCsv(text);
@@ -32,13 +40,25 @@ describe('reading the header', () => {
 
 describe('reading a row', () => {
   it('types the cells: lists, booleans, empty cells as cleared fields', () => {
-    const { candidates } = read(`${header}\n123456789;;unit;Sundhedsplejen;municipality;740;;"CareCommunication;1.0, XDIS91";nej;;;\n`);
+    const { candidates } = read(
+      `${header}\n123456789;;unit;Sundhedsplejen;municipality;740;;"CareCommunication;1.0, XDIS91";nej;;;\n`,
+    );
     expect(candidates).toEqual([
       {
         line: 2,
         row: {
-          sorId: '123456789', parentSorId: null, kind: 'unit', name: 'Sundhedsplejen', sector: 'municipality', municipalityCode: '740',
-          ean: null, accepts: ['CareCommunication;1.0', 'XDIS91'], active: false, validFrom: null, validTo: null, successorSorId: null,
+          sorId: '123456789',
+          parentSorId: null,
+          kind: 'unit',
+          name: 'Sundhedsplejen',
+          sector: 'municipality',
+          municipalityCode: '740',
+          ean: null,
+          accepts: ['CareCommunication;1.0', 'XDIS91'],
+          active: false,
+          validFrom: null,
+          validTo: null,
+          successorSorId: null,
         },
       },
     ]);
@@ -81,7 +101,10 @@ describe('planning an import against the directory', () => {
   const plan = (lines: string[], dir = directory) => {
     const { header: parsed, candidates, rejected } = read([header, ...lines].join('\n'));
     const result = planImport(candidates, parsed.present, dir);
-    return { accepted: result.accepted.map((c) => c.row.sorId), rejected: [...rejected, ...result.rejected] as ImportRejection[] };
+    return {
+      accepted: result.accepted.map((c) => c.row.sorId),
+      rejected: [...rejected, ...result.rejected] as ImportRejection[],
+    };
   };
 
   it('takes parents that come later in the file or are already in the directory', () => {
@@ -139,7 +162,10 @@ describe('planning an import against the directory', () => {
   });
 
   it('keeps the children of a rejected update of an existing mailbox: it stays in the directory', () => {
-    const result = plan(['100000002;100000001;unit;Forkert EAN;gp;;5790000209355;;;;;', '600000001;100000002;unit;Barn;gp;;;;;;;']);
+    const result = plan([
+      '100000002;100000001;unit;Forkert EAN;gp;;5790000209355;;;;;',
+      '600000001;100000002;unit;Barn;gp;;;;;;;',
+    ]);
     expect(result.accepted).toEqual(['600000001']);
     expect(result.rejected).toHaveLength(1);
   });

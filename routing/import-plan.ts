@@ -22,7 +22,8 @@ export function planImport(
   directory: DirectoryParents,
 ): ImportPlan {
   const rejected: ImportRejection[] = [];
-  const reject = (candidate: ImportCandidate, reason: string) => rejected.push({ line: candidate.line, sorId: candidate.row.sorId, reason });
+  const reject = (candidate: ImportCandidate, reason: string) =>
+    rejected.push({ line: candidate.line, sorId: candidate.row.sorId, reason });
 
   const bySorId = new Map<string, ImportCandidate>();
   for (const candidate of candidates) {
@@ -37,7 +38,8 @@ export function planImport(
   // Without a parentSorId column an existing mailbox keeps its parent and a new one has none.
   const parentOf = (sorId: string): string | null | undefined => {
     const candidate = bySorId.get(sorId);
-    if (candidate) return present.has('parentSorId') ? (candidate.row.parentSorId ?? null) : (directory.get(sorId) ?? null);
+    if (candidate)
+      return present.has('parentSorId') ? (candidate.row.parentSorId ?? null) : (directory.get(sorId) ?? null);
     return directory.get(sorId);
   };
   // A row that is dropped falls back to the directory (its old parent, if any), which can close
@@ -61,7 +63,8 @@ export function planImport(
     for (const candidate of [...bySorId.values()]) {
       const { parentSorId, successorSorId } = candidate.row;
       if (typeof parentSorId === 'string' && !known(parentSorId)) drop(candidate, missing(parentSorId, 'parent'));
-      else if (typeof successorSorId === 'string' && !known(successorSorId)) drop(candidate, missing(successorSorId, 'successor'));
+      else if (typeof successorSorId === 'string' && !known(successorSorId))
+        drop(candidate, missing(successorSorId, 'successor'));
       else continue;
       changed = true;
     }

@@ -46,7 +46,9 @@ export class ImportFileError extends Error {
 
 // Exports spell headers "SOR-ID", "sor_id" or "SorId"; letters and digits decide.
 const headerKey = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-const byHeaderKey = new Map<string, DirectoryImportColumn>(directoryImportColumns.map((column) => [headerKey(column.name), column.name]));
+const byHeaderKey = new Map<string, DirectoryImportColumn>(
+  directoryImportColumns.map((column) => [headerKey(column.name), column.name]),
+);
 
 export function readHeader(record: CsvRecord | undefined): ImportHeader {
   if (!record) throw new ImportFileError('import-empty', 'The file is empty; it needs a header row and data rows.');
@@ -64,9 +66,14 @@ export function readHeader(record: CsvRecord | undefined): ImportHeader {
     }
     return column;
   });
-  const missing = directoryImportColumns.filter((column) => 'required' in column && !seen.has(column.name)).map((c) => c.name);
+  const missing = directoryImportColumns
+    .filter((column) => 'required' in column && !seen.has(column.name))
+    .map((c) => c.name);
   if (missing.length > 0) {
-    throw new ImportFileError('import-header-invalid', `The header lacks the required column(s) ${missing.join(', ')}.`);
+    throw new ImportFileError(
+      'import-header-invalid',
+      `The header lacks the required column(s) ${missing.join(', ')}.`,
+    );
   }
   return { columns, present: seen, ignored };
 }
@@ -92,7 +99,8 @@ const fieldRules: Partial<Record<string, string>> = {
 };
 
 function describe(error: ErrorObject): string {
-  if (error.keyword === 'required') return `${(error.params as { missingProperty: string }).missingProperty} is missing`;
+  if (error.keyword === 'required')
+    return `${(error.params as { missingProperty: string }).missingProperty} is missing`;
   const field = error.instancePath.split('/')[1] ?? '';
   return `${field} ${fieldRules[field] ?? error.message ?? 'is invalid'}`;
 }
@@ -106,7 +114,12 @@ function cellValue(column: DirectoryImportColumn, raw: string): unknown {
   switch (column) {
     // An empty accepts cell is a mailbox that accepts nothing, not one whose list is unknown.
     case 'accepts':
-      return text === '' ? [] : text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+      return text === ''
+        ? []
+        : text
+            .split(',')
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== '');
     case 'active': {
       if (text === '') return undefined;
       const lower = text.toLowerCase();
@@ -130,7 +143,11 @@ export function readRow(header: ImportHeader, record: CsvRecord): ImportCandidat
   const sorId = rawSorId ? { sorId: rawSorId.slice(0, 40) } : {};
   if (record.error) return { line: record.line, ...sorId, reason: `malformed CSV: ${record.error}` };
   if (record.fields.length !== header.columns.length) {
-    return { line: record.line, ...sorId, reason: `has ${record.fields.length} fields, the header has ${header.columns.length}` };
+    return {
+      line: record.line,
+      ...sorId,
+      reason: `has ${record.fields.length} fields, the header has ${header.columns.length}`,
+    };
   }
   const row: Record<string, unknown> = {};
   header.columns.forEach((column, i) => {

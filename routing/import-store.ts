@@ -25,9 +25,22 @@ export interface ImportActor {
 type Field = Exclude<DirectoryImportColumn, 'sorId'>;
 
 const fieldTypes: Record<Field, string> = {
-  ean: 'text', name: 'text', displayName: 'text', parentSorId: 'text', kind: 'text', sector: 'text',
-  municipalityCode: 'text', regionCode: 'text', unitType: 'text', address: 'text', accepts: 'text',
-  endpoint: 'text', validFrom: 'date', validTo: 'date', active: 'boolean', successorSorId: 'text',
+  ean: 'text',
+  name: 'text',
+  displayName: 'text',
+  parentSorId: 'text',
+  kind: 'text',
+  sector: 'text',
+  municipalityCode: 'text',
+  regionCode: 'text',
+  unitType: 'text',
+  address: 'text',
+  accepts: 'text',
+  endpoint: 'text',
+  validFrom: 'date',
+  validTo: 'date',
+  active: 'boolean',
+  successorSorId: 'text',
 };
 const fields = Object.keys(fieldTypes) as Field[];
 // An empty cell of these means "not given" (import-rows.ts): new rows get the default, existing keep theirs.
@@ -48,7 +61,9 @@ export async function directoryIsEmpty(q: Queryable): Promise<boolean> {
 }
 
 export async function readDirectoryParents(q: Queryable): Promise<DirectoryParents> {
-  const result = await q.query<{ sor_id: string; parent_sor_id: string | null }>('SELECT sor_id, parent_sor_id FROM mailboxes');
+  const result = await q.query<{ sor_id: string; parent_sor_id: string | null }>(
+    'SELECT sor_id, parent_sor_id FROM mailboxes',
+  );
   return new Map(result.rows.map((row) => [row.sor_id, row.parent_sor_id]));
 }
 
@@ -87,7 +102,8 @@ export async function writeImport(
     [actor.id, actor.name],
   );
 
-  const insertValue = (field: Field) => (defaults[field] ? `coalesce(r.${column(field)}, ${defaults[field]})` : `r.${column(field)}`);
+  const insertValue = (field: Field) =>
+    defaults[field] ? `coalesce(r.${column(field)}, ${defaults[field]})` : `r.${column(field)}`;
   const created = await tx.query<{ created: number }>(
     `WITH inserted AS (
        INSERT INTO mailboxes (sor_id, ${given.map(column).join(', ')})
@@ -104,7 +120,12 @@ export async function writeImport(
   );
 
   const { matched, changed, deactivated } = updated.rows[0]!;
-  return { created: created.rows[0]!.created, updated: changed - deactivated, deactivated, unchanged: matched - changed };
+  return {
+    created: created.rows[0]!.created,
+    updated: changed - deactivated,
+    deactivated,
+    unchanged: matched - changed,
+  };
 }
 
 /** The accepted rows as `postbud_import`, dropped at commit or rollback. */
@@ -122,19 +143,27 @@ async function loadImportTable(tx: Queryable, accepted: readonly ImportCandidate
   ].join(', ');
   // Accepts entries cannot hold a comma (schema pattern), so a comma-joined cell carries the
   // list through unnest, which needs rectangular arrays.
-  const selectList = ['line', 'sor_id', ...fields.map((field) =>
-    field === 'accepts' ? `CASE WHEN accepts IS NULL THEN NULL ELSE string_to_array(accepts, ',') END` : mailboxColumns[field],
-  )].join(', ');
+  const selectList = [
+    'line',
+    'sor_id',
+    ...fields.map((field) =>
+      field === 'accepts'
+        ? `CASE WHEN accepts IS NULL THEN NULL ELSE string_to_array(accepts, ',') END`
+        : mailboxColumns[field],
+    ),
+  ].join(', ');
   const aliases = ['line', 'sor_id', ...fields.map((field) => mailboxColumns[field])].join(', ');
   for (let start = 0; start < accepted.length; start += batchSize) {
     const batch = accepted.slice(start, start + batchSize);
     const values: unknown[][] = [batch.map((c) => c.line), batch.map((c) => c.row.sorId)];
     for (const field of fields) {
-      values.push(batch.map(({ row }) => {
-        const value = row[field];
-        if (value === undefined || value === null) return null;
-        return Array.isArray(value) ? value.join(',') : value;
-      }));
+      values.push(
+        batch.map(({ row }) => {
+          const value = row[field];
+          if (value === undefined || value === null) return null;
+          return Array.isArray(value) ? value.join(',') : value;
+        }),
+      );
     }
     await tx.query(
       `INSERT INTO postbud_import SELECT ${selectList} FROM unnest(${unnestArgs}) AS t(${aliases})`,

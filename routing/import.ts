@@ -1,7 +1,21 @@
 import { parseCsv } from './csv.ts';
 import { planImport } from './import-plan.ts';
-import { ImportFileError, isRejection, readHeader, readRow, type ImportCandidate, type ImportHeader, type ImportRejection } from './import-rows.ts';
-import { lockDirectoryForImport, readDirectoryParents, writeImport, type ImportActor, type ImportCounts } from './import-store.ts';
+import {
+  ImportFileError,
+  isRejection,
+  readHeader,
+  readRow,
+  type ImportCandidate,
+  type ImportHeader,
+  type ImportRejection,
+} from './import-rows.ts';
+import {
+  lockDirectoryForImport,
+  readDirectoryParents,
+  writeImport,
+  type ImportActor,
+  type ImportCounts,
+} from './import-store.ts';
 import type { Queryable } from './directory.ts';
 
 /**

@@ -10,7 +10,9 @@ describe('normalising a mailbox name', () => {
   });
 
   it('spells Æ, Ø and Å the way the older systems do, so both spellings meet', () => {
-    expect(normaliseName('Århus Sygehus, Børne- og Ungeafdeling, Ærø')).toBe('aarhus sygehus boerne og ungeafdeling aeroe');
+    expect(normaliseName('Århus Sygehus, Børne- og Ungeafdeling, Ærø')).toBe(
+      'aarhus sygehus boerne og ungeafdeling aeroe',
+    );
     expect(sameName('Aabenraa Kommune', 'Åbenrå kommune')).toBe(true);
     expect(sameName('Boerne og Unge', 'Børne og unge')).toBe(true);
     expect(sameName('Aeldrepleje', 'Ældrepleje')).toBe(true);

@@ -25,13 +25,18 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const search = (q: string, extra: Partial<MailboxSearch> = {}) => searchMailboxes(database.db, { q, limit: 10, offset: 0, ...extra });
-const paths = async (q: string, extra: Partial<MailboxSearch> = {}) => (await search(q, extra)).items.map((hit) => hit.path.join(' › '));
+const search = (q: string, extra: Partial<MailboxSearch> = {}) =>
+  searchMailboxes(database.db, { q, limit: 10, offset: 0, ...extra });
+const paths = async (q: string, extra: Partial<MailboxSearch> = {}) =>
+  (await search(q, extra)).items.map((hit) => hit.path.join(' › '));
 
 /** What a clinician types, and the mailbox they mean (its path in plain words). */
 const intended: Array<[query: string, path: string]> = [
   ['socialpsykiatri aarhus', 'Aarhus Kommune › Socialforvaltningen › Voksne Job og Handicap › Socialpsykiatri'],
-  ['Århus socialpsykiatri udsatte voksne', 'Aarhus Kommune › Socialforvaltningen › Voksne Job og Handicap › Socialpsykiatri og Udsatte Voksne'],
+  [
+    'Århus socialpsykiatri udsatte voksne',
+    'Aarhus Kommune › Socialforvaltningen › Voksne Job og Handicap › Socialpsykiatri og Udsatte Voksne',
+  ],
   ['sundhedspleje silkeborg', 'Silkeborg Kommune › Sundhed og Omsorg › Sundhedsplejen'],
   ['sundhedspl silkeb', 'Silkeborg Kommune › Sundhed og Omsorg › Sundhedsplejen'],
   ['sundhedsplejen silkebrog', 'Silkeborg Kommune › Sundhed og Omsorg › Sundhedsplejen'],
@@ -41,7 +46,10 @@ const intended: Array<[query: string, path: string]> = [
   ['godstrup akut', 'Region Midtjylland › Regionshospitalet Gødstrup › Akutafdelingen'],
   ['aeldresygdomme aarhus universitetshospital', 'Region Midtjylland › Aarhus Universitetshospital › Ældresygdomme'],
   ['AUH hjertesygdomme', 'Region Midtjylland › Aarhus Universitetshospital › Hjertesygdomme'],
-  ['børne ungdomspsykiatri aarhus', 'Region Midtjylland › Aarhus Universitetshospital Psykiatrien › Børne- og Ungdomspsykiatrisk Afdeling'],
+  [
+    'børne ungdomspsykiatri aarhus',
+    'Region Midtjylland › Aarhus Universitetshospital Psykiatrien › Børne- og Ungdomspsykiatrisk Afdeling',
+  ],
   ['distriktspsykiatri holstebro', 'Region Midtjylland › Regionspsykiatrien Vest › Distriktspsykiatrien Holstebro'],
   ['psykoser aarhus', 'Region Midtjylland › Aarhus Universitetshospital Psykiatrien › Afdeling for Psykoser'],
   ['opus aarhus', 'Region Midtjylland › Aarhus Universitetshospital Psykiatrien › Afdeling for Psykoser › OPUS Aarhus'],
@@ -54,13 +62,25 @@ const intended: Array<[query: string, path: string]> = [
   ['hjemmepleje ringkobing skjern', 'Ringkøbing-Skjern Kommune › Sundhed og Omsorg › Hjemmeplejen Ringkøbing'],
   ['laegerne sondergade skive', 'Lægerne Søndergade, Skive'],
   ['lægehuset hinnerup', 'Lægehuset i Hinnerup'],
-  ['medicinsk afdeling skive', 'Region Midtjylland › Hospitalsenhed Midt › Regionshospitalet Skive › Medicinsk Afdeling'],
+  [
+    'medicinsk afdeling skive',
+    'Region Midtjylland › Hospitalsenhed Midt › Regionshospitalet Skive › Medicinsk Afdeling',
+  ],
   ['psykiatrisk afdeling randers', 'Region Midtjylland › Regionspsykiatrien Randers › Psykiatrisk Afdeling Randers'],
-  ['kvindesygdomme fødsler viborg', 'Region Midtjylland › Hospitalsenhed Midt › Regionshospitalet Viborg › Kvindesygdomme og Fødsler'],
+  [
+    'kvindesygdomme fødsler viborg',
+    'Region Midtjylland › Hospitalsenhed Midt › Regionshospitalet Viborg › Kvindesygdomme og Fødsler',
+  ],
   ['akutteam aarhus', 'Aarhus Kommune › Sundhed og Omsorg › Akutteamet'],
   ['ortopaedkirurgi horsens', 'Region Midtjylland › Regionshospitalet Horsens › Ortopædkirurgi'],
-  ['distriktspsykiatrien djursland', 'Region Midtjylland › Regionspsykiatrien Randers › Distriktspsykiatrien Djursland'],
-  ['bostøtte midtbyen aarhus', 'Aarhus Kommune › Socialforvaltningen › Voksne Job og Handicap › Socialpsykiatri › Socialpsykiatri Bostøtte Midtbyen'],
+  [
+    'distriktspsykiatrien djursland',
+    'Region Midtjylland › Regionspsykiatrien Randers › Distriktspsykiatrien Djursland',
+  ],
+  [
+    'bostøtte midtbyen aarhus',
+    'Aarhus Kommune › Socialforvaltningen › Voksne Job og Handicap › Socialpsykiatri › Socialpsykiatri Bostøtte Midtbyen',
+  ],
   ['ældrepsykiatri', 'Region Midtjylland › Regionspsykiatrien Vest › Ældrepsykiatrisk Team Vest'],
 ];
 
@@ -77,7 +97,13 @@ describe('searching the Region Midtjylland demo directory', () => {
   it('answers each hit with its path, sector, effective EAN, CareCommunication and whether it is active', async () => {
     const [hit] = (await search('socialpsykiatri bostøtte nord aarhus')).items;
     expect(hit).toMatchObject({
-      path: ['Aarhus Kommune', 'Socialforvaltningen', 'Voksne Job og Handicap', 'Socialpsykiatri', 'Socialpsykiatri Bostøtte Nord'],
+      path: [
+        'Aarhus Kommune',
+        'Socialforvaltningen',
+        'Voksne Job og Handicap',
+        'Socialpsykiatri',
+        'Socialpsykiatri Bostøtte Nord',
+      ],
       sector: 'municipality',
       municipalityCode: '751',
       acceptsCareCommunication: true,
@@ -91,7 +117,9 @@ describe('searching the Region Midtjylland demo directory', () => {
 
   it('shows a closed unit as inactive, with its successor, after the open ones', async () => {
     const hits = (await search('medicinsk afdeling herning')).items;
-    const closed = hits.find((hit) => hit.path.join(' › ') === 'Region Midtjylland › Regionshospitalet Herning › Medicinsk Afdeling');
+    const closed = hits.find(
+      (hit) => hit.path.join(' › ') === 'Region Midtjylland › Regionshospitalet Herning › Medicinsk Afdeling',
+    );
     expect(closed).toMatchObject({ active: false, state: 'deactivated', successorSorId: expect.any(String) });
     const open = await paths('medicinsk afdeling herning', { active: true });
     expect(open).not.toContain('Region Midtjylland › Regionshospitalet Herning › Medicinsk Afdeling');
@@ -103,14 +131,23 @@ describe('searching the Region Midtjylland demo directory', () => {
     // Named after the street, or only living in it (Hadsten): the named ones first.
     const gps = (await search('søndergade', { sector: 'gp' })).items;
     expect(gps.every((hit) => hit.sector === 'gp')).toBe(true);
-    expect(gps.slice(0, 3).map((hit) => hit.name).sort()).toEqual(['Lægerne Søndergade, Horsens', 'Lægerne Søndergade, Silkeborg', 'Lægerne Søndergade, Skive']);
+    expect(
+      gps
+        .slice(0, 3)
+        .map((hit) => hit.name)
+        .sort(),
+    ).toEqual(['Lægerne Søndergade, Horsens', 'Lægerne Søndergade, Silkeborg', 'Lægerne Søndergade, Skive']);
     const receiving = (await search('aarhus kommune', { accepts: 'CareCommunication' })).items;
     expect(receiving.every((hit) => hit.acceptsCareCommunication)).toBe(true);
     // Hjertesygdomme lists version 1.0 only; a mailbox listing no version takes any.
-    const version2 = (await search('aarhus universitetshospital', { accepts: 'CareCommunication;2.0' })).items.map((hit) => hit.path.at(-1));
+    const version2 = (await search('aarhus universitetshospital', { accepts: 'CareCommunication;2.0' })).items.map(
+      (hit) => hit.path.at(-1),
+    );
     expect(version2).toContain('Akutafdelingen');
     expect(version2).not.toContain('Hjertesygdomme');
-    const version1 = (await search('aarhus universitetshospital', { accepts: 'CareCommunication;1.0' })).items.map((hit) => hit.path.at(-1));
+    const version1 = (await search('aarhus universitetshospital', { accepts: 'CareCommunication;1.0' })).items.map(
+      (hit) => hit.path.at(-1),
+    );
     expect(version1).toContain('Hjertesygdomme');
   });
 
@@ -126,7 +163,12 @@ describe('searching the Region Midtjylland demo directory', () => {
   });
 
   it('lists mailboxes in path order without a query', async () => {
-    const listing = await searchMailboxes(database.db, { municipalityCode: '741', sector: 'municipality', limit: 100, offset: 0 });
+    const listing = await searchMailboxes(database.db, {
+      municipalityCode: '741',
+      sector: 'municipality',
+      limit: 100,
+      offset: 0,
+    });
     expect(listing.items[0]!.path).toEqual(['Samsø Kommune']);
     expect(listing.items.every((hit) => hit.municipalityCode === '741')).toBe(true);
   });
@@ -135,7 +177,9 @@ describe('searching the Region Midtjylland demo directory', () => {
     const owner = (await search('samsø kommune')).items[0]!;
     expect(owner.path).toEqual(['Samsø Kommune']);
     await updateMailbox(database.db, owner.sorId, { displayName: 'Tranebjerg Kommune' }, 1, null);
-    expect((await paths('sundhedspleje tranebjerg')).slice(0, 1)).toEqual(['Tranebjerg Kommune › Sundhed og Ældre › Sundhedsplejen']);
+    expect((await paths('sundhedspleje tranebjerg')).slice(0, 1)).toEqual([
+      'Tranebjerg Kommune › Sundhed og Ældre › Sundhedsplejen',
+    ]);
   });
 
   it('finds nothing for words the directory does not know, rather than everything', async () => {

@@ -40,7 +40,8 @@ export interface MailboxSearchResult {
 export const maxQueryWords = 8;
 
 /** A misspelt word's credit: its trigram similarity, counted from 0.5 (below that it is noise). */
-const fuzzy = (similarity: string) => `(SELECT CASE WHEN s >= 0.5 THEN 0.9 * s ELSE 0 END FROM (SELECT ${similarity} AS s) x)`;
+const fuzzy = (similarity: string) =>
+  `(SELECT CASE WHEN s >= 0.5 THEN 0.9 * s ELSE 0 END FROM (SELECT ${similarity} AS s) x)`;
 
 interface HitRow {
   sor_id: string;
@@ -108,7 +109,8 @@ async function runSearch(
     day ??= param(copenhagenDate(today));
     return `(m.active AND (m.valid_from IS NULL OR m.valid_from <= ${day}::date) AND (m.valid_to IS NULL OR m.valid_to >= ${day}::date))`;
   };
-  const acceptsCare = () => `EXISTS (SELECT 1 FROM unnest(m.accepts) a WHERE lower(split_part(a, ';', 1)) = ${param(careCommunicationMessageType.toLowerCase())})`;
+  const acceptsCare = () =>
+    `EXISTS (SELECT 1 FROM unnest(m.accepts) a WHERE lower(split_part(a, ';', 1)) = ${param(careCommunicationMessageType.toLowerCase())})`;
 
   const filters: string[] = [];
   if (search.sector) filters.push(`m.sector = ${param(search.sector)}`);
@@ -137,7 +139,9 @@ async function runSearch(
         const prefix = `s.doc @@ to_tsquery('simple', ${param(`${word}:*`)})`;
         const infix = param(`%${word}%`);
         anywhere.push(`CASE WHEN ${prefix} THEN 1.0 WHEN s.key LIKE ${infix} THEN 0.8 ELSE 0 END`);
-        own.push(`CASE WHEN s.doc @@ to_tsquery('simple', ${param(`${word}:*A`)}) THEN 1.0 WHEN s.own_key LIKE ${infix} THEN 0.8 ELSE 0 END`);
+        own.push(
+          `CASE WHEN s.doc @@ to_tsquery('simple', ${param(`${word}:*A`)}) THEN 1.0 WHEN s.own_key LIKE ${infix} THEN 0.8 ELSE 0 END`,
+        );
         // Both are answered by GIN indexes; words under three letters have no trigram to look up.
         candidates.push(word.length >= 3 ? `(${prefix} OR s.key LIKE ${infix})` : prefix);
       } else {
@@ -193,7 +197,9 @@ function toHit(row: HitRow, today: Date): MailboxSearchHit {
     regionCode: row.region_code,
     ean: row.effective_ean,
     accepts: row.accepts,
-    acceptsCareCommunication: row.accepts.some((entry) => (entry.split(';')[0] ?? '').toLowerCase() === careCommunicationMessageType.toLowerCase()),
+    acceptsCareCommunication: row.accepts.some(
+      (entry) => (entry.split(';')[0] ?? '').toLowerCase() === careCommunicationMessageType.toLowerCase(),
+    ),
     active: row.active,
     state: mailboxStateOn(validity, today),
     validFrom: row.valid_from,

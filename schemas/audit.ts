@@ -5,7 +5,12 @@ import type { FromSchema } from 'json-schema-to-ts';
  * repeated parameter arrives as an array and is refused. Times are RFC 3339 date-times, or a
  * date alone meaning 00:00 UTC; `from` is inclusive and `to` exclusive.
  */
-const instant = { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'string', format: 'date' }] } as const;
+const instant = {
+  anyOf: [
+    { type: 'string', format: 'date-time' },
+    { type: 'string', format: 'date' },
+  ],
+} as const;
 const sorId = { type: 'string', pattern: '^[0-9]{6,18}$' } as const;
 const seqNumber = { type: 'string', pattern: '^[1-9][0-9]{0,17}$' } as const;
 
@@ -68,7 +73,10 @@ export const auditVerifyResultSchema = {
     checked: { type: 'integer', description: 'Events whose hash and link were recomputed.' },
     firstBrokenSeq: { type: 'integer', description: 'The first sequence number at which the chain does not hold.' },
     reason: { type: 'string', enum: ['missing', 'prev-hash-mismatch', 'hash-mismatch'] },
-    lastSeq: { type: 'integer', description: 'The last event checked; with `lastHash` an anchor to keep outside Postbud.' },
+    lastSeq: {
+      type: 'integer',
+      description: 'The last event checked; with `lastHash` an anchor to keep outside Postbud.',
+    },
     lastHash: { type: 'string' },
   },
 } as const;

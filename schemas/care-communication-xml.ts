@@ -20,8 +20,24 @@ export const xmlAttributePrefix = '@_';
 export const attachmentPlaceholderPrefix = 'postbud-attachment:';
 
 export const repeatingElementNames = [
-  'entry', 'profile', 'extension', 'identifier', 'given', 'prefix', 'coding', 'category', 'payload',
-  'destination', 'focus', 'target', 'agent', 'entity', 'telecom', 'address', 'recipient', 'episodeOfCare',
+  'entry',
+  'profile',
+  'extension',
+  'identifier',
+  'given',
+  'prefix',
+  'coding',
+  'category',
+  'payload',
+  'destination',
+  'focus',
+  'target',
+  'agent',
+  'entity',
+  'telecom',
+  'address',
+  'recipient',
+  'episodeOfCare',
 ] as const;
 /** `name` and `code` repeat only in these resources; elsewhere they are single primitives. */
 export const repeatingElementPaths = ['Patient.name', 'Practitioner.name', 'PractitionerRole.code'] as const;
@@ -60,10 +76,16 @@ export const identifierSystems = {
 export const careCommunicationEventCode = 'care-communication-message';
 
 const nonEmpty = { type: 'string', minLength: 1 } as const;
-const dateTime = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$' } as const;
+const dateTime = {
+  type: 'string',
+  pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$',
+} as const;
 const resourceId = { type: 'string', pattern: '^[A-Za-z0-9.-]{1,64}$' } as const;
 // FHIR base64Binary may be wrapped with whitespace; a template holds the placeholder instead.
-const attachmentData = { type: 'string', pattern: `^(?:[A-Za-z0-9+/=\\s]+|${attachmentPlaceholderPrefix}[0-9]+)$` } as const;
+const attachmentData = {
+  type: 'string',
+  pattern: `^(?:[A-Za-z0-9+/=\\s]+|${attachmentPlaceholderPrefix}[0-9]+)$`,
+} as const;
 
 function valueOf<S extends object>(value: S) {
   return { type: 'object', required: ['@_value'], properties: { '@_value': value } } as const;
@@ -78,7 +100,11 @@ function reference<T extends string>(resourceType: T) {
 }
 
 function coding<S extends string, C extends object>(system: S, code: C) {
-  return { type: 'object', required: ['system', 'code'], properties: { system: valueOf({ const: system }), code: valueOf(code) } } as const;
+  return {
+    type: 'object',
+    required: ['system', 'code'],
+    properties: { system: valueOf({ const: system }), code: valueOf(code) },
+  } as const;
 }
 
 /** `description` on a one-keyword wrapper becomes the error message (see letter-xml-check.ts). */
@@ -99,11 +125,18 @@ function identifierOf<S extends string>(system: S) {
 }
 
 function identifierValue<P extends string>(valuePattern: P) {
-  return { type: 'object', required: ['value'], properties: { value: valueOf({ type: 'string', pattern: valuePattern }) } } as const;
+  return {
+    type: 'object',
+    required: ['value'],
+    properties: { value: valueOf({ type: 'string', pattern: valuePattern }) },
+  } as const;
 }
 
 function metaWithProfile<P extends string>(profile: P) {
-  const profileList = { type: 'array', ...mustContain(`must list the profile ${profile}`, valueOf({ const: profile })) } as const;
+  const profileList = {
+    type: 'array',
+    ...mustContain(`must list the profile ${profile}`, valueOf({ const: profile })),
+  } as const;
   return { type: 'object', required: ['profile'], properties: { profile: profileList } } as const;
 }
 
@@ -111,11 +144,18 @@ function metaWithProfile<P extends string>(profile: P) {
 const narrative = {
   type: 'object',
   required: ['status', 'div'],
-  properties: { status: valueOf(nonEmpty), div: { type: 'object', required: ['@_xmlns'], properties: { '@_xmlns': { const: xhtmlNamespace } } } },
+  properties: {
+    status: valueOf(nonEmpty),
+    div: { type: 'object', required: ['@_xmlns'], properties: { '@_xmlns': { const: xhtmlNamespace } } },
+  },
 } as const;
 
 /** Every entry in a MedCom message carries id, a MedCom profile and a narrative. */
-function resource<P extends string, R extends readonly string[], S extends object>(profile: P, required: R, properties: S) {
+function resource<P extends string, R extends readonly string[], S extends object>(
+  profile: P,
+  required: R,
+  properties: S,
+) {
   return {
     type: 'object',
     required: ['id', 'meta', 'text', ...required],
@@ -126,19 +166,27 @@ function resource<P extends string, R extends readonly string[], S extends objec
 const u = careCommunicationUris;
 
 // Only the MedCom 'primary' destination exists: one receiver, no carbon copy.
-const messageHeader = resource(u.messageHeaderProfile, ['eventCoding', 'destination', 'sender', 'source', 'focus', 'definition'], {
-  eventCoding: coding(u.eventCodes, { const: careCommunicationEventCode }),
-  destination: {
-    type: 'array',
-    minItems: 1,
-    maxItems: 1,
-    items: { type: 'object', required: ['endpoint', 'receiver'], properties: { endpoint: valueOf(nonEmpty), receiver: reference('Organization') } },
+const messageHeader = resource(
+  u.messageHeaderProfile,
+  ['eventCoding', 'destination', 'sender', 'source', 'focus', 'definition'],
+  {
+    eventCoding: coding(u.eventCodes, { const: careCommunicationEventCode }),
+    destination: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1,
+      items: {
+        type: 'object',
+        required: ['endpoint', 'receiver'],
+        properties: { endpoint: valueOf(nonEmpty), receiver: reference('Organization') },
+      },
+    },
+    sender: reference('Organization'),
+    source: { type: 'object', required: ['endpoint'], properties: { endpoint: valueOf(nonEmpty) } },
+    focus: { type: 'array', minItems: 1, maxItems: 1, items: reference('Communication') },
+    definition: valueOf(nonEmpty),
   },
-  sender: reference('Organization'),
-  source: { type: 'object', required: ['endpoint'], properties: { endpoint: valueOf(nonEmpty) } },
-  focus: { type: 'array', minItems: 1, maxItems: 1, items: reference('Communication') },
-  definition: valueOf(nonEmpty),
-});
+);
 
 // MedCom Organization: both the SOR id (who) and the EAN location number (which mailbox).
 const organization = resource(u.organizationProfile, ['identifier', 'name'], {
@@ -169,19 +217,32 @@ const patient = resource(u.patientProfile, ['identifier', 'name'], {
 });
 
 function hasCategory<C extends string>(code: C) {
-  const codingWith = { type: 'object', properties: { coding: { type: 'array', contains: coding(u.categoryCodes, { const: code }) } } } as const;
-  return { type: 'object', required: ['category'], properties: { category: { type: 'array', contains: codingWith } } } as const;
+  const codingWith = {
+    type: 'object',
+    properties: { coding: { type: 'array', contains: coding(u.categoryCodes, { const: code }) } },
+  } as const;
+  return {
+    type: 'object',
+    required: ['category'],
+    properties: { category: { type: 'array', contains: codingWith } },
+  } as const;
 }
 
 const attachment = {
   type: 'object',
   required: ['title'],
   properties: {
-    contentType: valueOf({ enum: [...attachmentContentTypes] }), data: valueOf(attachmentData), url: valueOf(nonEmpty),
-    title: valueOf(nonEmpty), creation: valueOf(dateTime),
+    contentType: valueOf({ enum: [...attachmentContentTypes] }),
+    data: valueOf(attachmentData),
+    url: valueOf(nonEmpty),
+    title: valueOf(nonEmpty),
+    creation: valueOf(dateTime),
   },
   description: 'must carry contentType with data, or a url',
-  anyOf: [{ type: 'object', required: ['contentType', 'data'] }, { type: 'object', required: ['url'] }],
+  anyOf: [
+    { type: 'object', required: ['contentType', 'data'] },
+    { type: 'object', required: ['url'] },
+  ],
 } as const;
 
 // Every segment is dated and identified; a text segment also names its author and phone.
@@ -202,28 +263,58 @@ const payload = {
   allOf: [
     {
       description: 'must have exactly one of contentString and contentAttachment',
-      oneOf: [{ type: 'object', required: ['contentString'] }, { type: 'object', required: ['contentAttachment'] }],
+      oneOf: [
+        { type: 'object', required: ['contentString'] },
+        { type: 'object', required: ['contentAttachment'] },
+      ],
     },
     {
       if: { type: 'object', required: ['contentString'] },
-      then: { type: 'object', properties: { extension: { type: 'array', allOf: [
-        mustContain('must contain the author (practitioner) extension', extensionWithUrl(u.practitionerExtension)),
-        mustContain('must contain the author contact extension', extensionWithUrl(u.contactExtension)),
-      ] } } },
+      then: {
+        type: 'object',
+        properties: {
+          extension: {
+            type: 'array',
+            allOf: [
+              mustContain(
+                'must contain the author (practitioner) extension',
+                extensionWithUrl(u.practitionerExtension),
+              ),
+              mustContain('must contain the author contact extension', extensionWithUrl(u.contactExtension)),
+            ],
+          },
+        },
+      },
     },
   ],
 } as const;
 
 const communication = {
   ...resource(u.communicationProfile, ['identifier', 'status', 'category', 'subject', 'payload'], {
-    identifier: { type: 'array', minItems: 1, items: { type: 'object', required: ['value'], properties: { value: valueOf(nonEmpty) } } },
+    identifier: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', required: ['value'], properties: { value: valueOf(nonEmpty) } },
+    },
     status: valueOf({ const: 'unknown' }),
     // MedCom: exactly one category, from the MedCom list.
-    category: { type: 'array', minItems: 1, maxItems: 1, items: {
-      type: 'object',
-      required: ['coding'],
-      properties: { coding: { type: 'array', minItems: 1, maxItems: 1, items: coding(u.categoryCodes, { enum: [...categoryCodes] }) } },
-    } },
+    category: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1,
+      items: {
+        type: 'object',
+        required: ['coding'],
+        properties: {
+          coding: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1,
+            items: coding(u.categoryCodes, { enum: [...categoryCodes] }),
+          },
+        },
+      },
+    },
     priority: valueOf({ enum: ['routine', 'asap'] }),
     subject: reference('Patient'),
     topic: { type: 'object', required: ['text'], properties: { text: valueOf(nonEmpty) } },
@@ -236,7 +327,13 @@ const communication = {
   }),
   allOf: [
     // MedCom: priority belongs only to letters about a referral.
-    { if: hasCategory('regarding-referral'), else: { description: 'priority is allowed only with category regarding-referral', not: { type: 'object', required: ['priority'] } } },
+    {
+      if: hasCategory('regarding-referral'),
+      else: {
+        description: 'priority is allowed only with category regarding-referral',
+        not: { type: 'object', required: ['priority'] },
+      },
+    },
     // MedCom: with category 'other' the topic is what tells the receiver what the letter is about.
     { if: hasCategory('other'), then: { type: 'object', required: ['topic'] } },
   ],
@@ -244,7 +341,11 @@ const communication = {
 
 const practitionerRole = resource(u.practitionerRoleProfile, ['practitioner', 'code'], {
   practitioner: reference('Practitioner'),
-  code: { type: 'array', minItems: 1, items: { type: 'object', required: ['coding'], properties: { coding: { type: 'array', minItems: 1 } } } },
+  code: {
+    type: 'array',
+    minItems: 1,
+    items: { type: 'object', required: ['coding'], properties: { coding: { type: 'array', minItems: 1 } } },
+  },
 });
 
 const practitioner = resource(u.practitionerProfile, ['name'], { name: { type: 'array', minItems: 1 } });
@@ -252,7 +353,11 @@ const practitioner = resource(u.practitionerProfile, ['name'], { name: { type: '
 const provenance = resource(u.provenanceProfile, ['target', 'recorded', 'activity', 'agent'], {
   target: { type: 'array', minItems: 1, items: reference('MessageHeader') },
   recorded: valueOf(dateTime),
-  activity: { type: 'object', required: ['coding'], properties: { coding: { type: 'array', minItems: 1, items: coding(u.activityCodes, nonEmpty) } } },
+  activity: {
+    type: 'object',
+    required: ['coding'],
+    properties: { coding: { type: 'array', minItems: 1, items: coding(u.activityCodes, nonEmpty) } },
+  },
   agent: { type: 'array', minItems: 1 },
 });
 
@@ -265,13 +370,25 @@ const entry = {
       type: 'object',
       minProperties: 1,
       maxProperties: 1,
-      properties: { MessageHeader: messageHeader, Communication: communication, Patient: patient, Organization: organization, PractitionerRole: practitionerRole, Practitioner: practitioner, Provenance: provenance },
+      properties: {
+        MessageHeader: messageHeader,
+        Communication: communication,
+        Patient: patient,
+        Organization: organization,
+        PractitionerRole: practitionerRole,
+        Practitioner: practitioner,
+        Provenance: provenance,
+      },
     },
   },
 } as const;
 
 function entryOf<T extends string>(resourceType: T) {
-  return { type: 'object', required: ['resource'], properties: { resource: { type: 'object', required: [resourceType] } } } as const;
+  return {
+    type: 'object',
+    required: ['resource'],
+    properties: { resource: { type: 'object', required: [resourceType] } },
+  } as const;
 }
 
 export const careCommunicationXmlSchema = {
@@ -296,10 +413,22 @@ export const careCommunicationXmlSchema = {
           prefixItems: [{ allOf: [entryOf('MessageHeader'), entry] }],
           items: entry,
           allOf: [
-            { description: 'must contain exactly one MessageHeader entry', contains: entryOf('MessageHeader'), maxContains: 1 },
-            { description: 'must contain exactly one Communication entry', contains: entryOf('Communication'), maxContains: 1 },
+            {
+              description: 'must contain exactly one MessageHeader entry',
+              contains: entryOf('MessageHeader'),
+              maxContains: 1,
+            },
+            {
+              description: 'must contain exactly one Communication entry',
+              contains: entryOf('Communication'),
+              maxContains: 1,
+            },
             { description: 'must contain exactly one Patient entry', contains: entryOf('Patient'), maxContains: 1 },
-            { description: 'must contain the sender and receiver Organization entries', contains: entryOf('Organization'), minContains: 2 },
+            {
+              description: 'must contain the sender and receiver Organization entries',
+              contains: entryOf('Organization'),
+              minContains: 2,
+            },
             mustContain('must contain a PractitionerRole entry', entryOf('PractitionerRole')),
             mustContain('must contain a Practitioner entry', entryOf('Practitioner')),
             mustContain('must contain a Provenance entry', entryOf('Provenance')),

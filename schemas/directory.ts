@@ -12,7 +12,10 @@ import { mailboxPatchSchema, mailboxSchema } from './mailbox.ts';
 /** The columns of an SOR extract, in the order an export writes them. */
 export const directoryImportColumns = [
   { name: 'sorId', required: true, description: 'SOR id, 6 to 18 digits; rows are matched on it (upsert).' },
-  { name: 'parentSorId', description: 'SOR id of the parent; may be a later row of the same file. Empty for a top owner.' },
+  {
+    name: 'parentSorId',
+    description: 'SOR id of the parent; may be a later row of the same file. Empty for a top owner.',
+  },
   { name: 'kind', description: '`owner`, `institution` or `unit` (default `unit`).' },
   { name: 'name', required: true, description: 'The official SOR name.' },
   { name: 'displayName', description: 'A plain-words name shown in paths and search; empty for none.' },
@@ -21,10 +24,14 @@ export const directoryImportColumns = [
   { name: 'regionCode', description: 'Region code, four digits (Midtjylland `1082`).' },
   { name: 'unitType', description: 'SOR unit type in words.' },
   { name: 'address', description: 'Postal address in one line.' },
-  { name: 'ean', description: 'EAN location number, 13 digits with a valid GS1 check digit; empty = the nearest ancestor’s.' },
+  {
+    name: 'ean',
+    description: 'EAN location number, 13 digits with a valid GS1 check digit; empty = the nearest ancestor’s.',
+  },
   {
     name: 'accepts',
-    description: 'Message types separated by commas, each with an optional version after a semicolon (quote the field then), e.g. `"CareCommunication;1.0"`.',
+    description:
+      'Message types separated by commas, each with an optional version after a semicolon (quote the field then), e.g. `"CareCommunication;1.0"`.',
   },
   { name: 'endpoint', description: 'http(s) URL of the receiving system, overriding the sector default.' },
   { name: 'validFrom', description: 'First day of operation, `YYYY-MM-DD`.' },
@@ -82,7 +89,8 @@ export const mailboxDeactivateSchema = {
     validTo: {
       type: 'string',
       format: 'date',
-      description: 'Last day of operation. A future day schedules the closing; today or earlier (the default: today) closes now.',
+      description:
+        'Last day of operation. A future day schedules the closing; today or earlier (the default: today) closes now.',
     },
   },
 } as const;
@@ -115,23 +123,49 @@ export const mailboxSearchHitSchema = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'sorId', 'name', 'displayName', 'path', 'kind', 'sector', 'municipalityCode', 'regionCode', 'ean', 'accepts',
-    'acceptsCareCommunication', 'active', 'state', 'validFrom', 'validTo', 'successorSorId', 'score',
+    'sorId',
+    'name',
+    'displayName',
+    'path',
+    'kind',
+    'sector',
+    'municipalityCode',
+    'regionCode',
+    'ean',
+    'accepts',
+    'acceptsCareCommunication',
+    'active',
+    'state',
+    'validFrom',
+    'validTo',
+    'successorSorId',
+    'score',
   ],
   properties: {
     sorId: sorIdSchema,
     name: { type: 'string' },
     displayName: { type: ['string', 'null'] },
-    path: { type: 'array', items: { type: 'string' }, description: 'Owner first, the mailbox last, display names where set.' },
+    path: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Owner first, the mailbox last, display names where set.',
+    },
     kind: mailboxSchema.properties.kind,
     sector: { type: 'string', enum: [...sectors] },
     municipalityCode: { type: ['string', 'null'] },
     regionCode: { type: ['string', 'null'] },
-    ean: { type: ['string', 'null'], description: 'The EAN letters are delivered to: the own one or the nearest ancestor’s.' },
+    ean: {
+      type: ['string', 'null'],
+      description: 'The EAN letters are delivered to: the own one or the nearest ancestor’s.',
+    },
     accepts: { type: 'array', items: { type: 'string' } },
     acceptsCareCommunication: { type: 'boolean' },
     active: { type: 'boolean' },
-    state: { type: 'string', enum: [...mailboxStates], description: 'Whether it receives letters today (Copenhagen date).' },
+    state: {
+      type: 'string',
+      enum: [...mailboxStates],
+      description: 'Whether it receives letters today (Copenhagen date).',
+    },
     validFrom: { type: ['string', 'null'] },
     validTo: { type: ['string', 'null'] },
     successorSorId: { type: ['string', 'null'] },

@@ -1,4 +1,9 @@
-import { auditEventsQuerySchema, auditVerifyQuerySchema, auditVerifyResultSchema, misrouteReportQuerySchema } from './audit.ts';
+import {
+  auditEventsQuerySchema,
+  auditVerifyQuerySchema,
+  auditVerifyResultSchema,
+  misrouteReportQuerySchema,
+} from './audit.ts';
 
 /**
  * The auditors' paths of the OpenAPI document (schemas/openapi.ts spreads them in). Query
@@ -27,13 +32,27 @@ const eventFields = {
     seq: { type: 'integer' },
     at: { type: 'string', format: 'date-time' },
     actor: { type: 'object', properties: { id: { type: ['string', 'null'] }, name: { type: 'string' } } },
-    action: { type: 'string', description: 'accepted, warning-acknowledged, queued, delivery-attempt-failed, delivered, failed, acknowledged, rejected, misrouted, misroute-reported, rerouted, purged, client-created, mailbox-…' },
+    action: {
+      type: 'string',
+      description:
+        'accepted, warning-acknowledged, queued, delivery-attempt-failed, delivered, failed, acknowledged, rejected, misrouted, misroute-reported, rerouted, purged, client-created, mailbox-…',
+    },
     letterId: { type: ['string', 'null'], format: 'uuid' },
     sorId: { type: ['string', 'null'] },
-    details: { type: 'object', description: 'Metadata only; strings that look like a CPR number are shown as DDMMYY-xxxx.' },
-    detailsMasked: { type: 'boolean', description: 'Present when a CPR was masked in `details`: the event then no longer hashes to `hash`.' },
+    details: {
+      type: 'object',
+      description: 'Metadata only; strings that look like a CPR number are shown as DDMMYY-xxxx.',
+    },
+    detailsMasked: {
+      type: 'boolean',
+      description: 'Present when a CPR was masked in `details`: the event then no longer hashes to `hash`.',
+    },
     prevHash: { type: 'string' },
-    hash: { type: 'string', description: 'SHA-256 of prevHash followed by the canonical JSON (sorted keys) of seq, at, actorId, actorName, action, letterId, sorId, details.' },
+    hash: {
+      type: 'string',
+      description:
+        'SHA-256 of prevHash followed by the canonical JSON (sorted keys) of seq, at, actorId, actorName, action, letterId, sorId, details.',
+    },
   },
 } as const;
 
@@ -73,7 +92,10 @@ export const auditPaths = {
         'cells starting with = + - @ are prefixed with an apostrophe so they never run as formulas.',
       ['auditor'],
       queryParameters(auditEventsQuerySchema),
-      { description: 'seq,at,actorId,actorName,action,letterId,sorId,details,prevHash,hash', content: { 'text/csv; charset=utf-8': { schema: { type: 'string' } } } },
+      {
+        description: 'seq,at,actorId,actorName,action,letterId,sorId,details,prevHash,hash',
+        content: { 'text/csv; charset=utf-8': { schema: { type: 'string' } } },
+      },
     ),
   },
   '/v1/audit/letters/{id}/trace': {

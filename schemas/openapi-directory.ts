@@ -17,12 +17,25 @@ const problem = { $ref: '#/components/responses/Problem' };
 const everyone = ['sender', 'admin', 'auditor', 'adapter'];
 const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
 const sorParam = { name: 'sorId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{6,18}$' } };
-const etag = { ETag: { description: 'The mailbox version, `"<version>"`; send it back in If-Match to change the mailbox.', schema: { type: 'string' } } };
+const etag = {
+  ETag: {
+    description: 'The mailbox version, `"<version>"`; send it back in If-Match to change the mailbox.',
+    schema: { type: 'string' },
+  },
+};
 const mailboxWithPath = {
-  allOf: [{ $ref: '#/components/schemas/Mailbox' }, { type: 'object', properties: { path: { type: 'array', items: { type: 'string' } } } }],
+  allOf: [
+    { $ref: '#/components/schemas/Mailbox' },
+    { type: 'object', properties: { path: { type: 'array', items: { type: 'string' } } } },
+  ],
 };
 
-function operation(summary: string, roles: string[], extra: Record<string, unknown>, responses: Record<string, unknown>) {
+function operation(
+  summary: string,
+  roles: string[],
+  extra: Record<string, unknown>,
+  responses: Record<string, unknown>,
+) {
   return { summary, 'x-roles': roles, ...extra, responses: { ...responses, default: problem } };
 }
 
@@ -31,7 +44,8 @@ const searchDescriptions: Record<string, string> = {
   sector: 'Only this sector.',
   municipalityCode: 'Only mailboxes with this kommunekode.',
   regionCode: 'Only mailboxes with this region code.',
-  accepts: 'Only mailboxes accepting this message type (`CareCommunication`), or this version of it (`CareCommunication;1.0`; a mailbox listing no version takes any).',
+  accepts:
+    'Only mailboxes accepting this message type (`CareCommunication`), or this version of it (`CareCommunication;1.0`; a mailbox listing no version takes any).',
   active: '`true`: only mailboxes receiving letters today; `false`: only those that do not.',
   limit: 'Hits a page, 1 to 100 (default 20).',
   offset: 'Hits to skip (at most 10000). Or use `cursor`.',
@@ -55,7 +69,7 @@ const importDescription = [
   'A row is rejected, with its line number and reason, for a malformed field, a wrong EAN check digit, a SOR id given',
   'twice, a parent or successor found neither in the directory nor in the file, or a parent chain that loops; rows',
   'below a rejected row are rejected with it. Mailboxes are never deleted: `active` false deactivates one.',
-  'One `mailbox-imported` audit event records the counts and the file\'s SHA-256.',
+  "One `mailbox-imported` audit event records the counts and the file's SHA-256.",
 ].join('\n');
 
 export const directorySchemas = {
@@ -72,7 +86,8 @@ export const directoryPaths = {
       'Search the directory for a recipient, or list it with filters',
       everyone,
       {
-        description: 'With `q`, hits are ranked by relevance: how many of the words the mailbox matches anywhere in its path, how many its own name matches, and how close its name is to the query. Without `q`, mailboxes come in path order.',
+        description:
+          'With `q`, hits are ranked by relevance: how many of the words the mailbox matches anywhere in its path, how many its own name matches, and how close its name is to the query. Without `q`, mailboxes come in path order.',
         parameters: Object.entries(mailboxSearchQuerySchema.properties).map(([name, schema]) => ({
           name,
           in: 'query',
@@ -90,15 +105,24 @@ export const directoryPaths = {
     ),
   },
   '/v1/directory/mailboxes/{sorId}': {
-    get: operation('One mailbox with its hierarchy path', everyone, { parameters: [sorParam] }, {
-      '200': { ...json(mailboxWithPath, 'The mailbox'), headers: etag },
-    }),
+    get: operation(
+      'One mailbox with its hierarchy path',
+      everyone,
+      { parameters: [sorParam] },
+      {
+        '200': { ...json(mailboxWithPath, 'The mailbox'), headers: etag },
+      },
+    ),
     patch: operation(
       'Change a mailbox (audited `mailbox-updated`, or `mailbox-deactivated` when `active` becomes false)',
       ['admin'],
       {
-        description: 'Only the fields given change; `null` clears an optional one. Optimistic concurrency: `If-Match` must carry the ETag you read; without it the answer is 428 `precondition-required`, with an older one 412 `version-conflict`.',
-        parameters: [sorParam, { name: 'If-Match', in: 'header', required: true, schema: { type: 'string', example: '"3"' } }],
+        description:
+          'Only the fields given change; `null` clears an optional one. Optimistic concurrency: `If-Match` must carry the ETag you read; without it the answer is 428 `precondition-required`, with an older one 412 `version-conflict`.',
+        parameters: [
+          sorParam,
+          { name: 'If-Match', in: 'header', required: true, schema: { type: 'string', example: '"3"' } },
+        ],
         requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/MailboxPatch' } } } },
       },
       {
@@ -113,20 +137,35 @@ export const directoryPaths = {
       'Take a mailbox out of operation, naming its successor (audited `mailbox-deactivated`)',
       ['admin'],
       {
-        description: 'Mailboxes are never deleted. Letters to a deactivated mailbox are refused with `recipient-inactive`, naming the successor. The successor must be in operation. A `validTo` in the future schedules the closing (`scheduled: true`). `If-Match` is optional here; when given it must be current.',
+        description:
+          'Mailboxes are never deleted. Letters to a deactivated mailbox are refused with `recipient-inactive`, naming the successor. The successor must be in operation. A `validTo` in the future schedules the closing (`scheduled: true`). `If-Match` is optional here; when given it must be current.',
         parameters: [sorParam, { name: 'If-Match', in: 'header', schema: { type: 'string' } }],
-        requestBody: { required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/MailboxDeactivate' } } } },
+        requestBody: {
+          required: false,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/MailboxDeactivate' } } },
+        },
       },
       { '200': { ...json(mailboxWithPath, 'The mailbox, with `scheduled`'), headers: etag } },
     ),
   },
   '/v1/directory/mailboxes/{sorId}/history': {
-    get: operation('Every change of a mailbox: who, when, before and after, version', everyone, { parameters: [sorParam] }, {
-      '200': json(
-        { type: 'object', properties: { sorId: { type: 'string' }, items: { type: 'array', items: { $ref: '#/components/schemas/MailboxHistoryEntry' } } } },
-        'Oldest first',
-      ),
-    }),
+    get: operation(
+      'Every change of a mailbox: who, when, before and after, version',
+      everyone,
+      { parameters: [sorParam] },
+      {
+        '200': json(
+          {
+            type: 'object',
+            properties: {
+              sorId: { type: 'string' },
+              items: { type: 'array', items: { $ref: '#/components/schemas/MailboxHistoryEntry' } },
+            },
+          },
+          'Oldest first',
+        ),
+      },
+    ),
   },
   '/v1/directory/import': {
     post: operation(
@@ -135,15 +174,31 @@ export const directoryPaths = {
       {
         description: importDescription,
         parameters: [
-          { name: 'dryRun', in: 'query', description: 'Report what the import would do, writing nothing.', schema: { type: 'boolean', default: false } },
-          { name: 'allOrNothing', in: 'query', description: 'Write nothing if any row is rejected (then 422 `import-rejected` with the report).', schema: { type: 'boolean', default: false } },
+          {
+            name: 'dryRun',
+            in: 'query',
+            description: 'Report what the import would do, writing nothing.',
+            schema: { type: 'boolean', default: false },
+          },
+          {
+            name: 'allOrNothing',
+            in: 'query',
+            description: 'Write nothing if any row is rejected (then 422 `import-rejected` with the report).',
+            schema: { type: 'boolean', default: false },
+          },
         ],
         requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
       },
       {
-        '200': json({ $ref: '#/components/schemas/DirectoryImportReport' }, 'What was (or, dry run, would be) created, updated, deactivated, left unchanged and rejected'),
+        '200': json(
+          { $ref: '#/components/schemas/DirectoryImportReport' },
+          'What was (or, dry run, would be) created, updated, deactivated, left unchanged and rejected',
+        ),
         '415': { description: 'Not `text/csv`, or not UTF-8' },
-        '422': { description: '`import-header-invalid`, `import-empty`, `import-encoding-invalid`, or `import-rejected` (all-or-nothing)' },
+        '422': {
+          description:
+            '`import-header-invalid`, `import-empty`, `import-encoding-invalid`, or `import-rejected` (all-or-nothing)',
+        },
       },
     ),
   },

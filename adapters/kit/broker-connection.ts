@@ -12,7 +12,11 @@ export const defaultBackoff: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
  * Delay before reconnect number `failures` (1-based): doubling, capped, with "equal jitter" so a
  * fleet of adapters does not reconnect in lock-step after a broker restart.
  */
-export function reconnectDelayMs(failures: number, backoff: BackoffOptions, random: () => number = Math.random): number {
+export function reconnectDelayMs(
+  failures: number,
+  backoff: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.max(0, failures - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

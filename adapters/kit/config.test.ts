@@ -39,7 +39,10 @@ describe('adapter configuration from the environment', () => {
       [{}, 'POSTBUD_ADAPTER_KEY is required'],
       [{ POSTBUD_ADAPTER_KEY: key, POSTBUD_RETRY_DELAYS_MS: '1000,soon' }, 'POSTBUD_RETRY_DELAYS_MS must be'],
       [{ POSTBUD_ADAPTER_KEY: key, POSTBUD_DELIVERY_TIMEOUT_MS: '30s' }, 'POSTBUD_DELIVERY_TIMEOUT_MS must be'],
-      [{ POSTBUD_ADAPTER_KEY: key, REGION_ENDPOINT: 'sftp://region.example.dk' }, 'REGION_ENDPOINT must be an http(s) URL'],
+      [
+        { POSTBUD_ADAPTER_KEY: key, REGION_ENDPOINT: 'sftp://region.example.dk' },
+        'REGION_ENDPOINT must be an http(s) URL',
+      ],
       [{ POSTBUD_ADAPTER_KEY: key, POSTBUD_ADAPTER_SECTORS: 'gp,dentist' }, 'POSTBUD_ADAPTER_SECTORS must be'],
       [{ POSTBUD_ADAPTER_KEY: key, AMQP_URL: 'http://guest:hemmelig@broker' }, 'AMQP_URL must be'],
     ];

@@ -8,7 +8,17 @@ const httpUrl = { type: 'string', pattern: '^https?://[^\\s/]+' } as const;
 const adapterConfigSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['amqpUrl', 'prefix', 'gatewayUrl', 'adapterKey', 'endpoints', 'retryDelaysMs', 'deliveryTimeoutMs', 'sectors', 'prefetch'],
+  required: [
+    'amqpUrl',
+    'prefix',
+    'gatewayUrl',
+    'adapterKey',
+    'endpoints',
+    'retryDelaysMs',
+    'deliveryTimeoutMs',
+    'sectors',
+    'prefetch',
+  ],
   properties: {
     amqpUrl: { type: 'string', pattern: '^amqps?://' },
     prefix: { type: 'string', pattern: '^[A-Za-z0-9_-][A-Za-z0-9_.-]*$', maxLength: 100 },
@@ -37,7 +47,10 @@ const sources: Record<string, { variable: string; rule: string }> = {
   'endpoints/region': { variable: 'REGION_ENDPOINT', rule: 'must be an http(s) URL' },
   'endpoints/municipality': { variable: 'MUNICIPALITY_ENDPOINT', rule: 'must be an http(s) URL' },
   'endpoints/gp': { variable: 'GP_ENDPOINT', rule: 'must be an http(s) URL' },
-  retryDelaysMs: { variable: 'POSTBUD_RETRY_DELAYS_MS', rule: 'must be a comma-separated list of positive integers (ms)' },
+  retryDelaysMs: {
+    variable: 'POSTBUD_RETRY_DELAYS_MS',
+    rule: 'must be a comma-separated list of positive integers (ms)',
+  },
   deliveryTimeoutMs: { variable: 'POSTBUD_DELIVERY_TIMEOUT_MS', rule: 'must be an integer from 100 to 600000 (ms)' },
   sectors: { variable: 'POSTBUD_ADAPTER_SECTORS', rule: `must be a comma-separated list of ${sectors.join(', ')}` },
   prefetch: { variable: 'POSTBUD_ADAPTER_PREFETCH', rule: 'must be an integer from 1 to 1000' },

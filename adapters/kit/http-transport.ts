@@ -124,8 +124,7 @@ export function createHttpTransport(options: HttpTransportOptions): DeliveryTran
 }
 
 export type LetterStatusLookup =
-  | { kind: 'status'; status: string | undefined }
-  | { kind: 'failure'; result: AttemptResult };
+  { kind: 'status'; status: string | undefined } | { kind: 'failure'; result: AttemptResult };
 
 /** Asks the gateway what it knows of a letter, to avoid delivering a redelivered message twice. */
 export async function lookUpLetterStatus(

@@ -133,7 +133,9 @@ export async function handleLetterMessage(
     const log = ctx.log.child({ messageId: message.properties.messageId });
     await settle(log, source, message, async () => {
       const reason = `invalid message: ${parsed.reason}`;
-      await forward(source.channel, ctx.names.deadLetterQueue(ctx.sector), message, { [deadLetterReasonHeader]: reason });
+      await forward(source.channel, ctx.names.deadLetterQueue(ctx.sector), message, {
+        [deadLetterReasonHeader]: reason,
+      });
       log.warn({ reason }, 'invalid letter message moved to the dead-letter queue');
     });
     return;
@@ -185,12 +187,21 @@ async function processLetter(ctx: LetterHandlerContext, job: LetterJob): Promise
   const outcome: DeliveryAttempt =
     endpoint === undefined
       ? { result: { kind: 'no-endpoint' }, durationMs: 0 }
-      : await ctx.transport.deliver({ letterId: letter.letterId, xmlPath: letter.xmlPath, endpoint, gateway: ctx.gateway });
+      : await ctx.transport.deliver({
+          letterId: letter.letterId,
+          xmlPath: letter.xmlPath,
+          endpoint,
+          gateway: ctx.gateway,
+        });
   await passOn(ctx, job, outcome);
 }
 
 /** Publishes what the attempt led to (receipt, retry copy, dead letter), each confirmed. */
-async function passOn(ctx: LetterHandlerContext, job: LetterJob, { result, durationMs }: DeliveryAttempt): Promise<void> {
+async function passOn(
+  ctx: LetterHandlerContext,
+  job: LetterJob,
+  { result, durationMs }: DeliveryAttempt,
+): Promise<void> {
   const { channel, message, letter, attempt, endpoint, log } = job;
   const step = decideNextStep(result, attempt, ctx.retryDelaysMs);
   const httpStatus = result.kind === 'receiver-answered' ? result.httpStatus : undefined;
@@ -214,7 +225,11 @@ async function passOn(ctx: LetterHandlerContext, job: LetterJob, { result, durat
       return;
     }
     case 'retry': {
-      await publishReceipt(ctx, channel, buildReceipt({ ...receiptBase, outcome: 'attempt-failed', error: step.reason }));
+      await publishReceipt(
+        ctx,
+        channel,
+        buildReceipt({ ...receiptBase, outcome: 'attempt-failed', error: step.reason }),
+      );
       await forward(channel, ctx.names.retryQueue(ctx.sector, step.delayMs), message, {
         [attemptHeader]: step.nextAttempt,
         [lastErrorHeader]: step.reason,

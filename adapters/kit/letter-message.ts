@@ -26,9 +26,7 @@ function describeFirstError(errors: ErrorObject[] | null | undefined): string {
   return first ? `${first.instancePath || '(root)'} ${first.message ?? 'is invalid'}` : 'is invalid';
 }
 
-export type ParsedLetterMessage =
-  | { ok: true; letter: LetterQueued; attempt: number }
-  | { ok: false; reason: string };
+export type ParsedLetterMessage = { ok: true; letter: LetterQueued; attempt: number } | { ok: false; reason: string };
 
 /** Reads and checks one message from a sector queue; never throws. */
 export function parseLetterMessage(message: ConsumeMessage, sector: Sector): ParsedLetterMessage {

@@ -66,7 +66,8 @@ export async function startAmqpProxy(brokerUrl: string): Promise<AmqpProxy> {
         if (pending.length < size + frameOverhead) return;
         const frame = pending.subarray(0, size + frameOverhead);
         pending = pending.subarray(size + frameOverhead);
-        const isAck = frame[0] === methodFrame && frame.readUInt16BE(7) === basicClass && frame.readUInt16BE(9) === basicAck;
+        const isAck =
+          frame[0] === methodFrame && frame.readUInt16BE(7) === basicClass && frame.readUInt16BE(9) === basicAck;
         if (isAck && onAck) {
           const notify = onAck;
           onAck = undefined;

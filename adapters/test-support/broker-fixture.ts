@@ -6,7 +6,11 @@ import type { DeliveryReceipt, LetterQueued } from '../../schemas/queue-messages
 export const testAmqpUrl = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -46,13 +50,19 @@ export async function createBrokerFixture(retryDelaysMs = [50, 100, 200]): Promi
 
   const publish = (routingKey: string, content: Buffer, options: amqp.Options.Publish) =>
     new Promise<void>((resolve, reject) =>
-      channel.publish(names.lettersExchange, routingKey, content, options, (error) => (error ? reject(error) : resolve())),
+      channel.publish(names.lettersExchange, routingKey, content, options, (error) =>
+        error ? reject(error) : resolve(),
+      ),
     );
 
   async function takeAvailable(queue: string): Promise<GetMessage[]> {
     const list = taken.get(queue) ?? [];
     taken.set(queue, list);
-    for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) {
+    for (
+      let message = await channel.get(queue, { noAck: true });
+      message;
+      message = await channel.get(queue, { noAck: true })
+    ) {
       list.push(message);
     }
     return list;
@@ -70,9 +80,14 @@ export async function createBrokerFixture(retryDelaysMs = [50, 100, 200]): Promi
         contentType: 'application/json',
         ...(headers ? { headers } : {}),
       }),
-    publishRaw: (routingKey, content) => publish(routingKey, content, { persistent: true, contentType: 'application/json' }),
+    publishRaw: (routingKey, content) =>
+      publish(routingKey, content, { persistent: true, contentType: 'application/json' }),
     async waitForMessages(queue, count, timeoutMs = 10_000) {
-      await waitFor(async () => (await takeAvailable(queue)).length >= count, `${count} message(s) on ${queue}`, timeoutMs);
+      await waitFor(
+        async () => (await takeAvailable(queue)).length >= count,
+        `${count} message(s) on ${queue}`,
+        timeoutMs,
+      );
       return taken.get(queue) ?? [];
     },
     async waitForReceipts(count, timeoutMs) {

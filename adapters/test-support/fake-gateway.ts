@@ -40,7 +40,9 @@ export async function startFakeGateway(key = 'adapter-test-key'): Promise<FakeGa
     }
     if (!match[2]) {
       statusLookups.push(match[1]);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: match[1], status: letter.status }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: match[1], status: letter.status }));
       return;
     }
     xmlFetches.push(match[1]);

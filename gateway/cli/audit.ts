@@ -9,20 +9,25 @@ import { databaseUrlOf, type CliCommand } from './command.ts';
  * nightly job can alarm on it.
  */
 export const auditCommand: CliCommand = {
-  usage: 'postbud audit verify [--from <seq|time>] [--to <seq|time>] — recompute the audit hash chain; exit 1 if broken',
+  usage:
+    'postbud audit verify [--from <seq|time>] [--to <seq|time>] — recompute the audit hash chain; exit 1 if broken',
   async run(args, env) {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
       options: { from: { type: 'string' }, to: { type: 'string' } },
     });
-    if (positionals.join(' ') !== 'verify') throw new Error(`unknown subcommand "${positionals.join(' ')}"; try: postbud audit verify`);
+    if (positionals.join(' ') !== 'verify')
+      throw new Error(`unknown subcommand "${positionals.join(' ')}"; try: postbud audit verify`);
     const from = parseVerifyBound(values.from);
     const to = parseVerifyBound(values.to);
     const db = createPool(databaseUrlOf(env), 2);
     try {
       const started = process.hrtime.bigint();
-      const result = await verifyAuditChain(db, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+      const result = await verifyAuditChain(db, {
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+      });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       console.log(JSON.stringify({ ...result, seconds: Math.round(seconds * 1000) / 1000 }));
       if (!result.ok) process.exitCode = 1;

@@ -3,7 +3,8 @@ import { revokeClient, rotateClientKey } from '../client-keys.ts';
 import { createPool } from '../db.ts';
 import { databaseUrlOf, type CliCommand } from './command.ts';
 
-const usage = 'postbud clients list | revoke <clientId> | rotate <clientId> — API clients; rotate prints the new key once';
+const usage =
+  'postbud clients list | revoke <clientId> | rotate <clientId> — API clients; rotate prints the new key once';
 
 /**
  * The operators' way to revoke a client or rotate its key without an admin key at hand (e.g.
@@ -20,7 +21,9 @@ export const clientsCommand: CliCommand = {
     try {
       if (action === 'list') {
         for (const client of await listApiClients(db)) {
-          console.log([client.id, client.active ? 'active' : 'revoked', client.roles.join(','), client.name].join('\t'));
+          console.log(
+            [client.id, client.active ? 'active' : 'revoked', client.roles.join(','), client.name].join('\t'),
+          );
         }
       } else if (action === 'revoke') {
         const { client, alreadyRevoked } = await revokeClient(db, id!, { id: null, name: 'postbud clients revoke' });

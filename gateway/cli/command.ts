@@ -4,4 +4,5 @@ export interface CliCommand {
   run(args: string[], env: NodeJS.ProcessEnv): Promise<void>;
 }
 
-export const databaseUrlOf = (env: NodeJS.ProcessEnv) => env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postbud';
+export const databaseUrlOf = (env: NodeJS.ProcessEnv) =>
+  env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postbud';

@@ -20,7 +20,11 @@ function operator(command: string): { id: null; name: string } {
 }
 
 function printReport(report: DirectoryImportOutcome, file: string): void {
-  const verb = report.dryRun ? 'dry run, nothing written' : report.committed ? 'imported' : 'nothing written (all-or-nothing)';
+  const verb = report.dryRun
+    ? 'dry run, nothing written'
+    : report.committed
+      ? 'imported'
+      : 'nothing written (all-or-nothing)';
   console.log(
     `${file}: ${report.rows} rows — ${verb}: created ${report.created}, updated ${report.updated}, deactivated ${report.deactivated}, ` +
       `unchanged ${report.unchanged}, rejected ${report.rejected.length}`,
@@ -44,14 +48,21 @@ export const directoryCommand: CliCommand = {
     const files = rest.filter((arg) => !arg.startsWith('--'));
     const known = new Set(['--dry-run', '--all-or-nothing', '--json']);
     const unknown = [...flags].filter((flag) => !known.has(flag));
-    if (!((action === 'import' && files.length === 1) || (action === 'seed' && files.length === 0)) || unknown.length > 0) {
+    if (
+      !((action === 'import' && files.length === 1) || (action === 'seed' && files.length === 0)) ||
+      unknown.length > 0
+    ) {
       throw new Error(`usage: ${usage}`);
     }
     const db = createPool(databaseUrlOf(env), 2);
     try {
       if (action === 'seed') {
         const report = await seedDemoDirectoryIfEmpty(db, operator('seed'));
-        console.log(report.skipped ? 'directory not empty; demo seed skipped' : `demo directory loaded: ${report.created} mailboxes`);
+        console.log(
+          report.skipped
+            ? 'directory not empty; demo seed skipped'
+            : `demo directory loaded: ${report.created} mailboxes`,
+        );
         return;
       }
       const file = files[0]!;

@@ -5,14 +5,17 @@ import { rotateDataKeys } from '../key-rotation.ts';
 import type { CliCommand } from './command.ts';
 
 export const keysCommand: CliCommand = {
-  usage: 'postbud keys rotate — re-encrypt stored letters under the first key of POSTBUD_DATA_KEY (keep the old keys listed after it)',
+  usage:
+    'postbud keys rotate — re-encrypt stored letters under the first key of POSTBUD_DATA_KEY (keep the old keys listed after it)',
   async run(args, env) {
     if (args[0] !== 'rotate') throw new Error('usage: postbud keys rotate');
     const config = loadConfig(env);
     const db = createPool(config.databaseUrl, 2);
     try {
       const report = await rotateDataKeys(db, createVault(config), { id: null, name: 'postbud keys rotate' });
-      console.log(`re-encrypted under ${config.dataKeys[0]!.id}: ${report.letters} letters, ${report.chunks} attachment chunks`);
+      console.log(
+        `re-encrypted under ${config.dataKeys[0]!.id}: ${report.letters} letters, ${report.chunks} attachment chunks`,
+      );
     } finally {
       await db.end();
     }

@@ -9,9 +9,13 @@ import { databaseUrlOf, type CliCommand } from './command.ts';
  * `{ cutoff, purged, dryRun }`.
  */
 export const purgeCommand: CliCommand = {
-  usage: 'postbud purge --older-than <N>d|<N>h [--dry-run] — remove letter XML and attachments past retention; audit stays',
+  usage:
+    'postbud purge --older-than <N>d|<N>h [--dry-run] — remove letter XML and attachments past retention; audit stays',
   async run(args, env) {
-    const { values } = parseArgs({ args, options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+    const { values } = parseArgs({
+      args,
+      options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    });
     const olderThan = values['older-than'];
     if (!olderThan) throw new Error('--older-than is required, e.g. --older-than 180d');
     const db = createPool(databaseUrlOf(env), 2);

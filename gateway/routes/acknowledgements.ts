@@ -24,13 +24,27 @@ export function acknowledgementRoutes({ db }: AppDeps): Router {
       if (!letter) throw new ProblemError(404, 'letter-not-found', 'Letter not found');
       if (letter.status === to) return { status: letter.status };
       if (to === 'misrouted') {
-        await recordMisroute(tx, letter, { source: 'acknowledgement', actor, note: ack.text, correctSorId: ack.correctSorId });
+        await recordMisroute(tx, letter, {
+          source: 'acknowledgement',
+          actor,
+          note: ack.text,
+          correctSorId: ack.correctSorId,
+        });
         return { status: to };
       }
-      const details = { outcome: ack.outcome, ...(ack.code ? { code: ack.code } : {}), ...(ack.text ? { text: ack.text } : {}) };
+      const details = {
+        outcome: ack.outcome,
+        ...(ack.code ? { code: ack.code } : {}),
+        ...(ack.text ? { text: ack.text } : {}),
+      };
       const moved = await moveLetter(tx, letter.id, to, actor, details);
       if (!moved) {
-        throw new ProblemError(409, 'letter-state-conflict', 'The letter cannot take this acknowledgement now', `The letter is ${letter.status}.`);
+        throw new ProblemError(
+          409,
+          'letter-state-conflict',
+          'The letter cannot take this acknowledgement now',
+          `The letter is ${letter.status}.`,
+        );
       }
       return { status: to };
     });

@@ -18,7 +18,12 @@ export function adminClientRoutes({ db }: AppDeps): Router {
     const id = String(req.params.id);
     // An admin revoking its own key would lock itself out mid-request; another admin or the CLI can.
     if (id === admin.id) {
-      throw new ProblemError(409, 'client-revoke-self', 'An API client cannot revoke itself', 'Use another admin client or `postbud clients revoke`.');
+      throw new ProblemError(
+        409,
+        'client-revoke-self',
+        'An API client cannot revoke itself',
+        'Use another admin client or `postbud clients revoke`.',
+      );
     }
     const { client, alreadyRevoked } = await revokeClient(db, id, actorOf(admin));
     req.log.info({ revokedClientId: client.id, alreadyRevoked }, 'api client revoked');

@@ -11,7 +11,8 @@ import { ProblemError } from '../problem.ts';
 function queryString(req: Request, name: string): string | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new ProblemError(400, 'query-invalid', 'Invalid query', `Give \`${name}\` once.`);
+  if (typeof value !== 'string')
+    throw new ProblemError(400, 'query-invalid', 'Invalid query', `Give \`${name}\` once.`);
   return value;
 }
 
@@ -54,21 +55,35 @@ export function adminDeadLetterRoutes(deps: AppDeps): Router {
     const actor = actorOf(currentClient(req));
     const replay = await inTransaction(db, (tx) => replayDeadLetter(tx, String(req.params.letterId), actor));
     deps.onLetterStored?.();
-    req.log.info({ letterId: replay.letterId, sector: replay.sector, deliveryRound: replay.deliveryRound }, 'dead letter replayed');
-    const cleanup = await removeFromDeadLetterQueue(config.amqpUrl, config.amqpPrefix, replay.sector, replay.letterId).then(
+    req.log.info(
+      { letterId: replay.letterId, sector: replay.sector, deliveryRound: replay.deliveryRound },
+      'dead letter replayed',
+    );
+    const cleanup = await removeFromDeadLetterQueue(
+      config.amqpUrl,
+      config.amqpPrefix,
+      replay.sector,
+      replay.letterId,
+    ).then(
       (result) => ({ removed: result.removed }),
       (error: Error) => {
-        req.log.warn({ letterId: replay.letterId, err: { message: error.message } }, 'dead-letter queue not cleaned; the stale copy stays');
+        req.log.warn(
+          { letterId: replay.letterId, err: { message: error.message } },
+          'dead-letter queue not cleaned; the stale copy stays',
+        );
         return { removed: 0, error: 'the dead-letter queue could not be cleaned; the stale copy is harmless' };
       },
     );
-    res.status(202).location(`/v1/messages/${replay.letterId}`).json({
-      letterId: replay.letterId,
-      sector: replay.sector,
-      deliveryRound: replay.deliveryRound,
-      deadLetterQueue: cleanup,
-      statusUrl: `/v1/messages/${replay.letterId}`,
-    });
+    res
+      .status(202)
+      .location(`/v1/messages/${replay.letterId}`)
+      .json({
+        letterId: replay.letterId,
+        sector: replay.sector,
+        deliveryRound: replay.deliveryRound,
+        deadLetterQueue: cleanup,
+        statusUrl: `/v1/messages/${replay.letterId}`,
+      });
   });
   return router;
 }

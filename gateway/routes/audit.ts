@@ -3,13 +3,25 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import type { ValidateFunction } from 'ajv';
 import {
-  auditEventsQuerySchema, auditVerifyQuerySchema, misrouteReportQuerySchema,
-  type AuditEventsQuery, type AuditVerifyQuery, type MisrouteReportQuery,
+  auditEventsQuerySchema,
+  auditVerifyQuerySchema,
+  misrouteReportQuerySchema,
+  type AuditEventsQuery,
+  type AuditVerifyQuery,
+  type MisrouteReportQuery,
 } from '../../schemas/audit.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { csvRow, utf8ByteOrderMark } from '../audit-csv.ts';
 import { misrouteReport } from '../audit-misroutes.ts';
-import { csvColumns, csvValues, eventFilterOf, findAuditEvents, parseInstant, presentEvent, streamAuditEvents } from '../audit-query.ts';
+import {
+  csvColumns,
+  csvValues,
+  eventFilterOf,
+  findAuditEvents,
+  parseInstant,
+  presentEvent,
+  streamAuditEvents,
+} from '../audit-query.ts';
 import { letterTrace } from '../audit-trace.ts';
 import { parseVerifyBound, verifyAuditChain } from '../audit-verify.ts';
 import { requireRole } from '../auth.ts';
@@ -42,7 +54,12 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
   router.get('/v1/audit/events', auditor, async (req, res) => {
     const { filter, page, maskedCpr } = eventFilterOf(queryOf(validEventsQuery, req), vault);
     const { events, nextCursor } = await findAuditEvents(db, filter, page);
-    res.json({ ...(maskedCpr ? { cpr: maskedCpr } : {}), order: page.order, events: events.map(presentEvent), nextCursor });
+    res.json({
+      ...(maskedCpr ? { cpr: maskedCpr } : {}),
+      order: page.order,
+      events: events.map(presentEvent),
+      nextCursor,
+    });
   });
 
   router.get('/v1/audit/events.csv', auditor, async (req, res) => {
@@ -51,7 +68,10 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
       yield utf8ByteOrderMark + csvRow(csvColumns);
       for await (const event of streamAuditEvents(db, filter, page)) yield csvRow(csvValues(presentEvent(event)));
     }
-    res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="audit-events.csv"');
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', 'attachment; filename="audit-events.csv"');
     await pipeline(Readable.from(lines()), res);
   });
 
@@ -75,7 +95,9 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
     const query = queryOf(validVerifyQuery, req);
     const from = parseVerifyBound(query.from);
     const to = parseVerifyBound(query.to);
-    res.json(await verifyAuditChain(db, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }));
+    res.json(
+      await verifyAuditChain(db, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }),
+    );
   });
 
   return router;

@@ -16,7 +16,11 @@ export function clientRoutes({ db }: AppDeps): Router {
     const body = assertValid(validClient, req.body);
     const admin = currentClient(req);
     const created = await inTransaction(db, async (tx) => {
-      const result = await insertApiClient(tx, { name: body.name, roles: [...body.roles], senders: [...(body.senders ?? [])] });
+      const result = await insertApiClient(tx, {
+        name: body.name,
+        roles: [...body.roles],
+        senders: [...(body.senders ?? [])],
+      });
       await appendAuditEvents(tx, actorOf(admin), [
         {
           action: 'client-created',

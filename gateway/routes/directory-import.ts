@@ -20,7 +20,12 @@ function flag(req: Request, name: string): boolean {
  */
 function csvText(req: Request): string {
   if (!Buffer.isBuffer(req.body)) {
-    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the SOR extract as Content-Type: text/csv.');
+    throw new ProblemError(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      'Send the SOR extract as Content-Type: text/csv.',
+    );
   }
   const charset = /charset=["']?([^;"'\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
   if (charset && charset !== 'utf-8' && charset !== 'utf8') {
@@ -29,7 +34,12 @@ function csvText(req: Request): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(req.body);
   } catch {
-    throw new ProblemError(422, 'import-encoding-invalid', 'The file is not UTF-8', 'Export the extract again as UTF-8 (Excel: "CSV UTF-8").');
+    throw new ProblemError(
+      422,
+      'import-encoding-invalid',
+      'The file is not UTF-8',
+      'Export the extract again as UTF-8 (Excel: "CSV UTF-8").',
+    );
   }
 }
 
@@ -40,10 +50,19 @@ export function directoryImportRoutes({ db }: AppDeps): Router {
     const dryRun = flag(req, 'dryRun');
     const allOrNothing = flag(req, 'allOrNothing');
     const text = csvText(req);
-    const report = await importDirectory(db, text, actorOf(currentClient(req)), { dryRun, allOrNothing, source: 'api' });
+    const report = await importDirectory(db, text, actorOf(currentClient(req)), {
+      dryRun,
+      allOrNothing,
+      source: 'api',
+    });
     if (allOrNothing && !dryRun && report.rejected.length > 0) {
-      throw new ProblemError(422, 'import-rejected', 'Nothing was imported',
-        `${report.rejected.length} row(s) were rejected, and the import was all-or-nothing. See report.rejected.`, { report });
+      throw new ProblemError(
+        422,
+        'import-rejected',
+        'Nothing was imported',
+        `${report.rejected.length} row(s) were rejected, and the import was all-or-nothing. See report.rejected.`,
+        { report },
+      );
     }
     res.json(report);
   });

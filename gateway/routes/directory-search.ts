@@ -14,12 +14,19 @@ function readQuery(req: Request): MailboxSearchQuery {
   const query: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(req.query)) {
     if (typeof value !== 'string') {
-      throw new ProblemError(400, 'query-invalid', 'Invalid query', `Give "${name.slice(0, 40)}" once, as a plain value.`);
+      throw new ProblemError(
+        400,
+        'query-invalid',
+        'Invalid query',
+        `Give "${name.slice(0, 40)}" once, as a plain value.`,
+      );
     }
     query[name] = (name === 'limit' || name === 'offset') && /^\d{1,9}$/.test(value) ? Number(value) : value;
   }
   if (!validQuery(query)) {
-    throw new ProblemError(400, 'query-invalid', 'Invalid query', 'See `errors` for what to correct.', { errors: describeErrors(validQuery.errors) });
+    throw new ProblemError(400, 'query-invalid', 'Invalid query', 'See `errors` for what to correct.', {
+      errors: describeErrors(validQuery.errors),
+    });
   }
   return query;
 }
@@ -30,21 +37,36 @@ function readQuery(req: Request): MailboxSearchQuery {
  */
 function fingerprint(query: MailboxSearchQuery): string {
   const { q, sector, municipalityCode, regionCode, accepts, active } = query;
-  return createHash('sha256').update(JSON.stringify([q ?? '', sector, municipalityCode, regionCode, accepts, active])).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([q ?? '', sector, municipalityCode, regionCode, accepts, active]))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
-const encodeCursor = (offset: number, query: MailboxSearchQuery) => Buffer.from(JSON.stringify({ o: offset, f: fingerprint(query) })).toString('base64url');
+const encodeCursor = (offset: number, query: MailboxSearchQuery) =>
+  Buffer.from(JSON.stringify({ o: offset, f: fingerprint(query) })).toString('base64url');
 
 function decodeCursor(cursor: string, query: MailboxSearchQuery): number {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown; f?: unknown };
-    if (typeof decoded.o === 'number' && Number.isInteger(decoded.o) && decoded.o >= 0 && decoded.o <= 10000 && decoded.f === fingerprint(query)) {
+    if (
+      typeof decoded.o === 'number' &&
+      Number.isInteger(decoded.o) &&
+      decoded.o >= 0 &&
+      decoded.o <= 10000 &&
+      decoded.f === fingerprint(query)
+    ) {
       return decoded.o;
     }
   } catch {
     // Falls through to the refusal below: a cursor that is not ours.
   }
-  throw new ProblemError(400, 'cursor-invalid', 'Invalid cursor', 'Pass `cursor` back unchanged, with the same search it came from.');
+  throw new ProblemError(
+    400,
+    'cursor-invalid',
+    'Invalid cursor',
+    'Pass `cursor` back unchanged, with the same search it came from.',
+  );
 }
 
 /** `GET /v1/directory/mailboxes`: search for a recipient (any role), or list with filters. */
@@ -68,7 +90,13 @@ export function directorySearchRoutes({ db }: AppDeps): Router {
       offset,
     });
     const next = offset + items.length;
-    res.json({ items, total, limit, offset, nextCursor: next < total && next <= 10000 ? encodeCursor(next, query) : null });
+    res.json({
+      items,
+      total,
+      limit,
+      offset,
+      nextCursor: next < total && next <= 10000 ? encodeCursor(next, query) : null,
+    });
   });
   return router;
 }

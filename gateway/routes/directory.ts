@@ -1,8 +1,20 @@
 import { Router, type Request } from 'express';
 import { mailboxDeactivateSchema, type MailboxDeactivate } from '../../schemas/directory.ts';
-import { mailboxCreateSchema, mailboxPatchSchema, type MailboxCreate, type MailboxPatch } from '../../schemas/mailbox.ts';
+import {
+  mailboxCreateSchema,
+  mailboxPatchSchema,
+  type MailboxCreate,
+  type MailboxPatch,
+} from '../../schemas/mailbox.ts';
 import { deactivateMailbox } from '../../routing/deactivation.ts';
-import { DirectoryError, getMailbox, insertMailbox, mailboxPath, updateMailbox, type Mailbox } from '../../routing/directory.ts';
+import {
+  DirectoryError,
+  getMailbox,
+  insertMailbox,
+  mailboxPath,
+  updateMailbox,
+  type Mailbox,
+} from '../../routing/directory.ts';
 import { mailboxHistory } from '../../routing/mailbox-history.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { appendAuditEvents } from '../audit.ts';
@@ -44,12 +56,21 @@ function ifMatchVersion(req: Request, required: boolean): number | undefined {
   const header = req.headers['if-match'];
   if (header === undefined || header.trim() === '*') {
     if (!required) return undefined;
-    throw new ProblemError(428, 'precondition-required', 'If-Match required',
-      'Send the ETag of the mailbox as you read it (e.g. If-Match: "3"), so that no one else\'s change is overwritten.');
+    throw new ProblemError(
+      428,
+      'precondition-required',
+      'If-Match required',
+      'Send the ETag of the mailbox as you read it (e.g. If-Match: "3"), so that no one else\'s change is overwritten.',
+    );
   }
   const match = /^\s*"(\d{1,9})"\s*$/.exec(header);
   if (!match) {
-    throw new ProblemError(412, 'version-conflict', 'Precondition failed', 'If-Match must be one ETag as the directory sends it, e.g. "3".');
+    throw new ProblemError(
+      412,
+      'version-conflict',
+      'Precondition failed',
+      'If-Match must be one ETag as the directory sends it, e.g. "3".',
+    );
   }
   return Number(match[1]);
 }
@@ -67,7 +88,8 @@ function changedFields(before: Mailbox, after: Mailbox): Record<string, { before
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   for (const [field, value] of Object.entries(after)) {
     const old = (before as Record<string, unknown>)[field];
-    if (!unversioned.has(field) && JSON.stringify(old) !== JSON.stringify(value)) changes[field] = { before: old, after: value };
+    if (!unversioned.has(field) && JSON.stringify(old) !== JSON.stringify(value))
+      changes[field] = { before: old, after: value };
   }
   return changes;
 }
@@ -78,7 +100,10 @@ async function withPath(q: Queryable, mailbox: Mailbox) {
 
 async function clientNames(q: Queryable, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const result = await q.query<{ id: string; name: string }>('SELECT id, name FROM api_clients WHERE id = ANY ($1::uuid[])', [ids]);
+  const result = await q.query<{ id: string; name: string }>(
+    'SELECT id, name FROM api_clients WHERE id = ANY ($1::uuid[])',
+    [ids],
+  );
   return new Map(result.rows.map((row) => [row.id, row.name]));
 }
 
@@ -97,15 +122,27 @@ export function directoryRoutes(deps: AppDeps): Router {
     const actor = actorOf(currentClient(req));
     const mailbox = await inTransaction(db, async (tx) => {
       const created = await insertMailbox(tx, body, actor.id);
-      await appendAuditEvents(tx, actor, [{ action: 'mailbox-created', sorId: created.sorId, details: { after: created } }]);
+      await appendAuditEvents(tx, actor, [
+        { action: 'mailbox-created', sorId: created.sorId, details: { after: created } },
+      ]);
       return created;
     }).catch(rethrow);
-    res.status(201).location(`/v1/directory/mailboxes/${mailbox.sorId}`).setHeader('ETag', `"${mailbox.version}"`).json(mailbox);
+    res
+      .status(201)
+      .location(`/v1/directory/mailboxes/${mailbox.sorId}`)
+      .setHeader('ETag', `"${mailbox.version}"`)
+      .json(mailbox);
   });
 
   router.get('/v1/directory/mailboxes/:sorId', async (req, res) => {
     const mailbox = await getMailbox(db, req.params.sorId);
-    if (!mailbox) throw new ProblemError(404, 'mailbox-not-found', 'Mailbox not found', `No mailbox with SOR id ${req.params.sorId.slice(0, 20)}.`);
+    if (!mailbox)
+      throw new ProblemError(
+        404,
+        'mailbox-not-found',
+        'Mailbox not found',
+        `No mailbox with SOR id ${req.params.sorId.slice(0, 20)}.`,
+      );
     res.setHeader('ETag', `"${mailbox.version}"`).json(await withPath(db, mailbox));
   });
 
@@ -145,7 +182,13 @@ export function directoryRoutes(deps: AppDeps): Router {
           {
             action: 'mailbox-deactivated',
             sorId,
-            details: { version: after.version, scheduled, validTo: after.validTo, successorSorId: after.successorSorId, changes: changedFields(before, after) },
+            details: {
+              version: after.version,
+              scheduled,
+              validTo: after.validTo,
+              successorSorId: after.successorSorId,
+              changes: changedFields(before, after),
+            },
           },
         ]);
       }
@@ -157,15 +200,25 @@ export function directoryRoutes(deps: AppDeps): Router {
   router.get('/v1/directory/mailboxes/:sorId/history', async (req, res) => {
     const sorId = sorIdOf(req);
     if (!(await getMailbox(db, sorId))) {
-      throw new ProblemError(404, 'mailbox-not-found', 'Mailbox not found', `No mailbox with SOR id ${sorId.slice(0, 20)}.`);
+      throw new ProblemError(
+        404,
+        'mailbox-not-found',
+        'Mailbox not found',
+        `No mailbox with SOR id ${sorId.slice(0, 20)}.`,
+      );
     }
     const entries = await mailboxHistory(db, sorId);
-    const names = await clientNames(db, [...new Set(entries.map((entry) => entry.changedBy.id).filter((id): id is string => id !== null))]);
+    const names = await clientNames(db, [
+      ...new Set(entries.map((entry) => entry.changedBy.id).filter((id): id is string => id !== null)),
+    ]);
     res.json({
       sorId,
       items: entries.map((entry) => ({
         ...entry,
-        changedBy: { id: entry.changedBy.id, name: (entry.changedBy.id && names.get(entry.changedBy.id)) || entry.changedBy.name },
+        changedBy: {
+          id: entry.changedBy.id,
+          name: (entry.changedBy.id && names.get(entry.changedBy.id)) || entry.changedBy.name,
+        },
       })),
     });
   });

@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
-import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments, type LetterEnvelope, type LetterSubmission } from '../../schemas/letter.ts';
+import {
+  letterEnvelopeSchema,
+  letterSubmissionSchema,
+  maxAttachments,
+  type LetterEnvelope,
+  type LetterSubmission,
+} from '../../schemas/letter.ts';
 import { getMailboxes } from '../../routing/directory.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { decodeBase64Strict } from '../attachment-checks.ts';
@@ -27,7 +33,12 @@ const validEnvelope = compile<LetterEnvelope>(letterEnvelopeSchema);
 function assertAttachmentCount(body: unknown): void {
   const attachments = (body as { attachments?: unknown } | null)?.attachments;
   if (Array.isArray(attachments) && attachments.length > maxAttachments) {
-    throw new ProblemError(422, 'too-many-attachments', 'Too many attachments', `A letter carries at most ${maxAttachments} attachments.`);
+    throw new ProblemError(
+      422,
+      'too-many-attachments',
+      'Too many attachments',
+      `A letter carries at most ${maxAttachments} attachments.`,
+    );
   }
 }
 
@@ -35,7 +46,12 @@ function idempotencyKey(req: Request): string | undefined {
   const key = req.headers['idempotency-key'];
   if (key === undefined) return undefined;
   if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new ProblemError(400, 'idempotency-key-invalid', 'Invalid Idempotency-Key', 'Use 1 to 200 visible ASCII characters.');
+    throw new ProblemError(
+      400,
+      'idempotency-key-invalid',
+      'Invalid Idempotency-Key',
+      'Use 1 to 200 visible ASCII characters.',
+    );
   }
   return key;
 }
@@ -59,7 +75,11 @@ async function recordWarningsShown(db: Db, client: ApiClient, problem: ProblemEr
   const sender = problem.extra.sender as { sorId: string };
   await inTransaction(db, (tx) =>
     appendAuditEvents(tx, actorOf(client), [
-      { action: 'warnings-shown', sorId: recipient.sorId, details: { senderSorId: sender.sorId, codes: warnings.map((w) => w.code) } },
+      {
+        action: 'warnings-shown',
+        sorId: recipient.sorId,
+        details: { senderSorId: sender.sorId, codes: warnings.map((w) => w.code) },
+      },
     ]),
   );
 }
@@ -73,7 +93,9 @@ export function letterRoutes(deps: AppDeps): Router {
   async function submitJson(req: Request): Promise<AcceptedLetter> {
     assertAttachmentCount(req.body);
     const submission = assertValid(validSubmission, req.body);
-    const intake = await LetterIntake.open(deps, currentClient(req), withoutData(submission), { idempotencyKey: idempotencyKey(req) });
+    const intake = await LetterIntake.open(deps, currentClient(req), withoutData(submission), {
+      idempotencyKey: idempotencyKey(req),
+    });
     try {
       for (const [position, attachment] of (submission.attachments ?? []).entries()) {
         await intake.addAttachment(position, once(decodeBase64Strict(attachment.data)));
@@ -87,13 +109,19 @@ export function letterRoutes(deps: AppDeps): Router {
   async function submitMultipart(req: Request): Promise<AcceptedLetter> {
     let intake: LetterIntake | undefined;
     try {
-      await readMultipartLetter(req, { ...config.limits, maxCount: maxAttachments }, {
-        onMessage: async (message) => {
-          assertAttachmentCount(message);
-          intake = await LetterIntake.open(deps, currentClient(req), assertValid(validEnvelope, message), { idempotencyKey: idempotencyKey(req) });
+      await readMultipartLetter(
+        req,
+        { ...config.limits, maxCount: maxAttachments },
+        {
+          onMessage: async (message) => {
+            assertAttachmentCount(message);
+            intake = await LetterIntake.open(deps, currentClient(req), assertValid(validEnvelope, message), {
+              idempotencyKey: idempotencyKey(req),
+            });
+          },
+          onFile: async (position, file) => intake!.addAttachment(position, file.stream),
         },
-        onFile: async (position, file) => intake!.addAttachment(position, file.stream),
-      });
+      );
       if (!intake) throw new ProblemError(422, 'multipart-message-missing', 'The multipart body has no `message` part');
       return await intake.commit();
     } finally {
@@ -106,10 +134,17 @@ export function letterRoutes(deps: AppDeps): Router {
     try {
       if (req.is('multipart/form-data')) accepted = await submitMultipart(req);
       else if (req.is('application/json')) accepted = await submitJson(req);
-      else throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'Send application/json or multipart/form-data.');
+      else
+        throw new ProblemError(
+          415,
+          'unsupported-media-type',
+          'Unsupported media type',
+          'Send application/json or multipart/form-data.',
+        );
     } catch (error) {
       metrics.lettersRefused.inc({ code: error instanceof ProblemError ? error.code : 'internal-error' });
-      if (error instanceof ProblemError && error.code === 'confirmation-required') await recordWarningsShown(db, currentClient(req), error);
+      if (error instanceof ProblemError && error.code === 'confirmation-required')
+        await recordWarningsShown(db, currentClient(req), error);
       throw error;
     }
     const { replayed, ...answer } = accepted;
@@ -118,7 +153,10 @@ export function letterRoutes(deps: AppDeps): Router {
       deps.onLetterStored?.();
       req.log.info({ letterId: accepted.id, sector: accepted.recipient.sector }, 'letter accepted');
     }
-    res.status(202).location(`/v1/messages/${accepted.id}`).json({ ...answer, statusUrl: `/v1/messages/${accepted.id}` });
+    res
+      .status(202)
+      .location(`/v1/messages/${accepted.id}`)
+      .json({ ...answer, statusUrl: `/v1/messages/${accepted.id}` });
   });
 
   router.post('/v1/messages/preview', requireRole('sender'), letterJson, async (req, res) => {
@@ -126,7 +164,9 @@ export function letterRoutes(deps: AppDeps): Router {
     const body = req.body as { attachments?: Array<Record<string, unknown>> } | undefined;
     const envelope = assertValid(validEnvelope, {
       ...body,
-      ...(Array.isArray(body?.attachments) ? { attachments: body.attachments.map(({ data: _data, ...meta }) => meta) } : {}),
+      ...(Array.isArray(body?.attachments)
+        ? { attachments: body.attachments.map(({ data: _data, ...meta }) => meta) }
+        : {}),
     });
     res.json(await evaluateLetterRouting(db, currentClient(req), envelope));
   });
@@ -150,7 +190,12 @@ export function letterRoutes(deps: AppDeps): Router {
         displayName: recipient?.displayName ?? null,
         sector: letter.sector,
       },
-      attachments: (await getAttachments(db, letter.id)).map(({ title, contentType, size, sha256 }) => ({ title, contentType, size, sha256 })),
+      attachments: (await getAttachments(db, letter.id)).map(({ title, contentType, size, sha256 }) => ({
+        title,
+        contentType,
+        size,
+        sha256,
+      })),
       ...(letter.reroutedFrom ? { reroutedFrom: letter.reroutedFrom } : {}),
       createdAt: letter.createdAt,
       updatedAt: letter.updatedAt,

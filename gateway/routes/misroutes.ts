@@ -1,6 +1,11 @@
 import { Router } from 'express';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
-import { misrouteReportSchema, rerouteSchema, type MisrouteReportBody, type RerouteBody } from '../../schemas/misroute.ts';
+import {
+  misrouteReportSchema,
+  rerouteSchema,
+  type MisrouteReportBody,
+  type RerouteBody,
+} from '../../schemas/misroute.ts';
 import { getApiClient } from '../api-clients.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { appendAuditEvents } from '../audit.ts';
@@ -23,17 +28,27 @@ export function misrouteRoutes(deps: AppDeps): Router {
   const { db, vault } = deps;
   const router = Router();
 
-  router.post('/v1/messages/:id/misroute', requireRole('adapter', 'admin', 'auditor'), smallJsonBody, async (req, res) => {
-    const body = assertValid(validReport, req.body ?? {});
-    const client = currentClient(req);
-    const letter = await visibleLetter(db, client, String(req.params.id), ['adapter', 'admin', 'auditor']);
-    const misrouteId = await inTransaction(db, async (tx) => {
-      const current = (await getLetter(tx, letter.id))!;
-      return recordMisroute(tx, current, { source: 'report', actor: actorOf(client), note: body.note, correctSorId: body.correctSorId });
-    });
-    req.log.info({ letterId: letter.id, misrouteId }, 'misroute reported');
-    res.status(201).json({ misrouteId, letterId: letter.id, status: 'misrouted' });
-  });
+  router.post(
+    '/v1/messages/:id/misroute',
+    requireRole('adapter', 'admin', 'auditor'),
+    smallJsonBody,
+    async (req, res) => {
+      const body = assertValid(validReport, req.body ?? {});
+      const client = currentClient(req);
+      const letter = await visibleLetter(db, client, String(req.params.id), ['adapter', 'admin', 'auditor']);
+      const misrouteId = await inTransaction(db, async (tx) => {
+        const current = (await getLetter(tx, letter.id))!;
+        return recordMisroute(tx, current, {
+          source: 'report',
+          actor: actorOf(client),
+          note: body.note,
+          correctSorId: body.correctSorId,
+        });
+      });
+      req.log.info({ letterId: letter.id, misrouteId }, 'misroute reported');
+      res.status(201).json({ misrouteId, letterId: letter.id, status: 'misrouted' });
+    },
+  );
 
   /**
    * A new letter with the same content, linked to the misrouted one, through every guard again;
@@ -44,7 +59,12 @@ export function misrouteRoutes(deps: AppDeps): Router {
     const client = currentClient(req);
     const old = await visibleLetter(db, client, String(req.params.id), ['admin']);
     if (old.status !== 'misrouted') {
-      throw new ProblemError(409, 'letter-not-misrouted', 'Only a misrouted letter can be rerouted', `The letter is ${old.status}.`);
+      throw new ProblemError(
+        409,
+        'letter-not-misrouted',
+        'Only a misrouted letter can be rerouted',
+        `The letter is ${old.status}.`,
+      );
     }
     const reports = await misroutesOf(db, old.id);
     if (reports.some((report) => report.reroutedTo)) {
@@ -52,10 +72,17 @@ export function misrouteRoutes(deps: AppDeps): Router {
     }
     const target = body.recipient?.sorId ?? reports.find((report) => report.correctSorId)?.correctSorId;
     if (!target) {
-      throw new ProblemError(422, 'reroute-recipient-required', 'No recipient to reroute to', 'Give `recipient.sorId`; no misroute report names the right mailbox.');
+      throw new ProblemError(
+        422,
+        'reroute-recipient-required',
+        'No recipient to reroute to',
+        'Give `recipient.sorId`; no misroute report names the right mailbox.',
+      );
     }
     await assertLetterNotPurged(db, old.id);
-    const original = JSON.parse(vault.open(old.envelope, old.keyId, envelopeAad(old.id)).toString('utf8')) as LetterEnvelope;
+    const original = JSON.parse(
+      vault.open(old.envelope, old.keyId, envelopeAad(old.id)).toString('utf8'),
+    ) as LetterEnvelope;
     const owner = await getApiClient(db, old.clientId);
     if (!owner) throw new ProblemError(409, 'letter-owner-unknown', 'The letter’s sending client no longer exists');
     const envelope: LetterEnvelope = {
@@ -70,7 +97,8 @@ export function misrouteRoutes(deps: AppDeps): Router {
       }
       const accepted = await intake.commit(async (tx, newId) => {
         const locked = await misroutesOf(tx, old.id, true);
-        if (locked.some((report) => report.reroutedTo)) throw new ProblemError(409, 'letter-already-rerouted', 'The letter has already been rerouted');
+        if (locked.some((report) => report.reroutedTo))
+          throw new ProblemError(409, 'letter-already-rerouted', 'The letter has already been rerouted');
         await tx.query('UPDATE misroutes SET rerouted_to = $2 WHERE id = $1', [locked[0]!.id, newId]);
         await appendAuditEvents(tx, actorOf(client), [
           { action: 'rerouted', letterId: old.id, sorId: target, details: { toLetterId: newId, toSorId: target } },
@@ -79,7 +107,10 @@ export function misrouteRoutes(deps: AppDeps): Router {
       deps.onLetterStored?.();
       req.log.info({ letterId: accepted.id, reroutedFrom: old.id }, 'letter rerouted');
       const { replayed: _replayed, ...answer } = accepted;
-      res.status(202).location(`/v1/messages/${accepted.id}`).json({ ...answer, reroutedFrom: old.id, statusUrl: `/v1/messages/${accepted.id}` });
+      res
+        .status(202)
+        .location(`/v1/messages/${accepted.id}`)
+        .json({ ...answer, reroutedFrom: old.id, statusUrl: `/v1/messages/${accepted.id}` });
     } finally {
       await intake.abort();
     }

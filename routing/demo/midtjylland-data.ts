@@ -30,7 +30,10 @@ const ward = ['Sengeafsnit', 'Ambulatorium'];
 
 export const somaticHospitals: Hospital[] = [
   {
-    name: 'Aarhus Universitetshospital', municipalityCode: '751', unitType: 'Sygehus', address: 'Palle Juul-Jensens Boulevard 99, 8200 Aarhus N',
+    name: 'Aarhus Universitetshospital',
+    municipalityCode: '751',
+    unitType: 'Sygehus',
+    address: 'Palle Juul-Jensens Boulevard 99, 8200 Aarhus N',
     departments: [
       { name: 'Akutafdelingen' },
       { name: 'Hjertesygdomme', sections: ward, acceptsVersion: true },
@@ -45,7 +48,11 @@ export const somaticHospitals: Hospital[] = [
     ],
   },
   {
-    name: 'Regionshospitalet Gødstrup', municipalityCode: '657', unitType: 'Sygehus', address: 'Hospitalsparken 15, 7400 Herning', validFrom: '2022-02-27',
+    name: 'Regionshospitalet Gødstrup',
+    municipalityCode: '657',
+    unitType: 'Sygehus',
+    address: 'Hospitalsparken 15, 7400 Herning',
+    validFrom: '2022-02-27',
     departments: [
       { name: 'Medicinsk Afdeling', sections: ward },
       { name: 'Akutafdelingen' },
@@ -56,7 +63,10 @@ export const somaticHospitals: Hospital[] = [
     ],
   },
   {
-    name: 'Regionshospitalet Randers', municipalityCode: '730', unitType: 'Sygehus', address: 'Skovlyvej 15, 8930 Randers NØ',
+    name: 'Regionshospitalet Randers',
+    municipalityCode: '730',
+    unitType: 'Sygehus',
+    address: 'Skovlyvej 15, 8930 Randers NØ',
     departments: [
       { name: 'Medicinsk Afdeling', sections: ward },
       { name: 'Akutafdelingen' },
@@ -66,15 +76,28 @@ export const somaticHospitals: Hospital[] = [
     ],
   },
   {
-    name: 'Regionshospitalet Horsens', municipalityCode: '615', unitType: 'Sygehus', address: 'Sundvej 30, 8700 Horsens',
-    departments: [{ name: 'Medicinsk Afdeling' }, { name: 'Akutafdelingen' }, { name: 'Kirurgi' }, { name: 'Ortopædkirurgi' }],
+    name: 'Regionshospitalet Horsens',
+    municipalityCode: '615',
+    unitType: 'Sygehus',
+    address: 'Sundvej 30, 8700 Horsens',
+    departments: [
+      { name: 'Medicinsk Afdeling' },
+      { name: 'Akutafdelingen' },
+      { name: 'Kirurgi' },
+      { name: 'Ortopædkirurgi' },
+    ],
   },
   {
-    name: 'Hospitalsenhed Midt', municipalityCode: '791', unitType: 'Sygehus', address: 'Heibergs Allé 2K, 8800 Viborg',
+    name: 'Hospitalsenhed Midt',
+    municipalityCode: '791',
+    unitType: 'Sygehus',
+    address: 'Heibergs Allé 2K, 8800 Viborg',
     departments: [],
     sites: [
       {
-        name: 'Regionshospitalet Viborg', municipalityCode: '791', address: 'Heibergs Allé 2K, 8800 Viborg',
+        name: 'Regionshospitalet Viborg',
+        municipalityCode: '791',
+        address: 'Heibergs Allé 2K, 8800 Viborg',
         departments: [
           { name: 'Medicinsk Afdeling', sections: ward },
           { name: 'Akutafdelingen' },
@@ -84,33 +107,53 @@ export const somaticHospitals: Hospital[] = [
         ],
       },
       {
-        name: 'Regionshospitalet Silkeborg', municipalityCode: '740', address: 'Falkevej 1-3, 8600 Silkeborg',
+        name: 'Regionshospitalet Silkeborg',
+        municipalityCode: '740',
+        address: 'Falkevej 1-3, 8600 Silkeborg',
         departments: [{ name: 'Diagnostisk Center' }, { name: 'Medicinsk Afdeling' }, { name: 'Ortopædkirurgi' }],
       },
       {
-        name: 'Regionshospitalet Skive', municipalityCode: '779', address: 'Resenvej 25, 7800 Skive',
+        name: 'Regionshospitalet Skive',
+        municipalityCode: '779',
+        address: 'Resenvej 25, 7800 Skive',
         departments: [{ name: 'Medicinsk Afdeling' }, { name: 'Akutklinikken' }],
       },
     ],
   },
 ];
 
-const psychiatric = (name: string, sections?: string[]): Department => ({ name, unitType: 'Psykiatrisk afdeling', ...(sections ? { sections } : {}) });
+const psychiatric = (name: string, sections?: string[]): Department => ({
+  name,
+  unitType: 'Psykiatrisk afdeling',
+  ...(sections ? { sections } : {}),
+});
 
 export const psychiatry: Hospital[] = [
   {
-    name: 'Aarhus Universitetshospital Psykiatrien', municipalityCode: '751', unitType: 'Psykiatrisk sygehus',
+    name: 'Aarhus Universitetshospital Psykiatrien',
+    municipalityCode: '751',
+    unitType: 'Psykiatrisk sygehus',
     address: 'Palle Juul-Jensens Boulevard 175, 8200 Aarhus N',
     departments: [
       psychiatric('Afdeling for Depression og Angst', ward),
-      psychiatric('Afdeling for Psykoser', ['OPUS Aarhus', 'Distriktspsykiatrien Aarhus Nord', 'Distriktspsykiatrien Aarhus Syd']),
-      psychiatric('Børne- og Ungdomspsykiatrisk Afdeling', ['Ambulatorium for Spiseforstyrrelser', 'Sengeafsnit for Børn']),
+      psychiatric('Afdeling for Psykoser', [
+        'OPUS Aarhus',
+        'Distriktspsykiatrien Aarhus Nord',
+        'Distriktspsykiatrien Aarhus Syd',
+      ]),
+      psychiatric('Børne- og Ungdomspsykiatrisk Afdeling', [
+        'Ambulatorium for Spiseforstyrrelser',
+        'Sengeafsnit for Børn',
+      ]),
       psychiatric('Psykiatrisk Akutmodtagelse'),
       psychiatric('Retspsykiatrisk Afdeling'),
     ],
   },
   {
-    name: 'Regionspsykiatrien Midt', municipalityCode: '791', unitType: 'Psykiatrisk sygehus', address: 'Heibergs Allé 4, 8800 Viborg',
+    name: 'Regionspsykiatrien Midt',
+    municipalityCode: '791',
+    unitType: 'Psykiatrisk sygehus',
+    address: 'Heibergs Allé 4, 8800 Viborg',
     departments: [
       psychiatric('Psykiatrisk Afdeling Viborg', ['Sengeafsnit P1', 'Sengeafsnit P2']),
       psychiatric('Psykiatrisk Afdeling Silkeborg'),
@@ -121,7 +164,10 @@ export const psychiatry: Hospital[] = [
     ],
   },
   {
-    name: 'Regionspsykiatrien Vest', municipalityCode: '657', unitType: 'Psykiatrisk sygehus', address: 'Gl. Landevej 61, 7400 Herning',
+    name: 'Regionspsykiatrien Vest',
+    municipalityCode: '657',
+    unitType: 'Psykiatrisk sygehus',
+    address: 'Gl. Landevej 61, 7400 Herning',
     departments: [
       psychiatric('Psykiatrisk Afdeling Gødstrup', ward),
       psychiatric('Distriktspsykiatrien Herning'),
@@ -131,7 +177,10 @@ export const psychiatry: Hospital[] = [
     ],
   },
   {
-    name: 'Regionspsykiatrien Horsens', municipalityCode: '615', unitType: 'Psykiatrisk sygehus', address: 'Sundvej 30, 8700 Horsens',
+    name: 'Regionspsykiatrien Horsens',
+    municipalityCode: '615',
+    unitType: 'Psykiatrisk sygehus',
+    address: 'Sundvej 30, 8700 Horsens',
     departments: [
       psychiatric('Psykiatrisk Afdeling Horsens'),
       psychiatric('Distriktspsykiatrien Horsens'),
@@ -140,7 +189,10 @@ export const psychiatry: Hospital[] = [
     ],
   },
   {
-    name: 'Regionspsykiatrien Randers', municipalityCode: '730', unitType: 'Psykiatrisk sygehus', address: 'Dronningborg Boulevard 16, 8930 Randers NØ',
+    name: 'Regionspsykiatrien Randers',
+    municipalityCode: '730',
+    unitType: 'Psykiatrisk sygehus',
+    address: 'Dronningborg Boulevard 16, 8930 Randers NØ',
     departments: [
       psychiatric('Psykiatrisk Afdeling Randers', ward),
       psychiatric('Distriktspsykiatrien Randers'),
@@ -174,7 +226,11 @@ export interface Municipality {
 }
 
 /** The units most municipalities have, under the names each municipality gives its areas. */
-function standardAreas(health: string, social: string, extra: { homeCareAreas?: string[]; addictionName?: string } = {}): Area[] {
+function standardAreas(
+  health: string,
+  social: string,
+  extra: { homeCareAreas?: string[]; addictionName?: string } = {},
+): Area[] {
   const homeCare = (extra.homeCareAreas ?? ['']).map((area) => ({
     name: area ? `Hjemmeplejen ${area}` : 'Hjemmeplejen',
     unitType: 'Hjemmepleje',
@@ -202,13 +258,19 @@ function standardAreas(health: string, social: string, extra: { homeCareAreas?: 
 }
 
 const aarhus: Municipality = {
-  name: 'Aarhus', code: '751', address: 'Rådhuspladsen 2, 8000 Aarhus C',
+  name: 'Aarhus',
+  code: '751',
+  address: 'Rådhuspladsen 2, 8000 Aarhus C',
   areas: [
     {
       name: 'Sundhed og Omsorg',
       units: [
         { name: 'Sundhedsplejen', unitType: 'Sundhedspleje', teams: ['Sundhedsplejen, Familieambulatoriet'] },
-        ...['Nord', 'Syd', 'Vest', 'Midtbyen'].map((area) => ({ name: `Område ${area}, Hjemmeplejen`, displayName: `Hjemmeplejen ${area}`, unitType: 'Hjemmepleje' })),
+        ...['Nord', 'Syd', 'Vest', 'Midtbyen'].map((area) => ({
+          name: `Område ${area}, Hjemmeplejen`,
+          displayName: `Hjemmeplejen ${area}`,
+          unitType: 'Hjemmepleje',
+        })),
         { name: 'Visitationen', unitType: 'Visitation' },
         { name: 'Akutteam', displayName: 'Akutteamet', unitType: 'Hjemmesygepleje' },
         { name: 'Træning og Rehabilitering', unitType: 'Genoptræning' },
@@ -218,7 +280,12 @@ const aarhus: Municipality = {
       name: 'Socialforvaltningen',
       units: [
         // The seed document's example of a misroute: one mailbox name contains the other.
-        { within: 'Voksne Job og Handicap', name: 'Socialpsykiatri', unitType: 'Socialpsykiatri', teams: ['Socialpsykiatri Bostøtte Midtbyen', 'Socialpsykiatri Bostøtte Nord'] },
+        {
+          within: 'Voksne Job og Handicap',
+          name: 'Socialpsykiatri',
+          unitType: 'Socialpsykiatri',
+          teams: ['Socialpsykiatri Bostøtte Midtbyen', 'Socialpsykiatri Bostøtte Nord'],
+        },
         { within: 'Voksne Job og Handicap', name: 'Socialpsykiatri og Udsatte Voksne', unitType: 'Socialpsykiatri' },
         { within: 'Voksne Job og Handicap', name: 'Handicap', unitType: 'Handicap' },
         { name: 'Center for Misbrugsbehandling', unitType: 'Misbrugsbehandling' },
@@ -229,24 +296,124 @@ const aarhus: Municipality = {
 
 export const municipalities: Municipality[] = [
   aarhus,
-  { name: 'Favrskov', code: '710', address: 'Skovvej 20, 8382 Hinnerup', areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap') },
-  { name: 'Hedensted', code: '766', address: 'Tofteskovvej 1, 8723 Løsning', areas: standardAreas('Sundhed og Omsorg', 'Voksenområdet') },
-  { name: 'Herning', code: '657', address: 'Torvet 5, 7400 Herning', areas: standardAreas('Sundhed og Ældre', 'Social og Beskæftigelse', { homeCareAreas: ['Nord', 'Syd'] }) },
-  { name: 'Holstebro', code: '661', address: 'Kirkestræde 11, 7500 Holstebro', areas: standardAreas('Sundhed og Omsorg', 'Handicap og Psykiatri') },
-  { name: 'Horsens', code: '615', address: 'Rådhustorvet 4, 8700 Horsens', areas: standardAreas('Sundhed og Omsorg', 'Social og Beskæftigelse', { homeCareAreas: ['Nord', 'Syd'], addictionName: 'Rusmiddelcenter Horsens' }) },
-  { name: 'Ikast-Brande', code: '756', address: 'Centerparken 1, 7330 Brande', areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap') },
-  { name: 'Lemvig', code: '665', address: 'Rådhusgade 2, 7620 Lemvig', shortNames: true, areas: standardAreas('Sundhed og Ældre', 'Social og Handicap') },
-  { name: 'Norddjurs', code: '707', address: 'Torvet 3, 8500 Grenaa', areas: standardAreas('Sundhed og Omsorg', 'Social og Psykiatri') },
-  { name: 'Odder', code: '727', address: 'Rådhusgade 3, 8300 Odder', shortNames: true, areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap') },
-  { name: 'Randers', code: '730', address: 'Laksetorvet 1, 8900 Randers C', areas: standardAreas('Sundhed, Ældre og Handicap', 'Social og Arbejdsmarked', { homeCareAreas: ['Nord', 'Syd'], addictionName: 'Rusmiddelcenter Randers' }) },
-  { name: 'Ringkøbing-Skjern', code: '760', address: 'Ved Fjorden 6, 6950 Ringkøbing', areas: standardAreas('Sundhed og Omsorg', 'Social og Psykiatri', { homeCareAreas: ['Ringkøbing', 'Skjern'] }) },
-  { name: 'Samsø', code: '741', address: 'Søtofte 10, 8305 Samsø', shortNames: true, areas: standardAreas('Sundhed og Ældre', 'Social og Handicap') },
-  { name: 'Silkeborg', code: '740', address: 'Søvej 1, 8600 Silkeborg', areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap', { homeCareAreas: ['Nord', 'Syd'] }) },
-  { name: 'Skanderborg', code: '746', address: 'Skanderborg Fælled 1, 8660 Skanderborg', areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap') },
-  { name: 'Skive', code: '779', address: 'Torvegade 10, 7800 Skive', areas: standardAreas('Sundhed og Ældre', 'Social og Handicap') },
-  { name: 'Struer', code: '671', address: 'Østergade 11-15, 7600 Struer', shortNames: true, areas: standardAreas('Sundhed og Omsorg', 'Social og Psykiatri') },
-  { name: 'Syddjurs', code: '706', address: 'Lundbergsvej 2, 8400 Ebeltoft', areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap') },
-  { name: 'Viborg', code: '791', address: 'Prinsens Allé 5, 8800 Viborg', areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap', { homeCareAreas: ['Nord', 'Syd'] }) },
+  {
+    name: 'Favrskov',
+    code: '710',
+    address: 'Skovvej 20, 8382 Hinnerup',
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap'),
+  },
+  {
+    name: 'Hedensted',
+    code: '766',
+    address: 'Tofteskovvej 1, 8723 Løsning',
+    areas: standardAreas('Sundhed og Omsorg', 'Voksenområdet'),
+  },
+  {
+    name: 'Herning',
+    code: '657',
+    address: 'Torvet 5, 7400 Herning',
+    areas: standardAreas('Sundhed og Ældre', 'Social og Beskæftigelse', { homeCareAreas: ['Nord', 'Syd'] }),
+  },
+  {
+    name: 'Holstebro',
+    code: '661',
+    address: 'Kirkestræde 11, 7500 Holstebro',
+    areas: standardAreas('Sundhed og Omsorg', 'Handicap og Psykiatri'),
+  },
+  {
+    name: 'Horsens',
+    code: '615',
+    address: 'Rådhustorvet 4, 8700 Horsens',
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Beskæftigelse', {
+      homeCareAreas: ['Nord', 'Syd'],
+      addictionName: 'Rusmiddelcenter Horsens',
+    }),
+  },
+  {
+    name: 'Ikast-Brande',
+    code: '756',
+    address: 'Centerparken 1, 7330 Brande',
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap'),
+  },
+  {
+    name: 'Lemvig',
+    code: '665',
+    address: 'Rådhusgade 2, 7620 Lemvig',
+    shortNames: true,
+    areas: standardAreas('Sundhed og Ældre', 'Social og Handicap'),
+  },
+  {
+    name: 'Norddjurs',
+    code: '707',
+    address: 'Torvet 3, 8500 Grenaa',
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Psykiatri'),
+  },
+  {
+    name: 'Odder',
+    code: '727',
+    address: 'Rådhusgade 3, 8300 Odder',
+    shortNames: true,
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap'),
+  },
+  {
+    name: 'Randers',
+    code: '730',
+    address: 'Laksetorvet 1, 8900 Randers C',
+    areas: standardAreas('Sundhed, Ældre og Handicap', 'Social og Arbejdsmarked', {
+      homeCareAreas: ['Nord', 'Syd'],
+      addictionName: 'Rusmiddelcenter Randers',
+    }),
+  },
+  {
+    name: 'Ringkøbing-Skjern',
+    code: '760',
+    address: 'Ved Fjorden 6, 6950 Ringkøbing',
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Psykiatri', { homeCareAreas: ['Ringkøbing', 'Skjern'] }),
+  },
+  {
+    name: 'Samsø',
+    code: '741',
+    address: 'Søtofte 10, 8305 Samsø',
+    shortNames: true,
+    areas: standardAreas('Sundhed og Ældre', 'Social og Handicap'),
+  },
+  {
+    name: 'Silkeborg',
+    code: '740',
+    address: 'Søvej 1, 8600 Silkeborg',
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap', { homeCareAreas: ['Nord', 'Syd'] }),
+  },
+  {
+    name: 'Skanderborg',
+    code: '746',
+    address: 'Skanderborg Fælled 1, 8660 Skanderborg',
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap'),
+  },
+  {
+    name: 'Skive',
+    code: '779',
+    address: 'Torvegade 10, 7800 Skive',
+    areas: standardAreas('Sundhed og Ældre', 'Social og Handicap'),
+  },
+  {
+    name: 'Struer',
+    code: '671',
+    address: 'Østergade 11-15, 7600 Struer',
+    shortNames: true,
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Psykiatri'),
+  },
+  {
+    name: 'Syddjurs',
+    code: '706',
+    address: 'Lundbergsvej 2, 8400 Ebeltoft',
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap'),
+  },
+  {
+    name: 'Viborg',
+    code: '791',
+    address: 'Prinsens Allé 5, 8800 Viborg',
+    areas: standardAreas('Sundhed og Omsorg', 'Social og Handicap', { homeCareAreas: ['Nord', 'Syd'] }),
+  },
 ];
 
 export interface GpClinic {
@@ -263,7 +430,13 @@ export const gpClinics: GpClinic[] = [
   { name: 'Lægerne Østerbro', municipalityCode: '751', address: 'Østerbrogade 22, 8000 Aarhus C' },
   { name: 'Lægehuset Trøjborg', municipalityCode: '751', address: 'Tordenskjoldsgade 40, 8200 Aarhus N' },
   { name: 'Lægerne i Viby', municipalityCode: '751', address: 'Skanderborgvej 190, 8260 Viby J' },
-  { name: 'Lægerne Viby Torv', municipalityCode: '751', address: 'Viby Torv 4, 8260 Viby J', closedOn: '2024-06-30', successor: 'Lægerne i Viby' },
+  {
+    name: 'Lægerne Viby Torv',
+    municipalityCode: '751',
+    address: 'Viby Torv 4, 8260 Viby J',
+    closedOn: '2024-06-30',
+    successor: 'Lægerne i Viby',
+  },
   { name: 'Lægeklinikken Frederiksbjerg', municipalityCode: '751', address: 'M.P. Bruuns Gade 15, 8000 Aarhus C' },
   { name: 'Lægerne Skejby', municipalityCode: '751', address: 'Skejbyvej 3, 8240 Risskov' },
   { name: 'Lægerne i Højbjerg', municipalityCode: '751', address: 'Holme Byvej 1, 8270 Højbjerg' },

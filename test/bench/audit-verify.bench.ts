@@ -22,16 +22,25 @@ function letterEvent(seq: number) {
   switch (seq % 4) {
     case 1:
       return {
-        action: 'accepted', actorName: 'EPJ Psykiatri', sorId: '200011000016004', details: {
-          senderSorId: '100011000016002', recipientSorId: '200011000016004', recipientEan: '5790000200028', sector: 'municipality',
-          category: 'psychiatry-social-disability', attachments: [{ size: 48_213, sha256: 'ab'.repeat(32) }],
+        action: 'accepted',
+        actorName: 'EPJ Psykiatri',
+        sorId: '200011000016004',
+        details: {
+          senderSorId: '100011000016002',
+          recipientSorId: '200011000016004',
+          recipientEan: '5790000200028',
+          sector: 'municipality',
+          category: 'psychiatry-social-disability',
+          attachments: [{ size: 48_213, sha256: 'ab'.repeat(32) }],
         },
       };
     case 2:
       return { action: 'queued', actorName: 'postbud', sorId: null, details: {} };
     case 3:
       return {
-        action: 'delivered', actorName: 'adapter:municipality', sorId: null,
+        action: 'delivered',
+        actorName: 'adapter:municipality',
+        sorId: null,
         details: { attempt: 1, endpoint: 'https://nexus.example/medcom', httpStatus: 200, durationMs: 37 },
       };
     default:
@@ -49,11 +58,28 @@ async function fillTrail(db: Awaited<ReturnType<typeof createTestDatabase>>['db'
       if (seq % 4 === 1) letterId = randomUUID();
       const kind = letterEvent(seq);
       const body = {
-        seq, at: new Date(start + seq * 25).toISOString(), actorId: null, actorName: kind.actorName, action: kind.action,
-        letterId, sorId: kind.sorId, details: kind.details,
+        seq,
+        at: new Date(start + seq * 25).toISOString(),
+        actorId: null,
+        actorName: kind.actorName,
+        action: kind.action,
+        letterId,
+        sorId: kind.sorId,
+        details: kind.details,
       };
       const hash = eventHash(prevHash, body);
-      const row = [seq, body.at, null, body.actorName, body.action, letterId, body.sorId, JSON.stringify(body.details), prevHash, hash];
+      const row = [
+        seq,
+        body.at,
+        null,
+        body.actorName,
+        body.action,
+        letterId,
+        body.sorId,
+        JSON.stringify(body.details),
+        prevHash,
+        hash,
+      ];
       row.forEach((value, i) => columns[i]!.push(value));
       prevHash = hash;
     }
@@ -71,7 +97,9 @@ try {
   await fillTrail(database.db);
   await database.db.query('VACUUM ANALYZE audit_events');
   const size = (await database.db.query('SELECT pg_total_relation_size($1) AS bytes', ['audit_events'])).rows[0].bytes;
-  console.log(`wrote ${total.toLocaleString('en')} chained events in ${((Date.now() - filling) / 1000).toFixed(1)} s (table with indexes: ${mib(Number(size))})`);
+  console.log(
+    `wrote ${total.toLocaleString('en')} chained events in ${((Date.now() - filling) / 1000).toFixed(1)} s (table with indexes: ${mib(Number(size))})`,
+  );
 
   // Flush the bulk write first, so verify measures reading the trail, not writing it back.
   await database.db.query('CHECKPOINT');
@@ -89,9 +117,11 @@ try {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     clearInterval(sampler);
     if (!result.ok || result.checked !== total) throw new Error(`verify disagrees: ${JSON.stringify(result)}`);
-    console.log(`verify, ${run}: ${result.checked.toLocaleString('en')} events in ${seconds.toFixed(2)} s = ` +
-      `${Math.round(result.checked / seconds).toLocaleString('en')} events/s (batch ${batchSize}); ` +
-      `RSS ${mib(rssBefore)} before, peak ${mib(peakRss)}; peak heap ${mib(peakHeap)}`);
+    console.log(
+      `verify, ${run}: ${result.checked.toLocaleString('en')} events in ${seconds.toFixed(2)} s = ` +
+        `${Math.round(result.checked / seconds).toLocaleString('en')} events/s (batch ${batchSize}); ` +
+        `RSS ${mib(rssBefore)} before, peak ${mib(peakRss)}; peak heap ${mib(peakHeap)}`,
+    );
   }
   console.log(`process max RSS ${mib(process.resourceUsage().maxRSS * 1024)} (includes writing the trail)`);
 } finally {

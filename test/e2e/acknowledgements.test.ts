@@ -39,23 +39,39 @@ describe('acknowledgements from the receiving system', () => {
 
   it('negative with a MedCom code → rejected', async () => {
     const letterId = await deliveredLetter();
-    const res = await acknowledge({ messageId: letterId, outcome: 'negative', code: 'MSG_RECEIVER_UNABLE_TO_RECEIVE_MSG_TYPE' });
+    const res = await acknowledge({
+      messageId: letterId,
+      outcome: 'negative',
+      code: 'MSG_RECEIVER_UNABLE_TO_RECEIVE_MSG_TYPE',
+    });
     expect(res.body.status).toBe('rejected');
-    expect(await lastEvent(letterId)).toMatchObject({ action: 'rejected', details: { code: 'MSG_RECEIVER_UNABLE_TO_RECEIVE_MSG_TYPE' } });
+    expect(await lastEvent(letterId)).toMatchObject({
+      action: 'rejected',
+      details: { code: 'MSG_RECEIVER_UNABLE_TO_RECEIVE_MSG_TYPE' },
+    });
   });
 
   it('negative with wrong-recipient → misrouted, with a misroute record for auditors', async () => {
     const letterId = await deliveredLetter();
-    const res = await acknowledge({ messageId: letterId, outcome: 'negative', code: 'wrong-recipient', text: 'Ikke vores borger' });
+    const res = await acknowledge({
+      messageId: letterId,
+      outcome: 'negative',
+      code: 'wrong-recipient',
+      text: 'Ikke vores borger',
+    });
     expect(res.body.status).toBe('misrouted');
-    const misroutes = await stack.database.db.query('SELECT source, note FROM misroutes WHERE letter_id = $1', [letterId]);
+    const misroutes = await stack.database.db.query('SELECT source, note FROM misroutes WHERE letter_id = $1', [
+      letterId,
+    ]);
     expect(misroutes.rows).toEqual([{ source: 'acknowledgement', note: 'Ikke vores borger' }]);
   });
 
   it('refuses senders (403), unknown letters (404) and an acknowledgement of a letter not yet sent (409)', async () => {
     const letterId = await deliveredLetter();
     expect((await acknowledge({ messageId: letterId, outcome: 'positive' }, stack.senderKey)).status).toBe(403);
-    expect((await acknowledge({ messageId: '00000000-0000-4000-8000-000000000000', outcome: 'positive' })).status).toBe(404);
+    expect((await acknowledge({ messageId: '00000000-0000-4000-8000-000000000000', outcome: 'positive' })).status).toBe(
+      404,
+    );
     await acknowledge({ messageId: letterId, outcome: 'negative', code: 'MSG_Damaged_durin_transport' });
     const late = await acknowledge({ messageId: letterId, outcome: 'positive' });
     expect(late.status).toBe(409);

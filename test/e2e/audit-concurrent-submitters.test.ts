@@ -28,13 +28,24 @@ it('8 clinical systems submitting at once, while adapters report deliveries, sti
   const letterIds = submitted.flat();
   for (const id of letterIds) await waitForStatus(stack, id, 'delivered');
 
-  const rows = (await stack.database.db.query<{ seq: string }>('SELECT seq FROM audit_events ORDER BY seq')).rows.map((row) => Number(row.seq));
+  const rows = (await stack.database.db.query<{ seq: string }>('SELECT seq FROM audit_events ORDER BY seq')).rows.map(
+    (row) => Number(row.seq),
+  );
   expect(rows).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
-  const accepted = await stack.database.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'accepted'`);
+  const accepted = await stack.database.db.query(
+    `SELECT count(*)::int AS n FROM audit_events WHERE action = 'accepted'`,
+  );
   expect(accepted.rows[0].n).toBe(submitters * lettersEach);
 
-  expect(await verifyAuditChain(stack.database.db, {}, { batchSize: 7 })).toMatchObject({ ok: true, checked: rows.length });
-  const auditor = await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' }).send({ name: 'Revision', roles: ['auditor'] });
+  expect(await verifyAuditChain(stack.database.db, {}, { batchSize: 7 })).toMatchObject({
+    ok: true,
+    checked: rows.length,
+  });
+  const auditor = await stack
+    .api()
+    .post('/v1/admin/clients')
+    .auth(stack.adminKey, { type: 'bearer' })
+    .send({ name: 'Revision', roles: ['auditor'] });
   const res = await stack.api().get('/v1/audit/verify').auth(auditor.body.key, { type: 'bearer' });
   expect(res.body).toMatchObject({ ok: true, checked: rows.length + 1 });
 });

@@ -23,7 +23,8 @@ async function cliVerify(...args: string[]): Promise<{ code: number; result: Rec
   }
 }
 
-const apiVerify = async (query = '') => (await stack.api().get(`/v1/audit/verify${query}`).auth(auditorKey, { type: 'bearer' })).body;
+const apiVerify = async (query = '') =>
+  (await stack.api().get(`/v1/audit/verify${query}`).auth(auditorKey, { type: 'bearer' })).body;
 
 /** What a superuser could do: lift the guard, change the trail, put the guard back. */
 async function asSuperuser(sql: string, values: unknown[] = []): Promise<void> {
@@ -40,12 +41,19 @@ const eventCount = async () => Number((await db.query('SELECT count(*) AS n FROM
 beforeAll(async () => {
   stack = await startTestStack({ adapters: false });
   db = stack.database.db;
-  const created = await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' })
+  const created = await stack
+    .api()
+    .post('/v1/admin/clients')
+    .auth(stack.adminKey, { type: 'bearer' })
     .send({ name: 'Revision', roles: ['auditor'] });
   auditorKey = created.body.key;
   // A few more events: each new client is one.
   for (const name of ['A', 'B', 'C', 'D', 'E']) {
-    await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' }).send({ name: `Klient ${name}`, roles: ['auditor'] });
+    await stack
+      .api()
+      .post('/v1/admin/clients')
+      .auth(stack.adminKey, { type: 'bearer' })
+      .send({ name: `Klient ${name}`, roles: ['auditor'] });
   }
   expect(await eventCount()).toBeGreaterThanOrEqual(8);
 });
@@ -60,7 +68,10 @@ describe('the database refuses to change the trail', () => {
       'DELETE FROM audit_events WHERE seq = 2',
       'TRUNCATE audit_events',
     ]) {
-      await expect(db.query(sql)).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/append-only/) });
+      await expect(db.query(sql)).rejects.toMatchObject({
+        code: '42501',
+        message: expect.stringMatching(/append-only/),
+      });
     }
     expect((await apiVerify()).ok).toBe(true);
   });
@@ -73,7 +84,8 @@ describe('the database refuses to change the trail', () => {
       await client.query('SELECT count(*) FROM audit_events');
       await client.query('SAVEPOINT s');
       await expect(client.query(`UPDATE audit_events SET action = 'x' WHERE seq = 1`)).rejects.toMatchObject({
-        code: '42501', message: expect.stringMatching(/permission denied/),
+        code: '42501',
+        message: expect.stringMatching(/permission denied/),
       });
       await client.query('ROLLBACK TO SAVEPOINT s');
       await expect(client.query('DELETE FROM audit_events WHERE seq = 1')).rejects.toMatchObject({ code: '42501' });
@@ -87,7 +99,12 @@ describe('the database refuses to change the trail', () => {
 describe('verify finds what a superuser changed', () => {
   it('reports an intact chain with the number of events checked', async () => {
     const count = await eventCount();
-    expect(await apiVerify()).toMatchObject({ ok: true, checked: count, lastSeq: count, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await apiVerify()).toMatchObject({
+      ok: true,
+      checked: count,
+      lastSeq: count,
+      lastHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(await cliVerify()).toMatchObject({ code: 0, result: { ok: true, checked: count } });
     expect(await apiVerify('?from=3&to=5')).toMatchObject({ ok: true, checked: 3, lastSeq: 5 });
     expect(await apiVerify('?to=2000-01-01')).toEqual({ ok: true, checked: 0 });
@@ -125,15 +142,26 @@ describe('verify finds what a superuser changed', () => {
     await db.query(
       `INSERT INTO audit_events (seq, at, actor_id, actor_name, action, letter_id, sor_id, details, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [deleted.seq, deleted.at, deleted.actor_id, deleted.actor_name, deleted.action, deleted.letter_id, deleted.sor_id,
-        deleted.details, deleted.prev_hash, deleted.hash],
+      [
+        deleted.seq,
+        deleted.at,
+        deleted.actor_id,
+        deleted.actor_name,
+        deleted.action,
+        deleted.letter_id,
+        deleted.sor_id,
+        deleted.details,
+        deleted.prev_hash,
+        deleted.hash,
+      ],
     );
     expect((await apiVerify()).ok).toBe(true);
   });
 
   it('reports two events swapped in order', async () => {
     // Through a free number: the primary key is checked row by row.
-    const swap = 'UPDATE audit_events SET seq = -1 WHERE seq = 5; UPDATE audit_events SET seq = 5 WHERE seq = 7; UPDATE audit_events SET seq = 7 WHERE seq = -1';
+    const swap =
+      'UPDATE audit_events SET seq = -1 WHERE seq = 5; UPDATE audit_events SET seq = 5 WHERE seq = 7; UPDATE audit_events SET seq = 7 WHERE seq = -1';
     await asSuperuser(swap);
     expect(await apiVerify()).toMatchObject({ ok: false, firstBrokenSeq: 5 });
     await asSuperuser(swap);

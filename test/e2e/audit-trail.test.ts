@@ -23,16 +23,24 @@ async function submit(key: string, overrides: Record<string, unknown> = {}): Pro
 beforeAll(async () => {
   stack = await startTestStack();
   const client = async (body: object) =>
-    (await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' }).send(body)).body.key as string;
+    (await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' }).send(body)).body
+      .key as string;
   auditorKey = await client({ name: 'Revision', roles: ['auditor'] });
   // A client name a spreadsheet would run as a formula: it reaches the CSV as the actor's name.
-  formulaSenderKey = await client({ name: '=HYPERLINK("http://evil.example","klik")', roles: ['sender'], senders: [sorIds.psychiatryUnit] });
+  formulaSenderKey = await client({
+    name: '=HYPERLINK("http://evil.example","klik")',
+    roles: ['sender'],
+    senders: [sorIds.psychiatryUnit],
+  });
 
   // The first attempt fails at the receiving system, the second delivers; then a positive ack.
   stack.receiver.script([503, 200]);
   letterId = await submit(stack.senderKey, { attachments: withBase64(testFiles(2, 2_000)) });
   await waitForStatus(stack, letterId, 'delivered');
-  const ack = await stack.api().post('/v1/acknowledgements').auth(stack.adapterKey, { type: 'bearer' })
+  const ack = await stack
+    .api()
+    .post('/v1/acknowledgements')
+    .auth(stack.adapterKey, { type: 'bearer' })
     .send({ messageId: letterId, outcome: 'positive' });
   expect(ack.status).toBe(200);
 
@@ -48,7 +56,14 @@ describe("a letter's trace for the auditor", () => {
     const res = await asAuditor(`/v1/audit/letters/${letterId}/trace`);
     expect(res.status).toBe(200);
     const actions = res.body.events.map((event: { action: string }) => event.action);
-    expect(actions).toEqual(['warning-acknowledged', 'accepted', 'queued', 'delivery-attempt-failed', 'delivered', 'acknowledged']);
+    expect(actions).toEqual([
+      'warning-acknowledged',
+      'accepted',
+      'queued',
+      'delivery-attempt-failed',
+      'delivered',
+      'acknowledged',
+    ]);
     const seqs = res.body.events.map((event: { seq: number }) => event.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(res.body.letter).toMatchObject({
@@ -62,7 +77,12 @@ describe("a letter's trace for the auditor", () => {
       purgedAt: null,
     });
     expect(res.body.deliveryAttempts).toEqual([
-      expect.objectContaining({ attempt: 1, outcome: 'attempt-failed', httpStatus: 503, endpoint: `${stack.receiver.url}/municipality` }),
+      expect.objectContaining({
+        attempt: 1,
+        outcome: 'attempt-failed',
+        httpStatus: 503,
+        endpoint: `${stack.receiver.url}/municipality`,
+      }),
       expect.objectContaining({ attempt: 2, outcome: 'delivered', httpStatus: 200, durationMs: expect.any(Number) }),
     ]);
     expect(res.body.misroutes).toEqual([]);
@@ -92,10 +112,14 @@ describe('searching the trail', () => {
       const res = await asAuditor(`/v1/audit/events?cpr=${cpr}&order=asc`);
       expect(res.status).toBe(200);
       expect(res.body.cpr).toBe('250947-xxxx');
-      expect(new Set(res.body.events.map((event: { letterId: string }) => event.letterId))).toEqual(new Set([letterId]));
+      expect(new Set(res.body.events.map((event: { letterId: string }) => event.letterId))).toEqual(
+        new Set([letterId]),
+      );
     }
     const other = await asAuditor(`/v1/audit/events?cpr=${otherCpr}`);
-    expect(new Set(other.body.events.map((event: { letterId: string }) => event.letterId))).toEqual(new Set([otherPatientLetterId]));
+    expect(new Set(other.body.events.map((event: { letterId: string }) => event.letterId))).toEqual(
+      new Set([otherPatientLetterId]),
+    );
   });
 
   it('refuses a CPR that is not a date (422) and unknown or repeated parameters, without echoing them', async () => {
@@ -110,13 +134,19 @@ describe('searching the trail', () => {
 
   it('filters by letter, sender, recipient, action and time', async () => {
     const byLetter = await asAuditor(`/v1/audit/events?letterId=${otherPatientLetterId}&order=asc`);
-    expect(byLetter.body.events.map((event: { action: string }) => event.action)).toEqual(['accepted', 'queued', 'delivered']);
+    expect(byLetter.body.events.map((event: { action: string }) => event.action)).toEqual([
+      'accepted',
+      'queued',
+      'delivered',
+    ]);
     expect(byLetter.body.events[0].actor.name).toBe('=HYPERLINK("http://evil.example","klik")');
 
-    const delivered = await asAuditor(`/v1/audit/events?recipientSorId=${sorIds.socialPsychiatry}&action=delivered,acknowledged`);
-    expect(delivered.body.events.map((event: { action: string; letterId: string }) => `${event.action}:${event.letterId}`)).toEqual([
-      `delivered:${otherPatientLetterId}`, `acknowledged:${letterId}`, `delivered:${letterId}`,
-    ]);
+    const delivered = await asAuditor(
+      `/v1/audit/events?recipientSorId=${sorIds.socialPsychiatry}&action=delivered,acknowledged`,
+    );
+    expect(
+      delivered.body.events.map((event: { action: string; letterId: string }) => `${event.action}:${event.letterId}`),
+    ).toEqual([`delivered:${otherPatientLetterId}`, `acknowledged:${letterId}`, `delivered:${letterId}`]);
     expect((await asAuditor(`/v1/audit/events?senderSorId=${sorIds.gpClinic}`)).body.events).toEqual([]);
     const clients = await asAuditor('/v1/audit/events?action=client-created');
     expect(clients.body.events.map((event: { details: { name: string } }) => event.details.name)).toContain('Revision');
@@ -138,8 +168,9 @@ describe('searching the trail', () => {
       const seen: number[] = [];
       let cursor: string | null = null;
       do {
-        const page: { body: { events: Array<{ seq: number }>; nextCursor: string | null } } =
-          await asAuditor(`/v1/audit/events?order=${order}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        const page: { body: { events: Array<{ seq: number }>; nextCursor: string | null } } = await asAuditor(
+          `/v1/audit/events?order=${order}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         expect(page.body.events.length).toBeLessThanOrEqual(3);
         seen.push(...page.body.events.map((event) => event.seq));
         cursor = page.body.nextCursor;
@@ -152,13 +183,20 @@ describe('searching the trail', () => {
 describe('the CSV export', () => {
   it('holds the same events as the JSON answer, as UTF-8 CSV with formulas neutralised', async () => {
     const json = await asAuditor(`/v1/audit/events?recipientSorId=${sorIds.socialPsychiatry}&order=asc&limit=1000`);
-    const res = await asAuditor(`/v1/audit/events.csv?recipientSorId=${sorIds.socialPsychiatry}&order=asc`).buffer(true);
+    const res = await asAuditor(`/v1/audit/events.csv?recipientSorId=${sorIds.socialPsychiatry}&order=asc`).buffer(
+      true,
+    );
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/attachment/);
-    const lines = res.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('seq,at,actorId,actorName,action,letterId,sorId,details,prevHash,hash');
-    expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(json.body.events.map((event: { seq: number }) => event.seq));
+    expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(
+      json.body.events.map((event: { seq: number }) => event.seq),
+    );
     const formulaRows = lines.filter((line) => line.includes('HYPERLINK'));
     expect(formulaRows.length).toBeGreaterThan(0);
     for (const line of formulaRows) expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""klik"")"`);
@@ -167,7 +205,11 @@ describe('the CSV export', () => {
 
   it('takes the same filters, including CPR', async () => {
     const res = await asAuditor(`/v1/audit/events.csv?cpr=${otherCpr}&action=accepted`).buffer(true);
-    const rows = res.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n').slice(1);
+    const rows = res.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n')
+      .slice(1);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain(otherPatientLetterId);
   });

@@ -17,7 +17,10 @@ import { amqpUrl, startTestStack, type TestStack } from '../support/stack.ts';
 let stack: TestStack;
 beforeAll(async () => {
   // No adapters: letters stay in their sector queues, as when a sector's systems fall behind.
-  stack = await startTestStack({ adapters: false, env: { POSTBUD_MAX_QUEUE_DEPTH: '3', POSTBUD_MAX_OUTBOX_BACKLOG: '2' } });
+  stack = await startTestStack({
+    adapters: false,
+    env: { POSTBUD_MAX_QUEUE_DEPTH: '3', POSTBUD_MAX_OUTBOX_BACKLOG: '2' },
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -93,13 +96,31 @@ describe('a sector whose outbox is not being published', () => {
 
 describe('a database that cannot be reached', () => {
   it('is answered 503 dependency-unavailable with Retry-After, quickly, not 500 or a hang', async () => {
-    const config = loadConfig({ POSTBUD_DATA_KEY: `k1:${randomBytes(32).toString('base64')}`, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postbud' });
+    const config = loadConfig({
+      POSTBUD_DATA_KEY: `k1:${randomBytes(32).toString('base64')}`,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postbud',
+    });
     const db = createPool(config.databaseUrl, 2);
-    const brokerDown: Broker = { channel: () => undefined, isConnected: () => false, onConnected: () => undefined, close: async () => undefined };
-    const app = createApp({ db, broker: brokerDown, config, log: pino({ level: 'silent' }), vault: createVault(config), metrics: createMetrics() });
+    const brokerDown: Broker = {
+      channel: () => undefined,
+      isConnected: () => false,
+      onConnected: () => undefined,
+      close: async () => undefined,
+    };
+    const app = createApp({
+      db,
+      broker: brokerDown,
+      config,
+      log: pino({ level: 'silent' }),
+      vault: createVault(config),
+      metrics: createMetrics(),
+    });
     try {
       const started = Date.now();
-      const res = await request(app).post('/v1/messages').auth('pb_some-key-of-a-client-000000', { type: 'bearer' }).send(testLetter());
+      const res = await request(app)
+        .post('/v1/messages')
+        .auth('pb_some-key-of-a-client-000000', { type: 'bearer' })
+        .send(testLetter());
       expect(res.status).toBe(503);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
       expect(res.headers['retry-after']).toBe('5');

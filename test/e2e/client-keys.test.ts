@@ -19,7 +19,10 @@ afterAll(async () => {
 });
 
 async function newClient(name: string): Promise<{ id: string; key: string }> {
-  const res = await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' })
+  const res = await stack
+    .api()
+    .post('/v1/admin/clients')
+    .auth(stack.adminKey, { type: 'bearer' })
     .send({ name, roles: ['sender'], senders: [sorIds.psychiatryUnit] });
   expect(res.status).toBe(201);
   return { id: res.body.id, key: res.body.key };
@@ -29,14 +32,19 @@ async function newClient(name: string): Promise<{ id: string; key: string }> {
 const statusWith = async (key: string) =>
   (await stack.api().get(`/v1/directory/mailboxes/${sorIds.gpClinic}`).auth(key, { type: 'bearer' })).status;
 
-const admin = (method: 'get' | 'post', path: string) => stack.api()[method](path).auth(stack.adminKey, { type: 'bearer' });
+const admin = (method: 'get' | 'post', path: string) =>
+  stack.api()[method](path).auth(stack.adminKey, { type: 'bearer' });
 
 async function postbud(...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', cli, 'clients', ...args], {
     env: { PATH: process.env.PATH, DATABASE_URL: stack.database.url },
   }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 }
 
@@ -53,7 +61,9 @@ describe('admins revoke and rotate API keys over HTTP', () => {
     const { id, key } = await newClient('Sundhedsplatformen');
     const res = await admin('get', '/v1/admin/clients');
     expect(res.status).toBe(200);
-    expect(res.body.clients).toContainEqual(expect.objectContaining({ id, name: 'Sundhedsplatformen', roles: ['sender'], active: true, revokedAt: null }));
+    expect(res.body.clients).toContainEqual(
+      expect.objectContaining({ id, name: 'Sundhedsplatformen', roles: ['sender'], active: true, revokedAt: null }),
+    );
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(key);
     expect(text).not.toMatch(/key_?hash|[0-9a-f]{64}/i);
@@ -65,7 +75,9 @@ describe('admins revoke and rotate API keys over HTTP', () => {
     const res = await admin('post', `/v1/admin/clients/${id}/revoke`);
     expect(res.status).toBe(200);
     expect(await statusWith(key)).toBe(401);
-    expect((await admin('get', '/v1/admin/clients')).body.clients).toContainEqual(expect.objectContaining({ id, active: false, revokedAt: expect.any(String) }));
+    expect((await admin('get', '/v1/admin/clients')).body.clients).toContainEqual(
+      expect.objectContaining({ id, active: false, revokedAt: expect.any(String) }),
+    );
     expect(await auditActions(id)).toEqual([
       { action: 'client-created', actor: 'bootstrap-admin' },
       { action: 'client-revoked', actor: 'bootstrap-admin' },
@@ -82,14 +94,18 @@ describe('admins revoke and rotate API keys over HTTP', () => {
     expect(await statusWith(key)).toBe(401);
     expect(await statusWith(res.body.key)).toBe(200);
     expect((await auditActions(id)).map((event) => event.action)).toEqual(['client-created', 'client-key-rotated']);
-    const trail = await stack.database.db.query("SELECT details::text AS d FROM audit_events WHERE action = 'client-key-rotated'");
+    const trail = await stack.database.db.query(
+      "SELECT details::text AS d FROM audit_events WHERE action = 'client-key-rotated'",
+    );
     expect(trail.rows.map((row) => row.d).join()).not.toContain(res.body.key.slice(3));
   });
 
   it('unknown clients are 404, an admin cannot revoke itself, and only admins may do any of it', async () => {
     expect((await admin('post', '/v1/admin/clients/00000000-0000-4000-8000-000000000000/revoke')).status).toBe(404);
     expect((await admin('post', '/v1/admin/clients/not-an-id/rotate')).status).toBe(404);
-    const self = (await admin('get', '/v1/admin/clients')).body.clients.find((c: { name: string }) => c.name === 'bootstrap-admin');
+    const self = (await admin('get', '/v1/admin/clients')).body.clients.find(
+      (c: { name: string }) => c.name === 'bootstrap-admin',
+    );
     expect((await admin('post', `/v1/admin/clients/${self.id}/revoke`)).body.code).toBe('client-revoke-self');
     const { id } = await newClient('Another EPJ');
     for (const path of ['/v1/admin/clients', `/v1/admin/clients/${id}/revoke`, `/v1/admin/clients/${id}/rotate`]) {
@@ -137,7 +153,9 @@ describe('operators revoke and rotate API keys with `postbud clients`', () => {
 
 describe('the bootstrap admin key', () => {
   it('once rotated away, is never issued again, not even by the bootstrap at the next start', async () => {
-    const self = (await admin('get', '/v1/admin/clients')).body.clients.find((c: { name: string }) => c.name === 'bootstrap-admin');
+    const self = (await admin('get', '/v1/admin/clients')).body.clients.find(
+      (c: { name: string }) => c.name === 'bootstrap-admin',
+    );
     const oldKey = stack.adminKey;
     const rotated = await admin('post', `/v1/admin/clients/${self.id}/rotate`);
     expect(rotated.status).toBe(200);

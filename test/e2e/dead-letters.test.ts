@@ -32,7 +32,8 @@ async function deadLetterQueueIds(): Promise<string[]> {
     const channel = await connection.createChannel();
     const queue = topologyNames(stack.prefix).deadLetterQueue('municipality');
     const ids: string[] = [];
-    for (let message = await channel.get(queue); message; message = await channel.get(queue)) ids.push(message.properties.messageId as string);
+    for (let message = await channel.get(queue); message; message = await channel.get(queue))
+      ids.push(message.properties.messageId as string);
     // Closing without acks hands every message back to the queue untouched.
     await channel.close();
     return ids;
@@ -47,7 +48,8 @@ async function listDeadLetters(query = '') {
   return res.body as { items: Array<Record<string, unknown> & { letterId: string }>; next?: string };
 }
 
-const replay = (letterId: string) => stack.api().post(`/v1/admin/dead-letters/${letterId}/replay`).auth(admin().key, { type: 'bearer' });
+const replay = (letterId: string) =>
+  stack.api().post(`/v1/admin/dead-letters/${letterId}/replay`).auth(admin().key, { type: 'bearer' });
 
 async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -79,7 +81,12 @@ describe('a letter whose receiving system is down', () => {
     stack.receiver.script([]);
     const res = await replay(letterId);
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ letterId, sector: 'municipality', deliveryRound: 1, deadLetterQueue: { removed: 1 } });
+    expect(res.body).toMatchObject({
+      letterId,
+      sector: 'municipality',
+      deliveryRound: 1,
+      deadLetterQueue: { removed: 1 },
+    });
     await waitForStatus(stack, letterId, 'delivered');
     await settle();
     expect(stack.receiver.deliveriesOf(letterId)).toHaveLength(1);
@@ -97,13 +104,20 @@ describe('a letter whose receiving system is down', () => {
   });
 
   it('list and replay are admin-only and audited', async () => {
-    expect((await stack.api().get('/v1/admin/dead-letters').auth(stack.senderKey, { type: 'bearer' })).status).toBe(403);
-    expect((await stack.api().post(`/v1/admin/dead-letters/${letterId}/replay`).auth(stack.senderKey, { type: 'bearer' })).status).toBe(403);
+    expect((await stack.api().get('/v1/admin/dead-letters').auth(stack.senderKey, { type: 'bearer' })).status).toBe(
+      403,
+    );
+    expect(
+      (await stack.api().post(`/v1/admin/dead-letters/${letterId}/replay`).auth(stack.senderKey, { type: 'bearer' }))
+        .status,
+    ).toBe(403);
     const audited = await stack.database.db.query<{ action: string; actor_name: string }>(
       "SELECT action, actor_name FROM audit_events WHERE action IN ('dead-letters-listed', 'replayed') ORDER BY seq",
     );
     expect(audited.rows.map((row) => row.action)).toContain('dead-letters-listed');
-    expect(audited.rows.filter((row) => row.action === 'replayed')).toEqual([{ action: 'replayed', actor_name: 'bootstrap-admin' }]);
+    expect(audited.rows.filter((row) => row.action === 'replayed')).toEqual([
+      { action: 'replayed', actor_name: 'bootstrap-admin' },
+    ]);
   });
 });
 

@@ -39,7 +39,12 @@ describe('delivery to a receiving system that struggles', () => {
     await waitForStatus(stack, letterId, 'delivered');
     expect(stack.receiver.deliveriesOf(letterId)).toHaveLength(1);
     expect(await actions(letterId)).toEqual([
-      'warning-acknowledged', 'accepted', 'queued', 'delivery-attempt-failed', 'delivery-attempt-failed', 'delivered',
+      'warning-acknowledged',
+      'accepted',
+      'queued',
+      'delivery-attempt-failed',
+      'delivery-attempt-failed',
+      'delivered',
     ]);
   });
 
@@ -49,7 +54,12 @@ describe('delivery to a receiving system that struggles', () => {
     await waitForStatus(stack, letterId, 'failed');
     expect(stack.receiver.deliveriesOf(letterId)).toHaveLength(0);
     expect(await messagesIn(topologyNames(stack.prefix).deadLetterQueue('municipality'))).toBe(1);
-    expect((await actions(letterId)).slice(-4)).toEqual(['delivery-attempt-failed', 'delivery-attempt-failed', 'delivery-attempt-failed', 'failed']);
+    expect((await actions(letterId)).slice(-4)).toEqual([
+      'delivery-attempt-failed',
+      'delivery-attempt-failed',
+      'delivery-attempt-failed',
+      'failed',
+    ]);
   });
 
   it('400 → failed at once, without retries', async () => {

@@ -29,8 +29,19 @@ const skive = [
   `779400001000016004;779200001000016002;unit;Skive Kommune, Hjemmeplejen;Hjemmeplejen;municipality;779;${ean('579000077904')};CareCommunication;ja;`,
 ];
 
-function importCsv(text: string | Buffer, query: Record<string, string> = {}, key = stack.adminKey, type = 'text/csv; charset=utf-8') {
-  return stack.api().post('/v1/directory/import').query(query).auth(key, { type: 'bearer' }).set('Content-Type', type).send(text);
+function importCsv(
+  text: string | Buffer,
+  query: Record<string, string> = {},
+  key = stack.adminKey,
+  type = 'text/csv; charset=utf-8',
+) {
+  return stack
+    .api()
+    .post('/v1/directory/import')
+    .query(query)
+    .auth(key, { type: 'bearer' })
+    .set('Content-Type', type)
+    .send(text);
 }
 
 async function count(table: string): Promise<number> {
@@ -38,15 +49,33 @@ async function count(table: string): Promise<number> {
   return result.rows[0]!.n;
 }
 
-const mailbox = (sorId: string) => stack.api().get(`/v1/directory/mailboxes/${sorId}`).auth(stack.senderKey, { type: 'bearer' });
+const mailbox = (sorId: string) =>
+  stack.api().get(`/v1/directory/mailboxes/${sorId}`).auth(stack.senderKey, { type: 'bearer' });
 
 describe('importing an SOR extract over the API', () => {
   it('a dry run reports what would happen and writes nothing', async () => {
-    const before = { mailboxes: await count('mailboxes'), history: await count('mailbox_history'), events: await count('audit_events') };
+    const before = {
+      mailboxes: await count('mailboxes'),
+      history: await count('mailbox_history'),
+      events: await count('audit_events'),
+    };
     const res = await importCsv(`\uFEFF${csv(...skive)}`, { dryRun: 'true' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ rows: 4, created: 4, updated: 0, deactivated: 0, unchanged: 0, rejected: [], dryRun: true, committed: false });
-    expect({ mailboxes: await count('mailboxes'), history: await count('mailbox_history'), events: await count('audit_events') }).toEqual(before);
+    expect(res.body).toEqual({
+      rows: 4,
+      created: 4,
+      updated: 0,
+      deactivated: 0,
+      unchanged: 0,
+      rejected: [],
+      dryRun: true,
+      committed: false,
+    });
+    expect({
+      mailboxes: await count('mailboxes'),
+      history: await count('mailbox_history'),
+      events: await count('audit_events'),
+    }).toEqual(before);
   });
 
   it('creates the mailboxes, parents after children, with their paths, history and one audit event', async () => {
@@ -60,12 +89,28 @@ describe('importing an SOR extract over the API', () => {
       active: true,
       version: 1,
     });
-    const events = await stack.database.db.query(`SELECT actor_name, details FROM audit_events WHERE action = 'mailbox-imported'`);
+    const events = await stack.database.db.query(
+      `SELECT actor_name, details FROM audit_events WHERE action = 'mailbox-imported'`,
+    );
     expect(events.rows).toEqual([
-      { actor_name: 'bootstrap-admin', details: expect.objectContaining({ source: 'api', rows: 4, created: 4, rejected: 0, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }) },
+      {
+        actor_name: 'bootstrap-admin',
+        details: expect.objectContaining({
+          source: 'api',
+          rows: 4,
+          created: 4,
+          rejected: 0,
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        }),
+      },
     ]);
-    const history = await stack.api().get('/v1/directory/mailboxes/779300001000016003/history').auth(stack.adminKey, { type: 'bearer' });
-    expect(history.body.items).toMatchObject([{ version: 1, change: 'import', changedBy: { name: 'bootstrap-admin' }, before: null }]);
+    const history = await stack
+      .api()
+      .get('/v1/directory/mailboxes/779300001000016003/history')
+      .auth(stack.adminKey, { type: 'bearer' });
+    expect(history.body.items).toMatchObject([
+      { version: 1, change: 'import', changedBy: { name: 'bootstrap-admin' }, before: null },
+    ]);
   });
 
   it('importing the same file again changes nothing', async () => {
@@ -84,8 +129,15 @@ describe('importing an SOR extract over the API', () => {
       ),
     );
     expect(res.body).toMatchObject({ rows: 2, created: 0, updated: 1, deactivated: 1, unchanged: 0, rejected: [] });
-    expect((await mailbox('779300001000016003')).body).toMatchObject({ displayName: 'Sundhedsplejen Skive', version: 2 });
-    expect((await mailbox('779400001000016004')).body).toMatchObject({ active: false, successorSorId: '779300001000016003', version: 2 });
+    expect((await mailbox('779300001000016003')).body).toMatchObject({
+      displayName: 'Sundhedsplejen Skive',
+      version: 2,
+    });
+    expect((await mailbox('779400001000016004')).body).toMatchObject({
+      active: false,
+      successorSorId: '779300001000016003',
+      version: 2,
+    });
   });
 
   it('rejects bad rows with line numbers and reasons and writes the good ones', async () => {
@@ -103,7 +155,11 @@ describe('importing an SOR extract over the API', () => {
     expect(res.body).toMatchObject({ rows: 6, created: 1, committed: true });
     expect(res.body.rejected).toEqual([
       { line: 3, sorId: '779600001000016006', reason: 'ean has a wrong GS1 check digit' },
-      { line: 4, sorId: '779700001000016007', reason: 'parent 888800001000016008 is neither in the directory nor in the file' },
+      {
+        line: 4,
+        sorId: '779700001000016007',
+        reason: 'parent 888800001000016008 is neither in the directory nor in the file',
+      },
       { line: 5, sorId: '779800001000016008', reason: 'parent 779700001000016007 is rejected (line 4)' },
       { line: 6, sorId: '123', reason: 'sorId must be a SOR id of 6 to 18 digits' },
       { line: 7, sorId: '779900001000016009', reason: 'has 4 fields, the header has 11' },
@@ -115,18 +171,31 @@ describe('importing an SOR extract over the API', () => {
   it('all-or-nothing writes nothing when a row is rejected: 422 import-rejected with the report', async () => {
     const before = await count('mailboxes');
     const res = await importCsv(
-      csv(`779110001000016010;779100001000016001;unit;Ny enhed;;municipality;779;;CareCommunication;;`, '779120001000016011;;unit;;;municipality;779;;;;'),
+      csv(
+        `779110001000016010;779100001000016001;unit;Ny enhed;;municipality;779;;CareCommunication;;`,
+        '779120001000016011;;unit;;;municipality;779;;;;',
+      ),
       { allOrNothing: 'true' },
     );
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ code: 'import-rejected', report: { created: 1, committed: false, rejected: [{ line: 3, reason: 'name is missing' }] } });
+    expect(res.body).toMatchObject({
+      code: 'import-rejected',
+      report: { created: 1, committed: false, rejected: [{ line: 3, reason: 'name is missing' }] },
+    });
     expect(await count('mailboxes')).toBe(before);
   });
 
   it('refuses a file it cannot read at all', async () => {
-    expect((await importCsv('sorId;name\r\n1;x\r\n')).body).toMatchObject({ status: 422, code: 'import-header-invalid' });
+    expect((await importCsv('sorId;name\r\n1;x\r\n')).body).toMatchObject({
+      status: 422,
+      code: 'import-header-invalid',
+    });
     expect((await importCsv(`${header}\r\n`)).body.code).toBe('import-empty');
-    const windows1252 = Buffer.concat([Buffer.from(`${header}\r\n779130001000016012;;unit;S`), Buffer.from([0xf8]), Buffer.from('nderbro;;gp;;;;;\r\n')]);
+    const windows1252 = Buffer.concat([
+      Buffer.from(`${header}\r\n779130001000016012;;unit;S`),
+      Buffer.from([0xf8]),
+      Buffer.from('nderbro;;gp;;;;;\r\n'),
+    ]);
     expect((await importCsv(windows1252)).body).toMatchObject({ status: 422, code: 'import-encoding-invalid' });
     expect((await importCsv(csv(...skive), {}, stack.adminKey, 'text/csv; charset=windows-1252')).status).toBe(415);
     expect((await importCsv(csv(...skive), {}, stack.adminKey, 'application/json')).status).toBe(415);
@@ -152,7 +221,13 @@ describe('postbud directory import (CLI)', () => {
 
   it('imports a file, prints the report, and exits 2 when rows were rejected', async () => {
     const file = join(workDir, 'viborg.csv');
-    await writeFile(file, csv(`791100001000016001;;owner;Viborg Kommune;;municipality;791;${ean('579000079101')};;;`, '791200001000016002;;unit;;;municipality;791;;;;'));
+    await writeFile(
+      file,
+      csv(
+        `791100001000016001;;owner;Viborg Kommune;;municipality;791;${ean('579000079101')};;;`,
+        '791200001000016002;;unit;;;municipality;791;;;;',
+      ),
+    );
 
     const dry = await run(file, '--dry-run');
     expect(dry.code).toBe(2);
@@ -167,9 +242,18 @@ describe('postbud directory import (CLI)', () => {
     const real = await run(file, '--json');
     expect(real.code).toBe(2);
     expect(JSON.parse(real.stdout)).toMatchObject({ created: 1, committed: true, rejected: [{ line: 3 }] });
-    expect((await mailbox('791100001000016001')).body).toMatchObject({ name: 'Viborg Kommune', path: ['Viborg Kommune'] });
-    const history = await stack.api().get('/v1/directory/mailboxes/791100001000016001/history').auth(stack.adminKey, { type: 'bearer' });
-    expect(history.body.items[0].changedBy).toEqual({ id: null, name: expect.stringMatching(/^postbud directory import/) });
+    expect((await mailbox('791100001000016001')).body).toMatchObject({
+      name: 'Viborg Kommune',
+      path: ['Viborg Kommune'],
+    });
+    const history = await stack
+      .api()
+      .get('/v1/directory/mailboxes/791100001000016001/history')
+      .auth(stack.adminKey, { type: 'bearer' });
+    expect(history.body.items[0].changedBy).toEqual({
+      id: null,
+      name: expect.stringMatching(/^postbud directory import/),
+    });
   });
 
   it('exits 0 on a clean file and 1 with one line for a file that is not there', async () => {

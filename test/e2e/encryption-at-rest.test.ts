@@ -18,8 +18,13 @@ const patientName = { given: 'Gudrun', family: 'Ærbødig-Skovgaard' };
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const res = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' })
-    .send(testLetter({ text: secretText, patient: { cpr: testCpr, name: patientName }, attachments: withBase64(files) }));
+  const res = await stack
+    .api()
+    .post('/v1/messages')
+    .auth(stack.senderKey, { type: 'bearer' })
+    .send(
+      testLetter({ text: secretText, patient: { cpr: testCpr, name: patientName }, attachments: withBase64(files) }),
+    );
   letterId = res.body.id;
   await waitForStatus(stack, letterId, 'delivered');
 });
@@ -38,13 +43,18 @@ describe('encryption at rest', () => {
     const { stdout } = await run('pg_dump', ['--data-only', stack.database.url], { maxBuffer: 256 * 1024 * 1024 });
     expect(stdout).toContain('COPY public.letters');
     const forbidden = [
-      testCpr, `${testCpr.slice(0, 6)}-${testCpr.slice(6)}`, patientName.given, patientName.family, 'borgeren ønsker ikke',
+      testCpr,
+      `${testCpr.slice(0, 6)}-${testCpr.slice(6)}`,
+      patientName.given,
+      patientName.family,
+      'borgeren ønsker ikke',
       ...files.flatMap((file) => {
         const sample = file.bytes.subarray(1000, 1032);
         return [sample.toString('hex'), sample.toString('base64')];
       }),
     ];
-    for (const needle of forbidden) expect(stdout.includes(needle), `dump contains ${needle.slice(0, 12)}…`).toBe(false);
+    for (const needle of forbidden)
+      expect(stdout.includes(needle), `dump contains ${needle.slice(0, 12)}…`).toBe(false);
   });
 
   it('postbud keys rotate re-encrypts every letter and chunk under the new key, readable without the old one', async () => {

@@ -39,7 +39,9 @@ beforeAll(async () => {
   gateway.start();
   await waitUntil('the gateway', async () => (await fetch(`${url}/health/ready`)).ok);
   for (const mailbox of testMailboxes()) await post('/v1/directory/mailboxes', mailbox);
-  senderKey = (await post('/v1/admin/clients', { name: 'EPJ', roles: ['sender'], senders: [testMailboxes()[1]!.sorId] })).key as string;
+  senderKey = (
+    await post('/v1/admin/clients', { name: 'EPJ', roles: ['sender'], senders: [testMailboxes()[1]!.sorId] })
+  ).key as string;
 });
 afterAll(async () => {
   await gateway?.kill();

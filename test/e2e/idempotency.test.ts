@@ -45,7 +45,9 @@ describe('Idempotency-Key on POST /v1/messages', () => {
   it('a replay answers as the first time even after the recipient was deactivated', async () => {
     const first = await submit(testLetter(), 'epj-4711-3');
     expect(first.status).toBe(202);
-    await stack.database.db.query('UPDATE mailboxes SET active = false WHERE sor_id = $1', [first.body.recipient.sorId]);
+    await stack.database.db.query('UPDATE mailboxes SET active = false WHERE sor_id = $1', [
+      first.body.recipient.sorId,
+    ]);
     try {
       const again = await submit(testLetter(), 'epj-4711-3');
       expect(again.status).toBe(202);
@@ -54,7 +56,9 @@ describe('Idempotency-Key on POST /v1/messages', () => {
       const fresh = await submit(testLetter(), 'epj-4711-4');
       expect(fresh.body.code).toBe('recipient-inactive');
     } finally {
-      await stack.database.db.query('UPDATE mailboxes SET active = true WHERE sor_id = $1', [first.body.recipient.sorId]);
+      await stack.database.db.query('UPDATE mailboxes SET active = true WHERE sor_id = $1', [
+        first.body.recipient.sorId,
+      ]);
     }
   });
 
@@ -62,7 +66,12 @@ describe('Idempotency-Key on POST /v1/messages', () => {
     const a = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
     const b = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
     expect(a.body.id).not.toBe(b.body.id);
-    const bad = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).set('Idempotency-Key', 'x'.repeat(300)).send(testLetter());
+    const bad = await stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
+      .set('Idempotency-Key', 'x'.repeat(300))
+      .send(testLetter());
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('idempotency-key-invalid');
   });

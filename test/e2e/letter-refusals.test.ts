@@ -15,7 +15,11 @@ beforeEach(async () => {
   before = await letterTableCounts(stack.database.db);
 });
 
-async function expectRefused(res: { status: number; body: Record<string, unknown>; headers: Record<string, string> }, status: number, code: string) {
+async function expectRefused(
+  res: { status: number; body: Record<string, unknown>; headers: Record<string, string> },
+  status: number,
+  code: string,
+) {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(res.body).toMatchObject({ status, code, type: `urn:postbud:problem:${code}` });
@@ -26,13 +30,25 @@ const post = (body: object) => stack.api().post('/v1/messages').auth(stack.sende
 
 describe('letters refused before anything is stored', () => {
   it('eleven attachments as JSON → 422 too-many-attachments', async () => {
-    await expectRefused(await post(testLetter({ attachments: withBase64(testFiles(11, 1000)) })), 422, 'too-many-attachments');
+    await expectRefused(
+      await post(testLetter({ attachments: withBase64(testFiles(11, 1000)) })),
+      422,
+      'too-many-attachments',
+    );
   });
 
   it('eleven file parts as multipart → 422 too-many-attachments', async () => {
     const files = testFiles(11, 1000);
-    let req = stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' })
-      .field('message', JSON.stringify(testLetter({ attachments: files.slice(0, 10).map(({ title, contentType }) => ({ title, contentType })) })));
+    let req = stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
+      .field(
+        'message',
+        JSON.stringify(
+          testLetter({ attachments: files.slice(0, 10).map(({ title, contentType }) => ({ title, contentType })) }),
+        ),
+      );
     for (const [i, file] of files.entries()) req = req.attach(`f${i}`, file.bytes, `f${i}.bin`);
     await expectRefused(await req, 422, 'too-many-attachments');
   });
@@ -40,13 +56,26 @@ describe('letters refused before anything is stored', () => {
   it('an .exe renamed .pdf → 422 attachment-type-mismatch, also after good files were streamed', async () => {
     const good = testFiles(2, 1000);
     const exe = { title: 'epikrise.pdf', contentType: 'application/pdf', data: windowsExecutable.toString('base64') };
-    await expectRefused(await post(testLetter({ attachments: [...withBase64(good), exe] })), 422, 'attachment-type-mismatch');
-
-    let req = stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).field(
-      'message',
-      JSON.stringify(testLetter({ attachments: [...good, exe].map(({ title, contentType }) => ({ title, contentType })) })),
+    await expectRefused(
+      await post(testLetter({ attachments: [...withBase64(good), exe] })),
+      422,
+      'attachment-type-mismatch',
     );
-    req = req.attach('a', good[0]!.bytes, 'a.pdf').attach('b', good[1]!.bytes, 'b.png').attach('c', windowsExecutable, 'epikrise.pdf');
+
+    let req = stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
+      .field(
+        'message',
+        JSON.stringify(
+          testLetter({ attachments: [...good, exe].map(({ title, contentType }) => ({ title, contentType })) }),
+        ),
+      );
+    req = req
+      .attach('a', good[0]!.bytes, 'a.pdf')
+      .attach('b', good[1]!.bytes, 'b.png')
+      .attach('c', windowsExecutable, 'epikrise.pdf');
     await expectRefused(await req, 422, 'attachment-type-mismatch');
   });
 
@@ -63,7 +92,11 @@ describe('letters refused before anything is stored', () => {
   });
 
   it('a recipient that accepts no CareCommunication → 422 recipient-cannot-receive', async () => {
-    await expectRefused(await post(testLetter({ recipient: { sorId: sorIds.municipalityOwner } })), 422, 'recipient-cannot-receive');
+    await expectRefused(
+      await post(testLetter({ recipient: { sorId: sorIds.municipalityOwner } })),
+      422,
+      'recipient-cannot-receive',
+    );
   });
 
   it('a CPR that is no date → 422 cpr-invalid, without echoing it', async () => {
@@ -89,14 +122,28 @@ describe('letters refused before anything is stored', () => {
     before.audit_events = (before.audit_events ?? 0) + 1;
     await expectRefused(res, 409, 'confirmation-required');
     expect((res.body.warnings as Array<{ code: string }>).map((w) => w.code)).toContain('first-contact');
-    const shown = await stack.database.db.query("SELECT sor_id, details FROM audit_events WHERE action = 'warnings-shown'");
-    expect(shown.rows).toEqual([{ sor_id: sorIds.socialPsychiatry, details: { senderSorId: sorIds.psychiatryUnit, codes: ['first-contact'] } }]);
+    const shown = await stack.database.db.query(
+      "SELECT sor_id, details FROM audit_events WHERE action = 'warnings-shown'",
+    );
+    expect(shown.rows).toEqual([
+      { sor_id: sorIds.socialPsychiatry, details: { senderSorId: sorIds.psychiatryUnit, codes: ['first-contact'] } },
+    ]);
   });
 
   it('a body that is not JSON → 400, an unsupported type → 415', async () => {
-    const bad = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).set('Content-Type', 'application/json').send('{"sender":');
+    const bad = await stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
+      .set('Content-Type', 'application/json')
+      .send('{"sender":');
     await expectRefused(bad, 400, 'body-malformed');
-    const xml = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).set('Content-Type', 'text/plain').send('hej');
+    const xml = await stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
+      .set('Content-Type', 'text/plain')
+      .send('hej');
     await expectRefused(xml, 415, 'unsupported-media-type');
   });
 });

@@ -39,21 +39,38 @@ describe('logs of a full run hold no personal data, content or keys', () => {
     const ok = await send(testLetter(letter));
     expect(ok.status).toBe(202);
     await waitForStatus(stack, ok.body.id, 'delivered', 30_000);
-    await stack.api().post('/v1/acknowledgements').auth(stack.adapterKey, { type: 'bearer' })
-      .send({ messageId: ok.body.id, outcome: 'negative', code: 'wrong-recipient', text: `Borger ${testCpr} er ikke vores` });
+    await stack
+      .api()
+      .post('/v1/acknowledgements')
+      .auth(stack.adapterKey, { type: 'bearer' })
+      .send({
+        messageId: ok.body.id,
+        outcome: 'negative',
+        code: 'wrong-recipient',
+        text: `Borger ${testCpr} er ikke vores`,
+      });
 
     stack.receiver.script([400]);
     const failing = await send(testLetter(letter));
     await waitForStatus(stack, failing.body.id, 'failed', 30_000);
 
     expect((await send(testLetter({ ...letter, patient: { ...patient, cpr: '3299999999' } }))).status).toBe(422);
-    expect((await send(testLetter({ ...letter, acknowledgedWarnings: [], recipient: { sorId: '200021000016005' } }))).status).toBe(422);
+    expect(
+      (await send(testLetter({ ...letter, acknowledgedWarnings: [], recipient: { sorId: '200021000016005' } }))).status,
+    ).toBe(422);
     const exe = [{ title: 'x.pdf', contentType: 'application/pdf', data: windowsExecutable.toString('base64') }];
     expect((await send(testLetter({ ...letter, attachments: exe }))).status).toBe(422);
     expect((await send(testLetter({ ...letter, patient: { ...patient, cpr: otherCpr } }))).status).toBe(202);
-    expect((await stack.api().get('/v1/messages/not-a-uuid').auth('pb_guessed-key-1234567890abcdef', { type: 'bearer' })).status).toBe(401);
+    expect(
+      (await stack.api().get('/v1/messages/not-a-uuid').auth('pb_guessed-key-1234567890abcdef', { type: 'bearer' }))
+        .status,
+    ).toBe(401);
     secrets.push('pb_guessed-key-1234567890abcdef');
-    const created = await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' }).send({ name: 'Ny', roles: ['auditor'] });
+    const created = await stack
+      .api()
+      .post('/v1/admin/clients')
+      .auth(stack.adminKey, { type: 'bearer' })
+      .send({ name: 'Ny', roles: ['auditor'] });
     secrets.push(created.body.key);
     await new Promise((resolve) => setTimeout(resolve, 500));
   });
@@ -63,8 +80,16 @@ describe('logs of a full run hold no personal data, content or keys', () => {
     expect(log).toContain('letter accepted');
     expect(log).toContain('postbud-adapters');
     const forbidden = [
-      testCpr, `${testCpr.slice(0, 6)}-${testCpr.slice(6)}`, otherCpr, '3299999999', patient.name.given, patient.name.family,
-      secretText, 'ikke vores', ...files.map((file) => file.bytes.toString('base64').slice(100, 140)), ...secrets,
+      testCpr,
+      `${testCpr.slice(0, 6)}-${testCpr.slice(6)}`,
+      otherCpr,
+      '3299999999',
+      patient.name.given,
+      patient.name.family,
+      secretText,
+      'ikke vores',
+      ...files.map((file) => file.bytes.toString('base64').slice(100, 140)),
+      ...secrets,
     ];
     for (const needle of forbidden) expect(log.includes(needle), `log contains ${needle.slice(0, 10)}…`).toBe(false);
   });

@@ -11,18 +11,29 @@ let stack: TestStack;
 const lookalikeSorId = '200031000016007';
 beforeAll(async () => {
   stack = await startTestStack({ adapters: false });
-  const res = await stack.api().post('/v1/directory/mailboxes').auth(stack.adminKey, { type: 'bearer' }).send({
-    sorId: lookalikeSorId, ean: ean('579000020004'), name: 'Testby Kommune, Socialpsykiatri og Udsatte Voksne',
-    parentSorId: sorIds.municipalityOwner, sector: 'municipality', municipalityCode: '751', accepts: ['CareCommunication'],
-  });
+  const res = await stack
+    .api()
+    .post('/v1/directory/mailboxes')
+    .auth(stack.adminKey, { type: 'bearer' })
+    .send({
+      sorId: lookalikeSorId,
+      ean: ean('579000020004'),
+      name: 'Testby Kommune, Socialpsykiatri og Udsatte Voksne',
+      parentSorId: sorIds.municipalityOwner,
+      sector: 'municipality',
+      municipalityCode: '751',
+      accepts: ['CareCommunication'],
+    });
   expect(res.status).toBe(201);
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-const send = (body: object, key = stack.senderKey) => stack.api().post('/v1/messages').auth(key, { type: 'bearer' }).send(body);
-const preview = (body: object) => stack.api().post('/v1/messages/preview').auth(stack.senderKey, { type: 'bearer' }).send(body);
+const send = (body: object, key = stack.senderKey) =>
+  stack.api().post('/v1/messages').auth(key, { type: 'bearer' }).send(body);
+const preview = (body: object) =>
+  stack.api().post('/v1/messages/preview').auth(stack.senderKey, { type: 'bearer' }).send(body);
 const codes = (findings: Array<{ code: string }>) => findings.map((finding) => finding.code);
 const allWarnings = ['first-contact', 'confusable-name', 'municipality-mismatch'];
 
@@ -32,7 +43,16 @@ describe('blocking guards, through preview and submit', () => {
     ['recipient-inactive', 422, { recipient: { sorId: sorIds.closedUnit } }],
     ['recipient-cannot-receive', 422, { recipient: { sorId: sorIds.municipalityOwner } }],
     ['recipient-is-sender', 422, { recipient: { sorId: sorIds.psychiatryUnit } }],
-    ['recipient-name-mismatch', 422, { recipient: { sorId: sorIds.socialPsychiatry, expectedName: 'Testby Kommune, Socialpsykiatri og Udsatte Voksne' } }],
+    [
+      'recipient-name-mismatch',
+      422,
+      {
+        recipient: {
+          sorId: sorIds.socialPsychiatry,
+          expectedName: 'Testby Kommune, Socialpsykiatri og Udsatte Voksne',
+        },
+      },
+    ],
   ])('%s', async (code, status, overrides) => {
     const before = await letterTableCounts(stack.database.db);
     const letter = testLetter({ ...overrides, acknowledgedWarnings: allWarnings });
@@ -47,14 +67,25 @@ describe('blocking guards, through preview and submit', () => {
   });
 
   it('a name mismatch shows both names; the right name or display name passes', async () => {
-    const res = await send(testLetter({ recipient: { sorId: sorIds.socialPsychiatry, expectedName: 'Testby Socialpsykiatri' } }));
-    expect(res.body).toMatchObject({ code: 'recipient-name-mismatch', expectedName: 'Testby Socialpsykiatri', currentName: 'Testby Kommune, Socialpsykiatri' });
-    const checked = await preview(testLetter({ recipient: { sorId: sorIds.socialPsychiatry, expectedName: 'testby  kommune socialpsykiatri' } }));
+    const res = await send(
+      testLetter({ recipient: { sorId: sorIds.socialPsychiatry, expectedName: 'Testby Socialpsykiatri' } }),
+    );
+    expect(res.body).toMatchObject({
+      code: 'recipient-name-mismatch',
+      expectedName: 'Testby Socialpsykiatri',
+      currentName: 'Testby Kommune, Socialpsykiatri',
+    });
+    const checked = await preview(
+      testLetter({ recipient: { sorId: sorIds.socialPsychiatry, expectedName: 'testby  kommune socialpsykiatri' } }),
+    );
     expect(checked.body.blocking).toEqual([]);
   });
 
   it('a sender organisation missing from the directory → sender-unknown; one the client may not use → 403', async () => {
-    const client = await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' })
+    const client = await stack
+      .api()
+      .post('/v1/admin/clients')
+      .auth(stack.adminKey, { type: 'bearer' })
       .send({ name: 'Ukendt', roles: ['sender'], senders: ['888881000016888'] });
     const unknown = await send(testLetter({ sender: { sorId: '888881000016888' } }), client.body.key);
     expect(unknown.status).toBe(422);
@@ -67,14 +98,22 @@ describe('blocking guards, through preview and submit', () => {
 
 describe('warnings hold the letter until acknowledged', () => {
   it('preview shows the path in plain words and every warning; submit answers 409 listing them', async () => {
-    const letter = testLetter({ acknowledgedWarnings: [], patient: { cpr: '2509479989', name: { given: 'A', family: 'B' }, municipalityCode: '740' } });
+    const letter = testLetter({
+      acknowledgedWarnings: [],
+      patient: { cpr: '2509479989', name: { given: 'A', family: 'B' }, municipalityCode: '740' },
+    });
     const checked = await preview(letter);
     expect(checked.body.recipient).toMatchObject({
-      sorId: sorIds.socialPsychiatry, path: ['Testby Kommune', 'Testby Kommune, Socialpsykiatri'], acceptsCareCommunication: true,
+      sorId: sorIds.socialPsychiatry,
+      path: ['Testby Kommune', 'Testby Kommune, Socialpsykiatri'],
+      acceptsCareCommunication: true,
     });
     expect(codes(checked.body.warnings).sort()).toEqual([...allWarnings].sort());
     const confusable = checked.body.warnings.find((w: { code: string }) => w.code === 'confusable-name');
-    expect(confusable.details.lookalikes[0]).toMatchObject({ sorId: lookalikeSorId, onlyInLookalike: ['og', 'Udsatte', 'Voksne'] });
+    expect(confusable.details.lookalikes[0]).toMatchObject({
+      sorId: lookalikeSorId,
+      onlyInLookalike: ['og', 'Udsatte', 'Voksne'],
+    });
 
     const held = await send(letter);
     expect(held.status).toBe(409);
@@ -85,13 +124,21 @@ describe('warnings hold the letter until acknowledged', () => {
   });
 
   it('once acknowledged the letter is accepted, each acknowledgement an audit event on it', async () => {
-    const letter = testLetter({ acknowledgedWarnings: allWarnings, patient: { cpr: '2509479989', name: { given: 'A', family: 'B' }, municipalityCode: '740' } });
+    const letter = testLetter({
+      acknowledgedWarnings: allWarnings,
+      patient: { cpr: '2509479989', name: { given: 'A', family: 'B' }, municipalityCode: '740' },
+    });
     const res = await send(letter);
     expect(res.status).toBe(202);
     expect(codes(res.body.warnings).sort()).toEqual([...allWarnings].sort());
-    const events = await stack.api().get(`/v1/messages/${res.body.id}/events`).auth(stack.senderKey, { type: 'bearer' });
+    const events = await stack
+      .api()
+      .get(`/v1/messages/${res.body.id}/events`)
+      .auth(stack.senderKey, { type: 'bearer' });
     const acknowledged = events.body.events.filter((e: { action: string }) => e.action === 'warning-acknowledged');
-    expect(acknowledged.map((e: { details: { code: string } }) => e.details.code).sort()).toEqual([...allWarnings].sort());
+    expect(acknowledged.map((e: { details: { code: string } }) => e.details.code).sort()).toEqual(
+      [...allWarnings].sort(),
+    );
     // The second letter to the same mailbox is no first contact any more.
     const second = await preview(letter);
     expect(codes(second.body.warnings)).not.toContain('first-contact');

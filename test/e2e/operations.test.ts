@@ -21,7 +21,11 @@ describe('operations', () => {
 
   it('metrics count accepted and refused letters by sector and code', async () => {
     await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
-    await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter({ category: 'other' }));
+    await stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
+      .send(testLetter({ category: 'other' }));
     const metrics = await stack.api().get('/metrics');
     expect(metrics.text).toMatch(/postbud_letters_accepted_total\{sector="municipality"\} 1/);
     expect(metrics.text).toMatch(/postbud_letters_refused_total\{code="topic-required"\} 1/);

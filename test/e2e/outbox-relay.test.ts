@@ -23,7 +23,10 @@ describe('the outbox relay', () => {
     const brokers = await Promise.all([connectBroker(amqpUrl, topology, log), connectBroker(amqpUrl, topology, log)]);
     let submitting = true;
     const relays = brokers.map(async (broker) => {
-      while (submitting || (await stack.database.db.query('SELECT 1 FROM outbox WHERE published_at IS NULL')).rowCount) {
+      while (
+        submitting ||
+        (await stack.database.db.query('SELECT 1 FROM outbox WHERE published_at IS NULL')).rowCount
+      ) {
         await relayOnce(stack.database.db, broker, stack.prefix, 3);
       }
     });
@@ -44,14 +47,21 @@ describe('the outbox relay', () => {
       const message = await channel.get(topologyNames(stack.prefix).letterQueue('municipality'), { noAck: true });
       if (!message) break;
       published.push(message.properties.messageId as string);
-      expect(JSON.parse(message.content.toString())).toMatchObject({ letterId: message.properties.messageId, sector: 'municipality' });
+      expect(JSON.parse(message.content.toString())).toMatchObject({
+        letterId: message.properties.messageId,
+        sector: 'municipality',
+      });
     }
     await connection.close();
     expect(published.sort()).toEqual([...ids].sort());
 
-    const statuses = await stack.database.db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM letters GROUP BY status');
+    const statuses = await stack.database.db.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM letters GROUP BY status',
+    );
     expect(statuses.rows).toEqual([{ status: 'queued', n: 30 }]);
-    const queuedEvents = await stack.database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE action = 'queued'");
+    const queuedEvents = await stack.database.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'queued'",
+    );
     expect(queuedEvents.rows[0]!.n).toBe(30);
   });
 });

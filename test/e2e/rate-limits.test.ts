@@ -4,13 +4,17 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ adapters: false, env: { POSTBUD_RATE_LIMIT_PER_MINUTE: '60', POSTBUD_RATE_LIMIT_BURST: '20' } });
+  stack = await startTestStack({
+    adapters: false,
+    env: { POSTBUD_RATE_LIMIT_PER_MINUTE: '60', POSTBUD_RATE_LIMIT_BURST: '20' },
+  });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-const lookUp = (key: string) => stack.api().get(`/v1/directory/mailboxes/${sorIds.gpClinic}`).auth(key, { type: 'bearer' });
+const lookUp = (key: string) =>
+  stack.api().get(`/v1/directory/mailboxes/${sorIds.gpClinic}`).auth(key, { type: 'bearer' });
 
 describe('rate limits per API client', () => {
   it('a client that spends its burst gets 429 rate-limited with Retry-After; other clients go on', async () => {

@@ -23,15 +23,24 @@ async function cliPurge(...args: string[]): Promise<Record<string, unknown>> {
 }
 
 const count = async (sql: string, letterId: string) => Number((await db.query(sql, [letterId])).rows[0].n);
-const chunksOf = (letterId: string) => count('SELECT count(*) AS n FROM attachment_chunks WHERE letter_id = $1', letterId);
+const chunksOf = (letterId: string) =>
+  count('SELECT count(*) AS n FROM attachment_chunks WHERE letter_id = $1', letterId);
 
 beforeAll(async () => {
   stack = await startTestStack();
   db = stack.database.db;
-  auditorKey = (await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' })
-    .send({ name: 'Revision', roles: ['auditor'] })).body.key;
+  auditorKey = (
+    await stack
+      .api()
+      .post('/v1/admin/clients')
+      .auth(stack.adminKey, { type: 'bearer' })
+      .send({ name: 'Revision', roles: ['auditor'] })
+  ).body.key;
   const submit = async () => {
-    const res = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' })
+    const res = await stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
       .send(testLetter({ attachments: withBase64(testFiles(3, 100_000)) }));
     expect(res.status).toBe(202);
     await waitForStatus(stack, res.body.id, 'delivered');
@@ -60,23 +69,46 @@ describe('postbud purge --older-than', () => {
   });
 
   it('removes the XML, envelope and attachment bytes of letters past the period, keeping digests and events', async () => {
-    const attachmentsBefore = (await db.query('SELECT position, size, sha256 FROM attachments WHERE letter_id = $1 ORDER BY position', [oldLetter])).rows;
+    const attachmentsBefore = (
+      await db.query('SELECT position, size, sha256 FROM attachments WHERE letter_id = $1 ORDER BY position', [
+        oldLetter,
+      ])
+    ).rows;
     expect(await cliPurge('--older-than', '180d')).toMatchObject({ purged: 1, dryRun: false });
 
-    const letter = (await db.query('SELECT length(xml_template) AS xml, length(envelope) AS envelope, purged_at FROM letters WHERE id = $1', [oldLetter])).rows[0];
+    const letter = (
+      await db.query(
+        'SELECT length(xml_template) AS xml, length(envelope) AS envelope, purged_at FROM letters WHERE id = $1',
+        [oldLetter],
+      )
+    ).rows[0];
     expect(letter).toMatchObject({ xml: 0, envelope: 0, purged_at: expect.any(Date) });
     expect(await chunksOf(oldLetter)).toBe(0);
-    expect((await db.query('SELECT position, size, sha256 FROM attachments WHERE letter_id = $1 ORDER BY position', [oldLetter])).rows)
-      .toEqual(attachmentsBefore);
+    expect(
+      (
+        await db.query('SELECT position, size, sha256 FROM attachments WHERE letter_id = $1 ORDER BY position', [
+          oldLetter,
+        ])
+      ).rows,
+    ).toEqual(attachmentsBefore);
     // The recent letter is untouched.
     expect(await chunksOf(recentLetter)).toBeGreaterThan(0);
-    expect(await count('SELECT count(*) AS n FROM letters WHERE id = $1 AND purged_at IS NULL AND length(xml_template) > 0', recentLetter)).toBe(1);
+    expect(
+      await count(
+        'SELECT count(*) AS n FROM letters WHERE id = $1 AND purged_at IS NULL AND length(xml_template) > 0',
+        recentLetter,
+      ),
+    ).toBe(1);
 
     // Every earlier event is still there, unchanged; the purge added one `purged` event.
     const after = (await db.query('SELECT seq, hash, action, letter_id, details FROM audit_events ORDER BY seq')).rows;
     expect(after.slice(0, eventsBefore.length).map(({ seq, hash }) => ({ seq, hash }))).toEqual(eventsBefore);
     expect(after.slice(eventsBefore.length)).toEqual([
-      expect.objectContaining({ action: 'purged', letter_id: oldLetter, details: expect.objectContaining({ olderThan: '180d', attachmentChunksRemoved: expect.any(Number) }) }),
+      expect.objectContaining({
+        action: 'purged',
+        letter_id: oldLetter,
+        details: expect.objectContaining({ olderThan: '180d', attachmentChunksRemoved: expect.any(Number) }),
+      }),
     ]);
 
     const verify = await stack.api().get('/v1/audit/verify').auth(auditorKey, { type: 'bearer' });
@@ -105,7 +137,9 @@ describe('postbud purge --older-than', () => {
 
   it('leaves letters still on their way alone, however old', async () => {
     const res = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
-    await db.query(`UPDATE letters SET created_at = now() - interval '400 days', status = 'queued' WHERE id = $1`, [res.body.id]);
+    await db.query(`UPDATE letters SET created_at = now() - interval '400 days', status = 'queued' WHERE id = $1`, [
+      res.body.id,
+    ]);
     expect(await purgeLetters(db, { olderThan: '180d', now: new Date() })).toMatchObject({ purged: 0 });
   });
 });

@@ -73,7 +73,9 @@ interface Layer {
 function routesOf(stack: Layer[], prefix = ''): string[] {
   return stack.flatMap((layer) => {
     if (layer.route) {
-      return Object.keys(layer.route.methods).filter((method) => method !== '_all').map((method) => `${method.toUpperCase()} ${prefix}${layer.route!.path}`);
+      return Object.keys(layer.route.methods)
+        .filter((method) => method !== '_all')
+        .map((method) => `${method.toUpperCase()} ${prefix}${layer.route!.path}`);
     }
     if (layer.handle.stack) {
       const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
@@ -90,7 +92,10 @@ const ids = { letterId: '', clientId: '' };
 beforeAll(async () => {
   stack = await startTestStack();
   const newClient = async (body: object) =>
-    (await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' }).send(body)).body as { id: string; key: string };
+    (await stack.api().post('/v1/admin/clients').auth(stack.adminKey, { type: 'bearer' }).send(body)).body as {
+      id: string;
+      key: string;
+    };
   Object.assign(keys, {
     sender: stack.senderKey,
     admin: stack.adminKey,
@@ -124,12 +129,20 @@ async function statusFor(route: RouteAccess, key: string | undefined): Promise<n
   return res.status;
 }
 
-const isAllowed = (access: Access, role: Role) => access === 'public' || access === 'authenticated' || access.includes(role);
+const isAllowed = (access: Access, role: Role) =>
+  access === 'public' || access === 'authenticated' || access.includes(role);
 
 describe('the route table', () => {
   it('names every route the app serves, and nothing it does not', () => {
     const config = stack.config;
-    const app = createApp({ db: stack.database.db, broker: stack.gateway.broker, config, log: pino({ level: 'silent' }), vault: createVault(config), metrics: createMetrics() });
+    const app = createApp({
+      db: stack.database.db,
+      broker: stack.gateway.broker,
+      config,
+      log: pino({ level: 'silent' }),
+      vault: createVault(config),
+      metrics: createMetrics(),
+    });
     const served = routesOf((app as unknown as { router: { stack: Layer[] } }).router.stack).sort();
     expect(served).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
   });

@@ -18,13 +18,28 @@ afterAll(async () => {
 });
 
 const strictPolicy = ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'"];
-const directives = (policy: string | undefined) => (policy ?? '').split(';').map((part) => part.trim()).filter(Boolean);
+const directives = (policy: string | undefined) =>
+  (policy ?? '')
+    .split(';')
+    .map((part) => part.trim())
+    .filter(Boolean);
 const mailboxPath = `/v1/directory/mailboxes/${sorIds.gpClinic}`;
 
 /** The same gateway with POSTBUD_CORS_ORIGINS set, on the stack's database and broker. */
 function appWithCors(origins: string) {
-  const config = loadConfig({ POSTBUD_DATA_KEY: `k1:${randomBytes(32).toString('base64')}`, DATABASE_URL: stack.database.url, POSTBUD_CORS_ORIGINS: origins });
-  return createApp({ db: stack.database.db, broker: stack.gateway.broker, config, log: pino({ level: 'silent' }), vault: createVault(config), metrics: createMetrics() });
+  const config = loadConfig({
+    POSTBUD_DATA_KEY: `k1:${randomBytes(32).toString('base64')}`,
+    DATABASE_URL: stack.database.url,
+    POSTBUD_CORS_ORIGINS: origins,
+  });
+  return createApp({
+    db: stack.database.db,
+    broker: stack.gateway.broker,
+    config,
+    log: pino({ level: 'silent' }),
+    vault: createVault(config),
+    metrics: createMetrics(),
+  });
 }
 
 describe('security headers', () => {
@@ -58,37 +73,59 @@ describe('security headers', () => {
 
 describe('CORS', () => {
   it('is off by default: no Access-Control headers, and a preflight gets no pass', async () => {
-    const res = await stack.api().get(mailboxPath).set('Origin', 'https://epj.example').auth(stack.senderKey, { type: 'bearer' });
+    const res = await stack
+      .api()
+      .get(mailboxPath)
+      .set('Origin', 'https://epj.example')
+      .auth(stack.senderKey, { type: 'bearer' });
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
-    const preflight = await stack.api().options(mailboxPath).set('Origin', 'https://epj.example').set('Access-Control-Request-Method', 'GET');
+    const preflight = await stack
+      .api()
+      .options(mailboxPath)
+      .set('Origin', 'https://epj.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     expect(preflight.status).toBe(401);
   });
 
   it('when configured, answers exactly the configured origins, preflights included', async () => {
     const app = appWithCors('https://epj.example,https://portal.example');
-    const preflight = await request(app).options(mailboxPath).set('Origin', 'https://epj.example')
-      .set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    const preflight = await request(app)
+      .options(mailboxPath)
+      .set('Origin', 'https://epj.example')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization');
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('https://epj.example');
     expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/);
     expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
     expect(preflight.headers.vary).toMatch(/Origin/);
 
-    const allowed = await request(app).get(mailboxPath).set('Origin', 'https://portal.example').auth(stack.senderKey, { type: 'bearer' });
+    const allowed = await request(app)
+      .get(mailboxPath)
+      .set('Origin', 'https://portal.example')
+      .auth(stack.senderKey, { type: 'bearer' });
     expect(allowed.status).toBe(200);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://portal.example');
 
-    const other = await request(app).get(mailboxPath).set('Origin', 'https://evil.example').auth(stack.senderKey, { type: 'bearer' });
+    const other = await request(app)
+      .get(mailboxPath)
+      .set('Origin', 'https://evil.example')
+      .auth(stack.senderKey, { type: 'bearer' });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
-    const otherPreflight = await request(app).options(mailboxPath).set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const otherPreflight = await request(app)
+      .options(mailboxPath)
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(otherPreflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('refuses a wildcard or a malformed origin at start-up', () => {
     const key = `k1:${randomBytes(32).toString('base64')}`;
     expect(() => loadConfig({ POSTBUD_DATA_KEY: key, POSTBUD_CORS_ORIGINS: '*' })).toThrow(/corsOrigins/);
-    expect(() => loadConfig({ POSTBUD_DATA_KEY: key, POSTBUD_CORS_ORIGINS: 'https://epj.example/path' })).toThrow(/corsOrigins/);
+    expect(() => loadConfig({ POSTBUD_DATA_KEY: key, POSTBUD_CORS_ORIGINS: 'https://epj.example/path' })).toThrow(
+      /corsOrigins/,
+    );
   });
 });

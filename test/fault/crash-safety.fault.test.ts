@@ -47,7 +47,12 @@ beforeAll(async () => {
   receiver = await startTestReceiver();
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  const common = { AMQP_URL: amqpUrl, POSTBUD_AMQP_PREFIX: prefix, POSTBUD_RETRY_DELAYS_MS: retryDelaysMs.join(','), LOG_LEVEL: 'warn' };
+  const common = {
+    AMQP_URL: amqpUrl,
+    POSTBUD_AMQP_PREFIX: prefix,
+    POSTBUD_RETRY_DELAYS_MS: retryDelaysMs.join(','),
+    LOG_LEVEL: 'warn',
+  };
   gateway = new ServiceProcess('gateway/main.ts', {
     ...common,
     DATABASE_URL: database.url,
@@ -68,7 +73,11 @@ beforeAll(async () => {
   gateway.start();
   await waitUntil('the gateway', async () => (await ready()).status === 200);
   for (const mailbox of testMailboxes()) expect((await api('/v1/directory/mailboxes', mailbox)).status).toBe(201);
-  const sender = await api('/v1/admin/clients', { name: 'EPJ', roles: ['sender'], senders: [testMailboxes()[1]!.sorId] });
+  const sender = await api('/v1/admin/clients', {
+    name: 'EPJ',
+    roles: ['sender'],
+    senders: [testMailboxes()[1]!.sorId],
+  });
   senderKey = sender.body.key as string;
   adapters.start();
 }, 120_000);
@@ -86,7 +95,12 @@ afterAll(async () => {
 }, 60_000);
 
 /** Streams letters for `beforeMs`, injects the fault, streams on, then checks the invariants. */
-async function underFault(name: string, fault: () => Promise<void>, beforeMs = 1500, afterMs = 2500): Promise<LetterStream> {
+async function underFault(
+  name: string,
+  fault: () => Promise<void>,
+  beforeMs = 1500,
+  afterMs = 2500,
+): Promise<LetterStream> {
   const stream = new LetterStream(() => url, senderKey);
   stream.start();
   await sleep(beforeMs);
@@ -96,7 +110,9 @@ async function underFault(name: string, fault: () => Promise<void>, beforeMs = 1
   await stream.settled();
   await expectExactlyOnce(stream);
   const answers = [...stream.answers].map(([status, n]) => `${status === 0 ? 'no answer' : status}×${n}`).join(', ');
-  console.log(`fault "${name}": ${stream.accepted.size} letters accepted and each delivered once; answers seen: ${answers}`);
+  console.log(
+    `fault "${name}": ${stream.accepted.size} letters accepted and each delivered once; answers seen: ${answers}`,
+  );
   return stream;
 }
 
@@ -153,11 +169,15 @@ describe('crash safety under a steady stream of letters', () => {
     let sawUnready = false;
     await underFault('RabbitMQ restart', async () => {
       execFileSync('rabbitmqctl', ['stop_app'], { stdio: 'ignore' });
-      await waitUntil('readiness to report RabbitMQ down', async () => {
-        const state = await ready();
-        sawUnready = state.status === 503 && state.body.checks?.rabbitmq === false;
-        return sawUnready;
-      }, 20_000);
+      await waitUntil(
+        'readiness to report RabbitMQ down',
+        async () => {
+          const state = await ready();
+          sawUnready = state.status === 503 && state.body.checks?.rabbitmq === false;
+          return sawUnready;
+        },
+        20_000,
+      );
       await sleep(1500);
       execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
       await waitUntil('readiness after RabbitMQ is back', async () => (await ready()).status === 200, 60_000);
@@ -169,7 +189,9 @@ describe('crash safety under a steady stream of letters', () => {
     const version = readdirSync('/etc/postgresql')[0]!;
     let sawUnready = false;
     await underFault('PostgreSQL restart', async () => {
-      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'stop', '-m', 'fast'], { stdio: 'ignore' });
+      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'stop', '-m', 'fast'], {
+        stdio: 'ignore',
+      });
       try {
         const started = Date.now();
         const state = await ready();

@@ -36,7 +36,11 @@ export class LetterStream {
       try {
         const res = await fetch(`${this.url()}/v1/messages`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${this.senderKey}`, 'content-type': 'application/json', 'idempotency-key': key },
+          headers: {
+            authorization: `Bearer ${this.senderKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
           body: JSON.stringify(testLetter({ acknowledgedWarnings: ['first-contact'] })),
           signal: AbortSignal.timeout(10_000),
         });

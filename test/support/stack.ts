@@ -76,7 +76,8 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
 
   for (const mailbox of testMailboxes()) {
     const res = await api().post('/v1/directory/mailboxes').auth(adminKey, { type: 'bearer' }).send(mailbox);
-    if (res.status !== 201) throw new Error(`seeding ${mailbox.sorId} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201)
+      throw new Error(`seeding ${mailbox.sorId} failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
   const sender = await api()
     .post('/v1/admin/clients')
