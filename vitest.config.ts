@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-const shared = {
+// Tests beside their code are pure: no PostgreSQL, RabbitMQ or browser. Everything that needs a
+// real service lives under test/ and starts with a check that the services are reachable.
+const unitTests = ['gateway/**/*.test.ts', 'routing/**/*.test.ts', 'adapters/**/*.test.ts', 'schemas/**/*.test.ts'];
+
+const withServices = {
   globalSetup: ['test/support/global-setup.ts'],
   pool: 'forks' as const,
 };
@@ -11,9 +15,18 @@ export default defineConfig({
     projects: [
       {
         test: {
-          ...shared,
-          name: 'postbud',
-          include: ['**/*.test.ts'],
+          name: 'unit',
+          include: unitTests,
+          exclude: ['node_modules/**'],
+          pool: 'forks',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          ...withServices,
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
           exclude: ['node_modules/**', 'test/fault/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -23,7 +36,7 @@ export default defineConfig({
         // The fault-injection suite restarts the machine's PostgreSQL and RabbitMQ, so it runs
         // after every other test (a later group), one file at a time.
         test: {
-          ...shared,
+          ...withServices,
           name: 'fault',
           include: ['test/fault/**/*.fault.test.ts'],
           fileParallelism: false,

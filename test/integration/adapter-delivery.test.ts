@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpTransport } from './kit/http-transport.ts';
-import { createAdapterHarness, letterXml, type AdapterHarness } from './test-support/adapter-harness.ts';
-import { pause, waitFor } from './test-support/broker-fixture.ts';
-import type { Responder } from './test-support/fake-receiver.ts';
+import { createHttpTransport } from '../../adapters/kit/http-transport.ts';
+import { createAdapterHarness, letterXml, type AdapterHarness } from '../../adapters/test-support/adapter-harness.ts';
+import { pause, waitFor } from '../../adapters/test-support/broker-fixture.ts';
+import type { Responder } from '../../adapters/test-support/fake-receiver.ts';
 
 const xmlSha256 = createHash('sha256').update(letterXml).digest('hex');
 

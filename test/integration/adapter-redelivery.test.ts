@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdapterHarness, type AdapterHarness } from './test-support/adapter-harness.ts';
-import { pause, testAmqpUrl, waitFor } from './test-support/broker-fixture.ts';
+import { createAdapterHarness, type AdapterHarness } from '../../adapters/test-support/adapter-harness.ts';
+import { pause, testAmqpUrl, waitFor } from '../../adapters/test-support/broker-fixture.ts';
 
 /** A receiver whose answers the test releases by hand, to crash things while it is "thinking". */
 function heldAnswers() {

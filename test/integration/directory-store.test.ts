@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailboxSchema, type MailboxCreate } from '../schemas/mailbox.ts';
-import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
-import { findConfusableMailboxes } from './confusables.ts';
+import { mailboxSchema, type MailboxCreate } from '../../schemas/mailbox.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { findConfusableMailboxes } from '../../routing/confusables.ts';
 import {
   DirectoryError,
   effectiveEan,
@@ -14,8 +14,8 @@ import {
   mailboxPath,
   updateMailbox,
   type Mailbox,
-} from './directory.ts';
-import { findConfusable, nameSimilarity } from './names.ts';
+} from '../../routing/directory.ts';
+import { findConfusable, nameSimilarity } from '../../routing/names.ts';
 
 const admin = randomUUID();
 let database: TestDatabase;

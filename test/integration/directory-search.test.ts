@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
-import { getMailbox, updateMailbox } from './directory.ts';
-import { applyImport, readImportFile } from './import.ts';
-import { searchMailboxes, type MailboxSearch } from './search.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { getMailbox, updateMailbox } from '../../routing/directory.ts';
+import { applyImport, readImportFile } from '../../routing/import.ts';
+import { searchMailboxes, type MailboxSearch } from '../../routing/search.ts';
 
-const demoCsv = readFileSync(fileURLToPath(new URL('./demo/midtjylland.csv', import.meta.url)), 'utf8');
+const demoCsv = readFileSync(fileURLToPath(new URL('../../routing/demo/midtjylland.csv', import.meta.url)), 'utf8');
 let database: TestDatabase;
 
 beforeAll(async () => {
