@@ -1,10 +1,10 @@
-import type { BackPressure } from './back-pressure.ts';
-import type { Broker } from './broker.ts';
-import type { Config } from './config.ts';
-import type { Vault } from './crypto.ts';
-import type { Db } from './db.ts';
-import type { Logger } from './log.ts';
-import type { Metrics } from './metrics.ts';
+import type { BackPressure } from './delivery/back-pressure.ts';
+import type { Broker } from './platform/broker.ts';
+import type { Config } from './platform/config.ts';
+import type { Vault } from './platform/crypto.ts';
+import type { Db } from './platform/db.ts';
+import type { Logger } from './platform/log.ts';
+import type { Metrics } from './platform/metrics.ts';
 
 /** What the HTTP routes are given: the process's connections, configuration and helpers. */
 export interface AppDeps {

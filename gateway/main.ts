@@ -1,5 +1,5 @@
-import { loadConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { loadConfig } from './platform/config.ts';
+import { createLogger } from './platform/log.ts';
 import { startGateway } from './server.ts';
 
 /** Process entry of one gateway: configuration errors end it with one clear line. */

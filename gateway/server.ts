@@ -1,17 +1,17 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
-import { bootstrapClients } from './bootstrap.ts';
-import { connectBroker, type Broker } from './broker.ts';
-import type { Config } from './config.ts';
-import { createVault } from './crypto.ts';
-import { createPool, type Db } from './db.ts';
-import { createGuardedServer } from './http-guards.ts';
-import type { Logger } from './log.ts';
-import { createMetrics } from './metrics.ts';
-import { prepareLetterXmlCheck } from './letter-xml-check.ts';
-import { migrate } from './migrate.ts';
-import { startOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
-import { startReceiptConsumer } from './receipt-consumer.ts';
+import { bootstrapClients } from './clients/bootstrap-clients.ts';
+import { connectBroker, type Broker } from './platform/broker.ts';
+import type { Config } from './platform/config.ts';
+import { createVault } from './platform/crypto.ts';
+import { createPool, type Db } from './platform/db.ts';
+import { createGuardedServer } from './http/connection-guards.ts';
+import type { Logger } from './platform/log.ts';
+import { createMetrics } from './platform/metrics.ts';
+import { prepareLetterXmlCheck } from './medcom/letter-xml-check.ts';
+import { migrate } from './platform/migrate.ts';
+import { startOutboxRelay, type OutboxRelay } from './delivery/outbox-relay.ts';
+import { startReceiptConsumer } from './delivery/receipt-consumer.ts';
 
 export interface RunningGateway {
   server: Server;

@@ -2,7 +2,7 @@ import { attachmentContentTypes, categoryCodes } from './categories.ts';
 
 /**
  * The MedCom CareCommunication message (FHIR R4 XML) as the tree fast-xml-parser makes of it with
- * the options in gateway/letter-xml-check.ts. The tree's conventions, which this schema relies on:
+ * the options in gateway/medcom/letter-xml-check.ts. The tree's conventions, which this schema relies on:
  * - attributes are keys prefixed `@_`, so a FHIR primitive `<status value="unknown"/>` is
  *   `{ "@_value": "unknown" }` and the root carries `@_xmlns`;
  * - no values are converted: CPR numbers, EANs and SOR ids stay strings with their leading digits;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { parseVerifyBound, verifyAuditChain } from '../audit-verify.ts';
-import { createPool } from '../db.ts';
+import { parseVerifyBound, verifyAuditChain } from '../audit/audit-verify.ts';
+import { createPool } from '../platform/db.ts';
 import { databaseUrlOf, type CliCommand } from './command.ts';
 
 /**

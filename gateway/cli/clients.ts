@@ -1,6 +1,6 @@
-import { listApiClients } from '../api-clients.ts';
-import { revokeClient, rotateClientKey } from '../client-keys.ts';
-import { createPool } from '../db.ts';
+import { listApiClients } from '../clients/client-store.ts';
+import { revokeClient, rotateClientKey } from '../clients/client-keys.ts';
+import { createPool } from '../platform/db.ts';
 import { databaseUrlOf, type CliCommand } from './command.ts';
 
 const usage =

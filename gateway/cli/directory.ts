@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { createPool } from '../db.ts';
-import { importDirectory, seedDemoDirectoryIfEmpty, type DirectoryImportOutcome } from '../directory-import.ts';
-import { ProblemError } from '../problem.ts';
+import { createPool } from '../platform/db.ts';
+import {
+  importDirectory,
+  seedDemoDirectoryIfEmpty,
+  type DirectoryImportOutcome,
+} from '../directory/directory-import.ts';
+import { ProblemError } from '../platform/problem.ts';
 import { databaseUrlOf, type CliCommand } from './command.ts';
 
 const usage =

@@ -1,7 +1,7 @@
-import { loadConfig } from '../config.ts';
-import { createVault } from '../crypto.ts';
-import { createPool } from '../db.ts';
-import { rotateDataKeys } from '../key-rotation.ts';
+import { loadConfig } from '../platform/config.ts';
+import { createVault } from '../platform/crypto.ts';
+import { createPool } from '../platform/db.ts';
+import { rotateDataKeys } from '../letters/key-rotation.ts';
 import type { CliCommand } from './command.ts';
 
 export const keysCommand: CliCommand = {

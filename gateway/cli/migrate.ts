@@ -1,4 +1,4 @@
-import { migrate } from '../migrate.ts';
+import { migrate } from '../platform/migrate.ts';
 import { databaseUrlOf, type CliCommand } from './command.ts';
 
 export const migrateCommand: CliCommand = {

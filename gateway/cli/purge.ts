@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createPool } from '../db.ts';
-import { purgeLetters } from '../retention.ts';
+import { createPool } from '../platform/db.ts';
+import { purgeLetters } from '../letters/letter-retention.ts';
 import { databaseUrlOf, type CliCommand } from './command.ts';
 
 /**

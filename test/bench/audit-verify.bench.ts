@@ -4,12 +4,12 @@
  *   npx tsx test/bench/audit-verify.bench.ts [events=1000000] [batchSize=10000]
  *
  * Creates its own database (test/support/database.ts), writes a chain of letter events hashed
- * exactly as gateway/audit.ts hashes them (multi-row INSERT through unnest: the append-only
+ * exactly as gateway/audit/audit-trail.ts hashes them (multi-row INSERT through unnest: the append-only
  * trigger only refuses UPDATE and DELETE), then times verifyAuditChain and drops the database.
  */
 import { randomUUID } from 'node:crypto';
-import { eventHash, genesisHash } from '../../gateway/audit.ts';
-import { verifyAuditChain } from '../../gateway/audit-verify.ts';
+import { eventHash, genesisHash } from '../../gateway/audit/audit-trail.ts';
+import { verifyAuditChain } from '../../gateway/audit/audit-verify.ts';
 import { createTestDatabase } from '../support/database.ts';
 
 const total = Number(process.argv[2] ?? 1_000_000);

@@ -12,7 +12,7 @@ import { formatCsv } from '../../routing/csv.ts';
 import { eanCheckDigit } from '../../routing/ean.ts';
 import { searchMailboxes } from '../../routing/search.ts';
 import { directoryImportColumns, type DirectoryImportColumn } from '../../schemas/directory.ts';
-import { importDirectory } from '../../gateway/directory-import.ts';
+import { importDirectory } from '../../gateway/directory/directory-import.ts';
 import { createTestDatabase } from '../support/database.ts';
 
 const wanted = Number(process.argv[2] ?? 100_000);

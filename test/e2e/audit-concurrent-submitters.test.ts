@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../gateway/audit-verify.ts';
+import { verifyAuditChain } from '../../gateway/audit/audit-verify.ts';
 import { testLetter } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../gateway/db.ts';
+import type { Db } from '../../gateway/platform/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 const run = promisify(execFile);

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologyNames } from '../../schemas/amqp-topology.ts';
 import type { Sector } from '../../schemas/categories.ts';
 import { createApp } from '../../gateway/app.ts';
-import type { Broker } from '../../gateway/broker.ts';
-import { loadConfig } from '../../gateway/config.ts';
-import { createVault } from '../../gateway/crypto.ts';
-import { createPool } from '../../gateway/db.ts';
-import { createMetrics } from '../../gateway/metrics.ts';
+import type { Broker } from '../../gateway/platform/broker.ts';
+import { loadConfig } from '../../gateway/platform/config.ts';
+import { createVault } from '../../gateway/platform/crypto.ts';
+import { createPool } from '../../gateway/platform/db.ts';
+import { createMetrics } from '../../gateway/platform/metrics.ts';
 import { sorIds, testLetter } from '../support/fixtures.ts';
 import { amqpUrl, startTestStack, type TestStack } from '../support/stack.ts';
 

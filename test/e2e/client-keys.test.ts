@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClientExistsForKey } from '../../gateway/api-clients.ts';
-import { bootstrapClients } from '../../gateway/bootstrap.ts';
+import { apiClientExistsForKey } from '../../gateway/clients/client-store.ts';
+import { bootstrapClients } from '../../gateway/clients/bootstrap-clients.ts';
 import { sorIds } from '../support/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

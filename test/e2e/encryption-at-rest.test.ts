@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVault } from '../../gateway/crypto.ts';
-import { rotateDataKeys } from '../../gateway/key-rotation.ts';
-import { openLetterXml } from '../../gateway/letter-reader.ts';
-import { getLetter } from '../../gateway/letter-store.ts';
+import { createVault } from '../../gateway/platform/crypto.ts';
+import { rotateDataKeys } from '../../gateway/letters/key-rotation.ts';
+import { openLetterXml } from '../../gateway/letters/letter-reader.ts';
+import { getLetter } from '../../gateway/letters/letter-store.ts';
 import { testCpr, testFiles, testLetter, withBase64 } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 

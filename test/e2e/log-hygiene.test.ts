@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../gateway/log.ts';
+import { createLogger } from '../../gateway/platform/log.ts';
 import { killHard, spawnAdapters } from '../support/adapter-process.ts';
 import { testCpr, testFiles, testLetter, windowsExecutable, withBase64 } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';

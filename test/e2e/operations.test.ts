@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../gateway/config.ts';
+import { loadConfig } from '../../gateway/platform/config.ts';
 import { testLetter } from '../support/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

@@ -2,8 +2,8 @@ import amqp from 'amqplib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologyNames } from '../../schemas/amqp-topology.ts';
-import { connectBroker } from '../../gateway/broker.ts';
-import { relayOnce } from '../../gateway/outbox-relay.ts';
+import { connectBroker } from '../../gateway/platform/broker.ts';
+import { relayOnce } from '../../gateway/delivery/outbox-relay.ts';
 import { testLetter } from '../support/fixtures.ts';
 import { amqpUrl, startTestStack, type TestStack } from '../support/stack.ts';
 

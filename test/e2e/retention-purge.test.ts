@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../gateway/db.ts';
-import { assertLetterNotPurged, parseRetentionPeriod, purgeLetters } from '../../gateway/retention.ts';
+import type { Db } from '../../gateway/platform/db.ts';
+import { assertLetterNotPurged, parseRetentionPeriod, purgeLetters } from '../../gateway/letters/letter-retention.ts';
 import { testFiles, testLetter, withBase64 } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 

@@ -1,10 +1,10 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../schemas/openapi.ts';
-import type { Role } from '../../gateway/api-clients.ts';
+import type { Role } from '../../gateway/clients/client-store.ts';
 import { createApp } from '../../gateway/app.ts';
-import { createVault } from '../../gateway/crypto.ts';
-import { createMetrics } from '../../gateway/metrics.ts';
+import { createVault } from '../../gateway/platform/crypto.ts';
+import { createMetrics } from '../../gateway/platform/metrics.ts';
 import { sorIds, testLetter } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 

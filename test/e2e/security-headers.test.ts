@@ -3,9 +3,9 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../gateway/app.ts';
-import { loadConfig } from '../../gateway/config.ts';
-import { createVault } from '../../gateway/crypto.ts';
-import { createMetrics } from '../../gateway/metrics.ts';
+import { loadConfig } from '../../gateway/platform/config.ts';
+import { createVault } from '../../gateway/platform/crypto.ts';
+import { createMetrics } from '../../gateway/platform/metrics.ts';
 import { sorIds } from '../support/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkLetterXml, parseLetterXml } from '../../gateway/letter-xml-check.ts';
-import { buildLetterXml } from '../../gateway/letter-xml.ts';
+import { checkLetterXml, parseLetterXml } from '../../gateway/medcom/letter-xml-check.ts';
+import { buildLetterXml } from '../../gateway/medcom/letter-xml.ts';
 import { letterTableCounts } from '../support/counts.ts';
 import { testCpr } from '../support/fixtures.ts';
 import type { TestStack } from '../support/stack.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../../gateway/db.ts';
+import type { Db } from '../../gateway/platform/db.ts';
 
 /** Row counts of every table a letter touches: a refused letter must leave them unchanged. */
 export async function letterTableCounts(db: Db): Promise<Record<string, number>> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createPool, type Db } from '../../gateway/db.ts';
-import { migrate } from '../../gateway/migrate.ts';
+import { createPool, type Db } from '../../gateway/platform/db.ts';
+import { migrate } from '../../gateway/platform/migrate.ts';
 
 const serverUrl = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
 

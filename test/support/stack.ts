@@ -6,7 +6,7 @@ import { topologyNames, topologyQueues } from '../../schemas/amqp-topology.ts';
 import { sectors } from '../../schemas/categories.ts';
 import { startAdapter, type RunningAdapter } from '../../adapters/kit/consumer.ts';
 import { createHttpTransport } from '../../adapters/kit/http-transport.ts';
-import { loadConfig, type Config } from '../../gateway/config.ts';
+import { loadConfig, type Config } from '../../gateway/platform/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/server.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { testMailboxes } from './fixtures.ts';

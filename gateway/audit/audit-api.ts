@@ -1,0 +1,104 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request } from 'express';
+import type { ValidateFunction } from 'ajv';
+import {
+  auditEventsQuerySchema,
+  auditVerifyQuerySchema,
+  misrouteReportQuerySchema,
+  type AuditEventsQuery,
+  type AuditVerifyQuery,
+  type MisrouteReportQuery,
+} from '../../schemas/audit.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { csvRow, utf8ByteOrderMark } from './audit-csv.ts';
+import { misrouteReport } from './misroute-report.ts';
+import {
+  csvColumns,
+  csvValues,
+  eventFilterOf,
+  findAuditEvents,
+  parseInstant,
+  presentEvent,
+  streamAuditEvents,
+} from './audit-query.ts';
+import { letterTrace } from './letter-trace.ts';
+import { parseVerifyBound, verifyAuditChain } from './audit-verify.ts';
+import { requireRole } from '../http/auth.ts';
+import { ProblemError } from '../platform/problem.ts';
+import { compile, describeErrors } from '../platform/validation.ts';
+
+const validEventsQuery = compile<AuditEventsQuery>(auditEventsQuerySchema);
+const validMisrouteQuery = compile<MisrouteReportQuery>(misrouteReportQuerySchema);
+const validVerifyQuery = compile<AuditVerifyQuery>(auditVerifyQuerySchema);
+
+/** The query string, or 422 naming the wrong parameters (never their values: one may be a CPR). */
+function queryOf<T>(validate: ValidateFunction<T>, req: Request): T {
+  const query = { ...(req.query as Record<string, unknown>) };
+  if (validate(query)) return query;
+  throw new ProblemError(422, 'query-invalid', 'The query string is invalid', 'See `errors` for what to correct.', {
+    errors: describeErrors(validate.errors),
+  });
+}
+
+/** The auditors' read-only API (issue 4): metadata of letters, never their text or XML. */
+export function auditRoutes({ db, vault }: AppDeps): Router {
+  const router = Router();
+  const auditor = requireRole('auditor');
+  // Answers may name patients' letters: no cache on the way may keep them.
+  router.use('/v1/audit', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/v1/audit/events', auditor, async (req, res) => {
+    const { filter, page, maskedCpr } = eventFilterOf(queryOf(validEventsQuery, req), vault);
+    const { events, nextCursor } = await findAuditEvents(db, filter, page);
+    res.json({
+      ...(maskedCpr ? { cpr: maskedCpr } : {}),
+      order: page.order,
+      events: events.map(presentEvent),
+      nextCursor,
+    });
+  });
+
+  router.get('/v1/audit/events.csv', auditor, async (req, res) => {
+    const { filter, page } = eventFilterOf(queryOf(validEventsQuery, req), vault);
+    async function* lines(): AsyncGenerator<string> {
+      yield utf8ByteOrderMark + csvRow(csvColumns);
+      for await (const event of streamAuditEvents(db, filter, page)) yield csvRow(csvValues(presentEvent(event)));
+    }
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', 'attachment; filename="audit-events.csv"');
+    await pipeline(Readable.from(lines()), res);
+  });
+
+  router.get('/v1/audit/letters/:id/trace', auditor, async (req, res) => {
+    res.json(await letterTrace(db, String(req.params.id)));
+  });
+
+  // Administrators too: they fix the directory names that the report shows to mislead senders.
+  router.get('/v1/audit/misroutes', requireRole('auditor', 'admin'), async (req, res) => {
+    const query = queryOf(validMisrouteQuery, req);
+    res.json(
+      await misrouteReport(db, {
+        groupBy: query.groupBy ?? 'recipient',
+        ...(query.from ? { from: parseInstant(query.from) } : {}),
+        ...(query.to ? { to: parseInstant(query.to) } : {}),
+      }),
+    );
+  });
+
+  router.get('/v1/audit/verify', auditor, async (req, res) => {
+    const query = queryOf(validVerifyQuery, req);
+    const from = parseVerifyBound(query.from);
+    const to = parseVerifyBound(query.to);
+    res.json(
+      await verifyAuditChain(db, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }),
+    );
+  });
+
+  return router;
+}

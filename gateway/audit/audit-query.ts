@@ -1,0 +1,169 @@
+import type { AuditEventsQuery } from '../../schemas/audit.ts';
+import { toAuditEvent, type AuditEvent } from './audit-trail.ts';
+import { maskCprs } from './audit-redaction.ts';
+import type { Vault } from '../platform/crypto.ts';
+import type { Queryable } from '../platform/db.ts';
+import { isValidCpr, maskCpr } from '../medcom/cpr.ts';
+import { ProblemError } from '../platform/problem.ts';
+
+/** What an auditor may filter the trail by; every field narrows the answer (AND). */
+export interface AuditEventFilter {
+  letterId?: string;
+  senderSorId?: string;
+  recipientSorId?: string;
+  sorId?: string;
+  /** Keyed hash of a CPR (letters.cpr_hmac): the CPR itself never reaches SQL. */
+  cprHmac?: string;
+  actions?: string[];
+  from?: Date;
+  to?: Date;
+}
+
+export interface AuditPage {
+  order: 'asc' | 'desc';
+  /** Continue after this `seq` (exclusive), in `order`. */
+  cursor?: number;
+  limit: number;
+}
+
+export const defaultPageSize = 100;
+
+/** A validated date-time, or a date alone, which JavaScript (like schemas/audit.ts) reads as 00:00 UTC. */
+export const parseInstant = (text: string): Date => new Date(text);
+
+/** The validated query string as a filter and a page; the CPR is hashed here and dropped. */
+export function eventFilterOf(
+  query: AuditEventsQuery,
+  vault: Vault,
+): { filter: AuditEventFilter; page: AuditPage; maskedCpr?: string } {
+  if (query.cpr !== undefined && !isValidCpr(query.cpr)) {
+    throw new ProblemError(
+      422,
+      'cpr-invalid',
+      'Invalid CPR number',
+      'The first six digits of the CPR number must be a valid date (DDMMYY).',
+    );
+  }
+  const filter: AuditEventFilter = {
+    ...(query.letterId ? { letterId: query.letterId } : {}),
+    ...(query.senderSorId ? { senderSorId: query.senderSorId } : {}),
+    ...(query.recipientSorId ? { recipientSorId: query.recipientSorId } : {}),
+    ...(query.sorId ? { sorId: query.sorId } : {}),
+    ...(query.cpr ? { cprHmac: vault.cprHmac(query.cpr) } : {}),
+    ...(query.action ? { actions: query.action.split(',') } : {}),
+    ...(query.from ? { from: parseInstant(query.from) } : {}),
+    ...(query.to ? { to: parseInstant(query.to) } : {}),
+  };
+  const page: AuditPage = {
+    order: query.order ?? 'desc',
+    ...(query.cursor ? { cursor: Number(query.cursor) } : {}),
+    limit: Math.min(Number(query.limit ?? defaultPageSize), 1000),
+  };
+  return { filter, page, ...(query.cpr ? { maskedCpr: maskCpr(query.cpr) } : {}) };
+}
+
+function whereClause(
+  filter: AuditEventFilter,
+  page: Pick<AuditPage, 'order' | 'cursor'>,
+): { sql: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const conditions: string[] = [];
+  if (filter.letterId) conditions.push(`e.letter_id = ${param(filter.letterId)}`);
+  if (filter.sorId) conditions.push(`e.sor_id = ${param(filter.sorId)}`);
+  const ofLetter: string[] = [];
+  if (filter.senderSorId) ofLetter.push(`l.sender_sor_id = ${param(filter.senderSorId)}`);
+  if (filter.recipientSorId) ofLetter.push(`l.recipient_sor_id = ${param(filter.recipientSorId)}`);
+  if (filter.cprHmac) ofLetter.push(`l.cpr_hmac = ${param(filter.cprHmac)}`);
+  if (ofLetter.length > 0)
+    conditions.push(`e.letter_id IN (SELECT l.id FROM letters l WHERE ${ofLetter.join(' AND ')})`);
+  if (filter.actions) conditions.push(`e.action = ANY (${param(filter.actions)}::text[])`);
+  if (filter.from) conditions.push(`e.at >= ${param(filter.from)}`);
+  if (filter.to) conditions.push(`e.at < ${param(filter.to)}`);
+  if (page.cursor !== undefined) conditions.push(`e.seq ${page.order === 'asc' ? '>' : '<'} ${param(page.cursor)}`);
+  return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
+}
+
+/** One page of events matching `filter`, and the cursor of the next page when there is one. */
+export async function findAuditEvents(
+  q: Queryable,
+  filter: AuditEventFilter,
+  page: AuditPage,
+): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
+  const where = whereClause(filter, page);
+  const result = await q.query<Parameters<typeof toAuditEvent>[0]>(
+    `SELECT e.* FROM audit_events e ${where.sql}
+     ORDER BY e.seq ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${page.limit + 1}`,
+    where.values,
+  );
+  const events = result.rows.slice(0, page.limit).map(toAuditEvent);
+  const more = result.rows.length > page.limit;
+  return { events, nextCursor: more ? String(events.at(-1)!.seq) : null };
+}
+
+/** Every matching event, a page at a time, for the CSV export. */
+export async function* streamAuditEvents(
+  q: Queryable,
+  filter: AuditEventFilter,
+  page: AuditPage,
+): AsyncGenerator<AuditEvent> {
+  let cursor = page.cursor;
+  for (;;) {
+    const { events, nextCursor } = await findAuditEvents(q, filter, {
+      ...page,
+      ...(cursor === undefined ? {} : { cursor }),
+      limit: 1000,
+    });
+    yield* events;
+    if (nextCursor === null) return;
+    cursor = Number(nextCursor);
+  }
+}
+
+/** An event as auditors see it: with its hashes, so they can check the chain themselves. */
+export function presentEvent(event: AuditEvent) {
+  const { value: details, masked } = maskCprs(event.details);
+  return {
+    seq: event.seq,
+    at: event.at,
+    actor: { id: event.actorId, name: maskCprs(event.actorName).value },
+    action: event.action,
+    letterId: event.letterId,
+    sorId: event.sorId,
+    details,
+    // A masked event no longer hashes to `hash`; this says why.
+    ...(masked ? { detailsMasked: true } : {}),
+    prevHash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+export type PresentedEvent = ReturnType<typeof presentEvent>;
+
+export const csvColumns = [
+  'seq',
+  'at',
+  'actorId',
+  'actorName',
+  'action',
+  'letterId',
+  'sorId',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
+
+export function csvValues(event: PresentedEvent): unknown[] {
+  return [
+    event.seq,
+    event.at,
+    event.actor.id,
+    event.actor.name,
+    event.action,
+    event.letterId,
+    event.sorId,
+    event.details,
+    event.prevHash,
+    event.hash,
+  ];
+}

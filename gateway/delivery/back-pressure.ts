@@ -1,0 +1,145 @@
+import type { ErrorRequestHandler } from 'express';
+import { topologyNames } from '../../schemas/amqp-topology.ts';
+import type { Sector } from '../../schemas/categories.ts';
+import type { Broker } from '../platform/broker.ts';
+import type { Config } from '../platform/config.ts';
+import type { Queryable } from '../platform/db.ts';
+import { ProblemError } from '../platform/problem.ts';
+
+/** Decides, before anything is stored, whether a sector can take one more letter now. */
+export interface BackPressure {
+  admit(sector: Sector): Promise<void>;
+}
+
+interface SectorLoad {
+  /** Ready messages in the sector queue; undefined when the broker could not be asked. */
+  queueDepth: number | undefined;
+  outboxBacklog: number;
+}
+
+/**
+ * Issue 5.4: a sector whose queue (letters its adapters have not taken yet) or whose outbox
+ * backlog (stored letters not yet published) has reached its limit refuses new letters with
+ * 503 `sector-backlogged` and `Retry-After`, instead of piling up; other sectors go on.
+ *
+ * The load is measured at most once per `cacheMs` per sector, so a burst of submissions costs
+ * one broker round trip and one count. When RabbitMQ is down the queue depth is unknown and
+ * only the outbox limit applies: letters are safe in PostgreSQL until the relay can publish,
+ * which is what the outbox is for, and the outbox limit bounds how much piles up meanwhile.
+ */
+export function createBackPressure(
+  deps: { db: Queryable; broker: Broker; config: Config },
+  options: { cacheMs?: number; brokerTimeoutMs?: number; now?: () => number } = {},
+): BackPressure {
+  const { maxQueueDepth, maxOutboxBacklog, retryAfterSeconds } = deps.config.backPressure;
+  const cacheMs = options.cacheMs ?? 1_000;
+  const now = options.now ?? Date.now;
+  const names = topologyNames(deps.config.amqpPrefix);
+  const measured = new Map<Sector, { at: number; load: Promise<SectorLoad> }>();
+
+  async function queueDepth(sector: Sector): Promise<number | undefined> {
+    const channel = deps.broker.channel();
+    if (!channel) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A broker that hangs must not hang submissions: no answer in time counts as unknown.
+    const timedOut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), options.brokerTimeoutMs ?? 1_000);
+    });
+    try {
+      const answer = channel.checkQueue(names.letterQueue(sector)).then(
+        (queue) => queue.messageCount,
+        () => undefined,
+      );
+      return await Promise.race([answer, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function outboxBacklog(sector: Sector): Promise<number> {
+    // Counting stops just past the limit: the exact size of a huge backlog is not needed here.
+    const result = await deps.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM outbox WHERE published_at IS NULL AND sector = $1 LIMIT $2) pending`,
+      [sector, maxOutboxBacklog + 1],
+    );
+    return result.rows[0]!.n;
+  }
+
+  async function measure(sector: Sector): Promise<SectorLoad> {
+    const [depth, backlog] = await Promise.all([queueDepth(sector), outboxBacklog(sector)]);
+    return { queueDepth: depth, outboxBacklog: backlog };
+  }
+
+  function loadOf(sector: Sector): Promise<SectorLoad> {
+    const cached = measured.get(sector);
+    if (cached && now() - cached.at < cacheMs) return cached.load;
+    const load = measure(sector);
+    measured.set(sector, { at: now(), load });
+    // A failed measurement is not cached: the next submission asks again.
+    load.catch(() => measured.delete(sector));
+    return load;
+  }
+
+  return {
+    async admit(sector) {
+      const load = await loadOf(sector);
+      const queueFull = load.queueDepth !== undefined && load.queueDepth >= maxQueueDepth;
+      if (queueFull || load.outboxBacklog >= maxOutboxBacklog) {
+        throw new ProblemError(
+          503,
+          'sector-backlogged',
+          'The recipient’s sector is backlogged',
+          `Letters to the ${sector} sector are not being taken in now; retry later.`,
+          { sector, retryAfterSeconds },
+        );
+      }
+    },
+  };
+}
+
+/** Error codes of a connection that failed or broke (Node sockets, PostgreSQL SQLSTATE). */
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const connectionErrorMessages =
+  /timeout exceeded when trying to connect|Connection terminated|connection error|Channel (closed|ended)|Connection closed/i;
+
+export function isDependencyFailure(error: unknown): boolean {
+  if (!error || typeof error !== 'object' || error instanceof ProblemError) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (connectionErrorCodes.has(code) || /^08/.test(code))) return true;
+  return typeof message === 'string' && connectionErrorMessages.test(message);
+}
+
+/**
+ * Issue 5.1: while PostgreSQL or RabbitMQ is unreachable, a request that needed it is answered
+ * 503 `dependency-unavailable` (problem+json, `Retry-After`) rather than 500, so clients retry.
+ * It fails fast: a refused connection errors at once and the pool gives up connecting after 5 s.
+ */
+export const dependencyProblems: ErrorRequestHandler = (error, req, _res, next) => {
+  if (!isDependencyFailure(error)) return next(error);
+  req.log?.warn(
+    { err: { type: (error as Error).constructor?.name, code: (error as { code?: unknown }).code } },
+    'dependency unavailable',
+  );
+  next(
+    new ProblemError(
+      503,
+      'dependency-unavailable',
+      'A service the gateway depends on is unavailable',
+      'The database or message broker cannot be reached just now; retry shortly.',
+      { retryAfterSeconds: 5 },
+    ),
+  );
+};

@@ -1,0 +1,101 @@
+import { topologyNames } from '../../schemas/amqp-topology.ts';
+import { systemActor } from '../audit/audit-trail.ts';
+import type { Broker } from '../platform/broker.ts';
+import { inTransaction, type Db } from '../platform/db.ts';
+import { moveLetter } from '../letters/letter-lifecycle.ts';
+import type { Logger } from '../platform/log.ts';
+
+interface OutboxRow {
+  id: string;
+  letter_id: string;
+  sector: string;
+  payload: object;
+}
+
+/**
+ * Publishes stored letters to RabbitMQ. Rows are claimed with FOR UPDATE SKIP LOCKED, so every
+ * gateway instance can run a relay; a row is marked published only after the broker confirmed
+ * it, in the same transaction that moves the letter to `queued`. A crash between confirm and
+ * commit publishes again, which the adapters' idempotency absorbs.
+ */
+export async function relayOnce(db: Db, broker: Broker, prefix: string, batchSize = 100): Promise<number> {
+  const channel = broker.channel();
+  if (!channel) return 0;
+  const exchange = topologyNames(prefix).lettersExchange;
+  return inTransaction(db, async (tx) => {
+    const claimed = await tx.query<OutboxRow>(
+      `SELECT id, letter_id, sector, payload FROM outbox WHERE published_at IS NULL
+       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [batchSize],
+    );
+    if (claimed.rows.length === 0) return 0;
+    for (const row of claimed.rows) {
+      // Lock the letter before publishing, so an adapter's receipt waits for `queued` to commit.
+      await tx.query('SELECT 1 FROM letters WHERE id = $1 FOR UPDATE', [row.letter_id]);
+      channel.publish(exchange, row.sector, Buffer.from(JSON.stringify(row.payload)), {
+        persistent: true,
+        messageId: row.letter_id,
+        contentType: 'application/json',
+        type: 'LetterQueued',
+      });
+    }
+    await channel.waitForConfirms();
+    await tx.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [
+      claimed.rows.map((row) => row.id),
+    ]);
+    for (const row of claimed.rows) {
+      await moveLetter(tx, row.letter_id, 'queued', systemActor, { sector: row.sector });
+    }
+    return claimed.rows.length;
+  });
+}
+
+export interface OutboxRelay {
+  nudge(): void;
+  stop(): Promise<void>;
+}
+
+export function startOutboxRelay(
+  db: Db,
+  broker: Broker,
+  options: { prefix: string; pollMs: number; log: Logger },
+): OutboxRelay {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let again = false;
+
+  const tick = () => {
+    timer = undefined;
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          const published = await relayOnce(db, broker, options.prefix);
+          if (published > 0) again = true;
+        } while (again && !stopped);
+      } catch (error) {
+        options.log.warn({ err: { message: (error as Error).message } }, 'outbox relay pass failed; will retry');
+      }
+      if (!stopped) timer = setTimeout(tick, options.pollMs);
+    })();
+  };
+  timer = setTimeout(tick, 0);
+
+  return {
+    nudge() {
+      if (stopped) return;
+      if (timer) {
+        clearTimeout(timer);
+        timer = setTimeout(tick, 0);
+      } else {
+        again = true;
+      }
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { ConsumeMessage } from 'amqplib';
+import { topologyNames } from '../../schemas/amqp-topology.ts';
+import { deliveryReceiptSchema, type DeliveryReceipt } from '../../schemas/queue-messages.ts';
+import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
+import type { Broker } from '../platform/broker.ts';
+import { inTransaction, type Db } from '../platform/db.ts';
+import { moveLetter } from '../letters/letter-lifecycle.ts';
+import type { Logger } from '../platform/log.ts';
+
+const ajv = new Ajv();
+addFormats.default(ajv);
+const validReceipt = ajv.compile<DeliveryReceipt>(deliveryReceiptSchema);
+
+/** Records one adapter report. Idempotent: a redelivered receipt changes nothing twice. */
+export async function recordReceipt(db: Db, receipt: DeliveryReceipt): Promise<void> {
+  const actor: Actor = { id: null, name: `adapter:${receipt.sector}` };
+  await inTransaction(db, async (tx) => {
+    // A replayed dead letter starts a new delivery round with attempt 1 again (dead-letters.ts).
+    const known = await tx.query<{ round: number }>('SELECT delivery_round AS round FROM letters WHERE id = $1', [
+      receipt.letterId,
+    ]);
+    if (known.rowCount === 0) return;
+    const attempt = await tx.query(
+      `INSERT INTO delivery_attempts (letter_id, round, attempt, endpoint, outcome, http_status, duration_ms, error, at)
+       VALUES ($1, $9, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (letter_id, round, attempt, outcome) DO NOTHING`,
+      [
+        receipt.letterId,
+        receipt.attempt,
+        receipt.endpoint,
+        receipt.outcome,
+        receipt.httpStatus ?? null,
+        receipt.durationMs ?? null,
+        receipt.error ?? null,
+        receipt.at,
+        known.rows[0]!.round,
+      ],
+    );
+    if (attempt.rowCount === 0) return;
+    const details = {
+      attempt: receipt.attempt,
+      endpoint: receipt.endpoint,
+      ...(receipt.httpStatus !== undefined ? { httpStatus: receipt.httpStatus } : {}),
+      ...(receipt.durationMs !== undefined ? { durationMs: receipt.durationMs } : {}),
+      ...(receipt.error ? { error: receipt.error } : {}),
+    };
+    if (receipt.outcome === 'attempt-failed') {
+      await appendAuditEvents(tx, actor, [{ action: 'delivery-attempt-failed', letterId: receipt.letterId, details }]);
+    } else {
+      await moveLetter(tx, receipt.letterId, receipt.outcome, actor, details);
+    }
+  });
+}
+
+/** Consumes `postbud.receipts` with manual acks; a receipt is acked only once recorded. */
+export function startReceiptConsumer(db: Db, broker: Broker, options: { prefix: string; log: Logger }): void {
+  const queue = topologyNames(options.prefix).receiptsQueue;
+  broker.onConnected(async (channel) => {
+    await channel.prefetch(50);
+    await channel.consume(queue, (message: ConsumeMessage | null) => {
+      if (!message) return;
+      let receipt: unknown;
+      try {
+        receipt = JSON.parse(message.content.toString('utf8'));
+      } catch {
+        receipt = undefined;
+      }
+      if (!validReceipt(receipt)) {
+        options.log.error({ messageId: message.properties.messageId }, 'discarding malformed receipt');
+        channel.ack(message);
+        return;
+      }
+      recordReceipt(db, receipt).then(
+        () => {
+          try {
+            channel.ack(message);
+          } catch {
+            // The channel closed meanwhile; the redelivered receipt is recorded as a no-op.
+          }
+        },
+        (error: Error) => {
+          options.log.warn(
+            { letterId: receipt.letterId, err: { message: error.message } },
+            'receipt not recorded; requeued',
+          );
+          // Back off briefly so a database outage does not spin the receipt in a tight loop.
+          setTimeout(() => {
+            try {
+              channel.nack(message, false, true);
+            } catch {
+              // The channel closed meanwhile; the broker redelivers the receipt on reconnect.
+            }
+          }, 1_000).unref();
+        },
+      );
+    });
+  });
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DirectoryImportReport } from '../../schemas/directory.ts';
+import { applyImport, ImportFileError, readImportFile, type ImportFile } from '../../routing/import.ts';
+import { directoryIsEmpty, lockDirectoryForImport } from '../../routing/import-store.ts';
+import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
+import type { Db } from '../platform/db.ts';
+import { ProblemError } from '../platform/problem.ts';
+
+/**
+ * The SOR import (routing/import.ts) as one transaction, for the API, the CLI and the demo seed
+ * alike, with one `mailbox-imported` audit event. A dry run, or an all-or-nothing import with a
+ * rejected row, does all the same work and then rolls back, so its report is exactly what a real
+ * run would have done.
+ */
+
+export interface DirectoryImportOptions {
+  dryRun?: boolean;
+  allOrNothing?: boolean;
+  /** Write only into an empty directory (the demo seed); otherwise answer `skipped`. */
+  onlyIfEmpty?: boolean;
+  /** Where the file came from, for the audit trail. */
+  source: 'api' | 'cli' | 'demo-seed';
+}
+
+export type DirectoryImportOutcome = DirectoryImportReport & { skipped?: true };
+
+export const demoDirectoryFile = fileURLToPath(new URL('../../routing/demo/midtjylland.csv', import.meta.url));
+
+function readFile(csv: string): ImportFile {
+  try {
+    return readImportFile(csv);
+  } catch (error) {
+    if (error instanceof ImportFileError)
+      throw new ProblemError(422, error.code, 'The file cannot be imported', error.message);
+    throw error;
+  }
+}
+
+export async function importDirectory(
+  db: Db,
+  csv: string,
+  actor: Actor,
+  options: DirectoryImportOptions,
+): Promise<DirectoryImportOutcome> {
+  const file = readFile(csv);
+  const { rows, header } = file;
+  const tx = await db.connect();
+  try {
+    await tx.query('BEGIN');
+    // The emptiness check waits for any import in progress (applyImport takes the same lock).
+    await lockDirectoryForImport(tx);
+    if (options.onlyIfEmpty && !(await directoryIsEmpty(tx))) {
+      await tx.query('ROLLBACK');
+      return {
+        rows,
+        created: 0,
+        updated: 0,
+        deactivated: 0,
+        unchanged: 0,
+        rejected: [],
+        dryRun: Boolean(options.dryRun),
+        committed: false,
+        skipped: true,
+      };
+    }
+    const { rejected, ...counts } = await applyImport(tx, file, actor);
+    const commit = !options.dryRun && !(options.allOrNothing && rejected.length > 0);
+    const report: DirectoryImportOutcome = {
+      rows,
+      ...counts,
+      rejected,
+      ...(header.ignored.length > 0 ? { ignoredColumns: header.ignored } : {}),
+      dryRun: Boolean(options.dryRun),
+      committed: commit,
+    };
+    if (commit) {
+      await appendAuditEvents(tx, actor, [
+        {
+          action: 'mailbox-imported',
+          details: {
+            source: options.source,
+            sha256: createHash('sha256').update(csv).digest('hex'),
+            rows,
+            ...counts,
+            rejected: rejected.length,
+            allOrNothing: Boolean(options.allOrNothing),
+          },
+        },
+      ]);
+      await tx.query('COMMIT');
+    } else {
+      await tx.query('ROLLBACK');
+    }
+    return report;
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    tx.release();
+  }
+}
+
+/**
+ * Loads the Region Midtjylland demo directory (`routing/demo/midtjylland.csv`) if the directory
+ * has no mailbox at all; a directory someone has started to fill is never touched.
+ */
+export async function seedDemoDirectoryIfEmpty(
+  db: Db,
+  actor: Actor = { id: null, name: 'demo-seed' },
+): Promise<DirectoryImportOutcome> {
+  return importDirectory(db, readFileSync(demoDirectoryFile, 'utf8'), actor, {
+    source: 'demo-seed',
+    onlyIfEmpty: true,
+  });
+}

@@ -1,0 +1,238 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import { ProblemError } from '../platform/problem.ts';
+import { discardRest } from './request-drain.ts';
+
+/** What a letter's JSON may look like beyond its schema: hostile shapes are refused before parsing. */
+export interface JsonShapeLimits {
+  /** Nesting of objects and arrays; a letter needs 4. */
+  maxDepth: number;
+  /** Object members and array elements together; a letter with ten attachments has about 80. */
+  maxMembers: number;
+}
+
+export const letterJsonShape: Readonly<JsonShapeLimits> = Object.freeze({ maxDepth: 16, maxMembers: 2_000 });
+
+const malformed = (detail: string) => new ProblemError(400, 'body-malformed', 'Malformed request body', detail);
+
+// Keys a schema of ours can have. Anything else (`__proto__`, a CPR, a megabyte, control
+// characters) is refused here, before a validation message could name it.
+const keyGrammar = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
+function closingQuote(bytes: Buffer, opening: number): number {
+  for (let at = bytes.indexOf(0x22, opening + 1); at !== -1; at = bytes.indexOf(0x22, at + 1)) {
+    let backslashes = 0;
+    while (bytes[at - 1 - backslashes] === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return at;
+  }
+  return -1;
+}
+
+const isWhitespace = (byte: number | undefined) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+
+/**
+ * Walks JSON text without building it: nesting depth, member count, duplicate and unexpected
+ * keys. Runs before JSON.parse, which takes the last of duplicate keys silently (a letter must not
+ * mean one thing to us and another to a proxy) and would build whatever size and depth it is given.
+ * Syntax errors are left for JSON.parse to report.
+ */
+export function checkJsonShape(bytes: Buffer, limits: JsonShapeLimits = letterJsonShape): void {
+  const open: Array<Set<string> | undefined> = []; // a key set per open object, undefined per array
+  let members = 0;
+  const countMember = () => {
+    members += 1;
+    if (members > limits.maxMembers) {
+      throw new ProblemError(
+        400,
+        'body-too-complex',
+        'Request body too complex',
+        `A body may have at most ${limits.maxMembers} members and elements.`,
+      );
+    }
+  };
+  for (let at = 0; at < bytes.length; at += 1) {
+    const byte = bytes[at];
+    if (byte === 0x22) {
+      const end = closingQuote(bytes, at);
+      if (end === -1) return;
+      const keys = open.at(-1);
+      let next = end + 1;
+      while (isWhitespace(bytes[next])) next += 1;
+      if (keys && bytes[next] === 0x3a) {
+        let key: unknown;
+        try {
+          key = JSON.parse(bytes.toString('utf8', at, end + 1));
+        } catch {
+          return;
+        }
+        if (typeof key !== 'string' || !keyGrammar.test(key) || forbiddenKeys.has(key)) {
+          throw new ProblemError(
+            400,
+            'body-key-invalid',
+            'Unexpected key in request body',
+            'Keys are names of up to 64 letters, digits, "_" and "-", starting with a letter.',
+          );
+        }
+        if (keys.has(key))
+          throw new ProblemError(
+            400,
+            'body-duplicate-key',
+            'Duplicate key in request body',
+            'An object has the same key twice.',
+          );
+        keys.add(key);
+        countMember();
+      }
+      at = end;
+    } else if (byte === 0x7b || byte === 0x5b) {
+      open.push(byte === 0x7b ? new Set() : undefined);
+      if (open.length > limits.maxDepth) {
+        throw new ProblemError(
+          400,
+          'body-too-deep',
+          'Request body nested too deeply',
+          `Objects and arrays may be nested at most ${limits.maxDepth} deep.`,
+        );
+      }
+      if (byte === 0x5b) {
+        let next = at + 1;
+        while (isWhitespace(bytes[next])) next += 1;
+        if (bytes[next] !== 0x5d) countMember(); // the first element; commas count the rest
+      }
+    } else if (byte === 0x7d || byte === 0x5d) {
+      open.pop();
+    } else if (byte === 0x2c && open.length > 0 && open.at(-1) === undefined) {
+      countMember();
+    }
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses a letter's JSON strictly: valid UTF-8, a sane shape, then JSON.parse. */
+export function parseStrictJson(bytes: Buffer, limits: JsonShapeLimits = letterJsonShape): unknown {
+  if (bytes.length === 0)
+    throw new ProblemError(400, 'body-empty', 'Request body is empty', 'Send the letter as a JSON object.');
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw malformed('The body is not valid UTF-8.');
+  }
+  checkJsonShape(bytes, limits);
+  try {
+    return JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the body, so it is not passed on.
+    throw malformed('The body is not valid JSON.');
+  }
+}
+
+// C0 and C1 controls but tab, line feed and carriage return; lone surrogates and non-characters
+// that XML 1.0 cannot carry; bidi embeddings, overrides and isolates ("Trojan Source"), which make
+// a name or a dose read differently from what is stored.
+const unsafeText = /(?![\t\n\r])\p{Cc}|[\u202a-\u202e\u2066-\u2069\ufffe\uffff]|\p{Cs}/u;
+
+/**
+ * Refuses text a receiver would show differently from what was sent. `skip` names paths checked
+ * elsewhere (attachment titles are sanitised, base64 data is decoded strictly). Paths in the
+ * answer are built from schema keys only, never from values.
+ */
+export function assertSafeText(value: unknown, skip: (path: string) => boolean = () => false, path = ''): void {
+  if (typeof value === 'string') {
+    if (!skip(path) && unsafeText.test(value)) {
+      throw new ProblemError(
+        422,
+        'text-invalid-characters',
+        'Text contains characters that are not allowed',
+        `${path || '/'} contains control, bidi-override or unpaired surrogate characters.`,
+      );
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => assertSafeText(item, skip, `${path}/${index}`));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value))
+      assertSafeText(item, skip, `${path}/${keyGrammar.test(key) ? key : '…'}`);
+  }
+}
+
+/** Attachment titles are sanitised and data decoded strictly; every other letter string is checked. */
+export const letterTextSkipped = (path: string) => /^\/attachments\/\d+\/(title|data)$/.test(path);
+
+function tooLarge(limitBytes: number): ProblemError {
+  return new ProblemError(
+    413,
+    'body-too-large',
+    'Request body too large',
+    `The body may be at most ${limitBytes} bytes.`,
+  );
+}
+
+function unsupportedEncoding(detail: string): ProblemError {
+  return new ProblemError(415, 'body-encoding-unsupported', 'Unsupported body encoding', detail);
+}
+
+/** Reads the body up to `limitBytes`, refusing as soon as the declared or received size passes it. */
+function readLimited(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limitBytes) {
+        cleanup();
+        chunks.length = 0;
+        reject(tooLarge(limitBytes));
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, received));
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new ProblemError(400, 'request-aborted', 'Request aborted by the client'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      req.off('error', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
+    req.on('error', onClose);
+  });
+}
+
+/**
+ * The letter routes' JSON body: refused with 413 while streaming (or at once from
+ * Content-Length) instead of after reading it all, as express.json would; only UTF-8 and no
+ * content coding (a compressed body could inflate far past the limit); strictly parsed; text
+ * checked. Other content types pass through untouched.
+ */
+export function letterJsonBody(limitBytes: number): RequestHandler {
+  return async (req, _res, next) => {
+    // By the header alone: `req.is` says "no body" for an empty one, which must be refused here.
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (mediaType !== 'application/json') return next();
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    try {
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+        throw unsupportedEncoding('Send the body as UTF-8.');
+      if (coding !== 'identity') throw unsupportedEncoding('Send the body without Content-Encoding.');
+      const body = parseStrictJson(await readLimited(req, limitBytes));
+      assertSafeText(body, letterTextSkipped);
+      req.body = body;
+      next();
+    } catch (error) {
+      if (!req.complete) discardRest(req, limitBytes);
+      next(error);
+    }
+  };
+}

@@ -1,0 +1,317 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Sector } from '../../schemas/categories.ts';
+import type { LetterEnvelope } from '../../schemas/letter.ts';
+import type { ApiClient } from '../clients/client-store.ts';
+import {
+  AttachmentInspector,
+  LetterSizeTracker,
+  rechunk,
+  sanitiseTitle,
+  type AttachmentDigest,
+} from '../attachments/attachment-checks.ts';
+import { appendAuditEvents, canonicalJson, type Actor } from '../audit/audit-trail.ts';
+import type { Config } from '../platform/config.ts';
+import type { Vault } from '../platform/crypto.ts';
+import type { Db, Tx } from '../platform/db.ts';
+import { resolveLetterRouting, storedRouting, type ResolvedRouting } from './letter-routing.ts';
+import { normaliseCpr } from '../medcom/cpr.ts';
+import { checkLetterRules } from '../medcom/letter-rules.ts';
+import {
+  findLetterByIdempotencyKey,
+  getLetter,
+  insertAttachment,
+  insertAttachmentChunk,
+  insertLetter,
+  insertOutbox,
+  type LetterRow,
+} from './letter-store.ts';
+import { buildLetterXml } from '../medcom/letter-xml.ts';
+import { checkLetterXml } from '../medcom/letter-xml-check.ts';
+import { ProblemError } from '../platform/problem.ts';
+
+/** Asked before anything is stored whether the recipient's sector takes one more letter now; throws if not. */
+export interface SectorAdmission {
+  admit(sector: Sector): Promise<void>;
+}
+
+export interface IntakeDeps {
+  db: Db;
+  vault: Vault;
+  config: Config;
+  backPressure?: SectorAdmission;
+}
+
+export interface IntakeOptions {
+  idempotencyKey?: string | undefined;
+  reroutedFrom?: string;
+  actor?: Actor;
+}
+
+export interface AcceptedLetter {
+  id: string;
+  status: string;
+  recipient: { sorId: string; ean: string; name: string; sector: string };
+  warnings: Array<{ code: string; message: string }>;
+  replayed: boolean;
+}
+
+/** Associated data binding each sealed value to its place, so ciphertexts cannot be moved. */
+export const templateAad = (letterId: string) => `letter:${letterId}:xml`;
+export const envelopeAad = (letterId: string) => `letter:${letterId}:envelope`;
+export const chunkAad = (letterId: string, position: number, index: number) =>
+  `letter:${letterId}:attachment:${position}:${index}`;
+
+/**
+ * One letter on its way in: checked and routed before any byte is stored, then written in a
+ * single transaction (letter, attachment chunks as they stream, `accepted` event, outbox row).
+ * Either `commit()` stores all of it or `abort()` leaves nothing behind.
+ */
+export class LetterIntake {
+  readonly #digests: AttachmentDigest[] = [];
+  readonly #size: LetterSizeTracker;
+  #closed = false;
+
+  private constructor(
+    private readonly deps: IntakeDeps,
+    private readonly actor: Actor,
+    private readonly envelope: LetterEnvelope,
+    private readonly routing: ResolvedRouting,
+    readonly letterId: string,
+    private readonly tx: Tx | undefined,
+    private readonly existing: LetterRow | undefined,
+    private readonly reroutedFrom?: string,
+  ) {
+    this.#size = new LetterSizeTracker(deps.config.limits.maxLetterBytes);
+  }
+
+  /**
+   * `client` is the one the letter is sent for (its sender organisations are checked); `actor`
+   * is who does it, which differs when an admin reroutes a sender's letter.
+   */
+  static async open(
+    deps: IntakeDeps,
+    client: ApiClient,
+    envelope: LetterEnvelope,
+    options: IntakeOptions = {},
+  ): Promise<LetterIntake> {
+    checkLetterRules(envelope);
+    const { idempotencyKey, reroutedFrom } = options;
+    const actor = options.actor ?? { id: client.id, name: client.name };
+    const existing = idempotencyKey ? await findLetterByIdempotencyKey(deps.db, client.id, idempotencyKey) : undefined;
+    // A replay answers as the first time did, even if the directory has changed since.
+    if (existing)
+      return new LetterIntake(
+        deps,
+        actor,
+        envelope,
+        await storedRouting(deps.db, existing),
+        existing.id,
+        undefined,
+        existing,
+      );
+    const routing = await resolveLetterRouting(deps.db, client, envelope);
+    // A backlogged sector refuses new letters before anything is stored.
+    await deps.backPressure?.admit(routing.recipient.sector);
+
+    const letterId = randomUUID();
+    const communicationId = randomUUID();
+    const template = buildLetterXml({
+      letterId,
+      communicationId,
+      sentAt: new Date().toISOString(),
+      sender: routing.sender,
+      recipient: routing.recipient,
+      patient: {
+        cpr: normaliseCpr(envelope.patient.cpr),
+        given: envelope.patient.name.given,
+        family: envelope.patient.name.family,
+      },
+      category: envelope.category,
+      ...(envelope.topic ? { topic: envelope.topic } : {}),
+      ...(envelope.priority ? { priority: envelope.priority } : {}),
+      text: envelope.text,
+      author: envelope.author,
+      attachments: (envelope.attachments ?? []).map((attachment, position) => ({
+        title: sanitiseTitle(attachment.title),
+        contentType: attachment.contentType,
+        ...(attachment.creation ? { creation: attachment.creation } : {}),
+        position,
+      })),
+    });
+    const check = checkLetterXml(template);
+    if (!check.ok) {
+      // A letter that does not validate is never stored as sendable (DESIGN.md step 5).
+      throw new ProblemError(
+        422,
+        'letter-xml-invalid',
+        'The letter does not make a valid CareCommunication',
+        'See `errors`.',
+        {
+          errors: check.errors,
+        },
+      );
+    }
+    const tx = await deps.db.connect();
+    try {
+      await tx.query('BEGIN');
+      await insertLetter(tx, {
+        id: letterId,
+        clientId: client.id,
+        senderSorId: routing.sender.sorId,
+        recipientSorId: routing.recipient.sorId,
+        recipientEan: routing.recipient.ean,
+        sector: routing.recipient.sector,
+        category: envelope.category,
+        communicationId,
+        xmlTemplate: deps.vault.seal(Buffer.from(template, 'utf8'), templateAad(letterId)),
+        envelope: deps.vault.seal(Buffer.from(JSON.stringify(envelope), 'utf8'), envelopeAad(letterId)),
+        keyId: deps.vault.currentKeyId,
+        cprHmac: deps.vault.cprHmac(envelope.patient.cpr),
+        reroutedFrom: reroutedFrom ?? null,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: null,
+      });
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      tx.release();
+      throw error;
+    }
+    return new LetterIntake(deps, actor, envelope, routing, letterId, tx, undefined, reroutedFrom);
+  }
+
+  get declaredAttachments(): number {
+    return this.envelope.attachments?.length ?? 0;
+  }
+
+  /** Streams one attachment in: checked as it arrives, sealed and stored chunk by chunk. */
+  async addAttachment(position: number, bytes: AsyncIterable<Buffer>): Promise<void> {
+    const declared = this.envelope.attachments?.[position];
+    if (!declared || position !== this.#digests.length) {
+      throw new ProblemError(422, 'attachment-count-mismatch', 'Attachments do not match the declared list');
+    }
+    const inspector = new AttachmentInspector(declared.contentType, this.deps.config.limits, this.#size);
+    let index = 0;
+    for await (const chunk of rechunk(bytes)) {
+      inspector.update(chunk);
+      if (this.tx) {
+        await insertAttachmentChunk(this.tx, {
+          letterId: this.letterId,
+          position,
+          index,
+          keyId: this.deps.vault.currentKeyId,
+          sealed: this.deps.vault.seal(chunk, chunkAad(this.letterId, position, index)),
+        });
+      }
+      index += 1;
+    }
+    const digest = inspector.finish();
+    this.#digests.push(digest);
+    if (this.tx) {
+      await insertAttachment(this.tx, this.letterId, {
+        position,
+        title: sanitiseTitle(declared.title),
+        contentType: declared.contentType,
+        ...digest,
+      });
+    }
+  }
+
+  /** The fingerprint an Idempotency-Key is held to: the letter and its attachments' digests. */
+  #requestHash(): string {
+    return createHash('sha256')
+      .update(canonicalJson({ envelope: this.envelope, attachments: this.#digests.map((digest) => digest.sha256) }))
+      .digest('hex');
+  }
+
+  /** Stores everything in one commit; `alsoInTransaction` adds work that must commit with it. */
+  async commit(alsoInTransaction?: (tx: Tx, letterId: string) => Promise<void>): Promise<AcceptedLetter> {
+    if (this.#digests.length !== this.declaredAttachments) {
+      throw new ProblemError(
+        422,
+        'attachment-count-mismatch',
+        'Attachments do not match the declared list',
+        `the letter declares ${this.declaredAttachments} attachments; ${this.#digests.length} arrived`,
+      );
+    }
+    const requestHash = this.#requestHash();
+    if (this.existing) return this.#replay(requestHash);
+    const tx = this.tx!;
+    const { recipient, sender } = this.routing;
+    await tx.query('UPDATE letters SET request_hash = $2 WHERE id = $1', [this.letterId, requestHash]);
+    await insertOutbox(tx, this.letterId, recipient.sector, {
+      letterId: this.letterId,
+      sector: recipient.sector,
+      recipient: {
+        sorId: recipient.sorId,
+        ean: recipient.ean,
+        ...(recipient.endpoint ? { endpoint: recipient.endpoint } : {}),
+      },
+      xmlPath: `/v1/messages/${this.letterId}/xml`,
+    });
+    await appendAuditEvents(tx, this.actor, [
+      ...this.routing.warnings.map((warning) => ({
+        action: 'warning-acknowledged',
+        letterId: this.letterId,
+        sorId: recipient.sorId,
+        details: { code: warning.code, message: warning.message },
+      })),
+      {
+        action: 'accepted',
+        letterId: this.letterId,
+        sorId: recipient.sorId,
+        details: {
+          ...(this.reroutedFrom ? { reroutedFrom: this.reroutedFrom } : {}),
+          senderSorId: sender.sorId,
+          recipientSorId: recipient.sorId,
+          recipientEan: recipient.ean,
+          sector: recipient.sector,
+          category: this.envelope.category,
+          attachments: this.#digests.map((digest) => ({ size: digest.size, sha256: digest.sha256 })),
+        },
+      },
+    ]);
+    await alsoInTransaction?.(tx, this.letterId);
+    await tx.query('COMMIT');
+    this.#release();
+    return {
+      id: this.letterId,
+      status: 'accepted',
+      recipient: { sorId: recipient.sorId, ean: recipient.ean, name: recipient.name, sector: recipient.sector },
+      warnings: this.routing.warnings.map(({ code, message }) => ({ code, message })),
+      replayed: false,
+    };
+  }
+
+  async #replay(requestHash: string): Promise<AcceptedLetter> {
+    const existing = this.existing!;
+    if (existing.requestHash !== requestHash) {
+      throw new ProblemError(
+        422,
+        'idempotency-key-reused',
+        'Idempotency key already used for another letter',
+        'The same Idempotency-Key was sent earlier with a different letter.',
+      );
+    }
+    const current = (await getLetter(this.deps.db, existing.id)) ?? existing;
+    const { recipient } = this.routing;
+    return {
+      id: existing.id,
+      status: current.status,
+      recipient: { sorId: recipient.sorId, ean: recipient.ean, name: recipient.name, sector: recipient.sector },
+      warnings: this.routing.warnings.map(({ code, message }) => ({ code, message })),
+      replayed: true,
+    };
+  }
+
+  async abort(): Promise<void> {
+    if (this.#closed) return;
+    await this.tx?.query('ROLLBACK').catch(() => undefined);
+    this.#release();
+  }
+
+  #release(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.tx?.release();
+  }
+}

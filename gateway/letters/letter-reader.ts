@@ -1,0 +1,29 @@
+import type { Vault } from '../platform/crypto.ts';
+import type { Queryable } from '../platform/db.ts';
+import { chunkAad, templateAad } from './letter-intake.ts';
+import { attachmentChunks, type LetterRow } from './letter-store.ts';
+import { renderLetterXml } from '../medcom/letter-xml-render.ts';
+
+/**
+ * The letter's MedCom XML as sent: the stored template with each attachment's bytes decrypted
+ * and base64-encoded into place, one chunk at a time.
+ */
+export function openLetterXml(
+  q: Queryable,
+  vault: Vault,
+  letter: Pick<LetterRow, 'id' | 'xmlTemplate' | 'keyId'>,
+): AsyncGenerator<string> {
+  const template = vault.open(letter.xmlTemplate, letter.keyId, templateAad(letter.id)).toString('utf8');
+  return renderLetterXml(template, (position) => decryptedChunks(q, vault, letter.id, position));
+}
+
+export async function* decryptedChunks(
+  q: Queryable,
+  vault: Vault,
+  letterId: string,
+  position: number,
+): AsyncGenerator<Buffer> {
+  for await (const chunk of attachmentChunks(q, letterId, position)) {
+    yield vault.open(chunk.sealed, chunk.keyId, chunkAad(letterId, position, chunk.index));
+  }
+}

@@ -1,0 +1,174 @@
+import type { Sector } from '../../schemas/categories.ts';
+import { careCommunicationMessageType } from '../../schemas/categories.ts';
+import type { LetterEnvelope } from '../../schemas/letter.ts';
+import { findConfusableMailboxes } from '../../routing/confusables.ts';
+import { effectiveEan, getMailboxes, mailboxPath } from '../../routing/directory.ts';
+import { checkRouting, type Finding } from '../../routing/guards.ts';
+import { routingKeyFor } from '../../routing/sector-queue.ts';
+import type { ApiClient } from '../clients/client-store.ts';
+import type { Queryable } from '../platform/db.ts';
+import { ProblemError } from '../platform/problem.ts';
+
+export interface RoutedParty {
+  sorId: string;
+  ean: string;
+  name: string;
+}
+
+export interface ResolvedRouting {
+  sender: RoutedParty;
+  recipient: RoutedParty & { sector: Sector; endpoint?: string; path: string[] };
+  /** Warnings the client acknowledged; each becomes an audit event on the letter. */
+  warnings: Finding[];
+}
+
+export interface RoutingEvaluation {
+  recipient: Record<string, unknown> | null;
+  blocking: Finding[];
+  warnings: Finding[];
+}
+
+async function earlierLetters(q: Queryable, senderSorId: string, recipientSorId: string): Promise<number> {
+  const result = await q.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM letters WHERE sender_sor_id = $1 AND recipient_sor_id = $2',
+    [senderSorId, recipientSorId],
+  );
+  return result.rows[0]?.n ?? 0;
+}
+
+/** Loads what the guards need from the directory and runs them (DESIGN.md, misroute guards). */
+async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope) {
+  const senderSorId = letter.sender.sorId;
+  const recipientSorId = letter.recipient.sorId;
+  const found = await getMailboxes(q, [senderSorId, recipientSorId]);
+  const sender = found.get(senderSorId);
+  const recipient = found.get(recipientSorId);
+  const successor = recipient?.successorSorId
+    ? (await getMailboxes(q, [recipient.successorSorId])).get(recipient.successorSorId)
+    : undefined;
+  const [recipientEan, senderEan, path, successorPath, successorEan, confusableWith, earlier] = await Promise.all([
+    recipient ? effectiveEan(q, recipient.sorId) : undefined,
+    sender ? effectiveEan(q, sender.sorId) : undefined,
+    recipient ? mailboxPath(q, recipient.sorId) : [],
+    successor ? mailboxPath(q, successor.sorId) : undefined,
+    successor ? effectiveEan(q, successor.sorId) : undefined,
+    recipient ? findConfusableMailboxes(q, recipient) : [],
+    sender && recipient ? earlierLetters(q, sender.sorId, recipient.sorId) : 0,
+  ]);
+  const findings = checkRouting({
+    messageType: careCommunicationMessageType,
+    senderSorId,
+    recipientSorId,
+    allowedSenderSorIds: client.senders,
+    ...(sender ? { sender } : {}),
+    ...(recipient ? { recipient, recipientEffectiveEan: recipientEan ?? null } : {}),
+    ...(successor
+      ? { recipientSuccessor: { ...successor, path: successorPath ?? [], effectiveEan: successorEan ?? null } }
+      : {}),
+    ...(letter.recipient.expectedName ? { expectedName: letter.recipient.expectedName } : {}),
+    ...(letter.patient.municipalityCode ? { patientMunicipalityCode: letter.patient.municipalityCode } : {}),
+    confusableWith,
+    earlierLettersSenderToRecipient: earlier,
+    today: new Date(),
+  });
+  return { sender, recipient, senderEan, recipientEan, path, findings };
+}
+
+/** `POST /v1/messages/preview`: everything the confirm-recipient screen shows, nothing stored. */
+export async function evaluateLetterRouting(
+  q: Queryable,
+  client: ApiClient,
+  letter: LetterEnvelope,
+): Promise<RoutingEvaluation> {
+  const { recipient, recipientEan, path, findings } = await gather(q, client, letter);
+  return {
+    recipient: recipient
+      ? {
+          sorId: recipient.sorId,
+          ean: recipientEan ?? null,
+          name: recipient.name,
+          displayName: recipient.displayName,
+          sector: recipient.sector,
+          municipalityCode: recipient.municipalityCode,
+          path,
+          acceptsCareCommunication: recipient.accepts.some(
+            (type) => type.split(';')[0] === careCommunicationMessageType,
+          ),
+        }
+      : null,
+    blocking: findings.blocking,
+    warnings: findings.warnings,
+  };
+}
+
+/**
+ * The routing of a letter about to be stored: any blocking finding refuses it (the first one,
+ * most important, gives status and code; all are listed), and warnings the client has not
+ * acknowledged hold it with 409 until it sends them back in `acknowledgedWarnings`.
+ */
+export async function resolveLetterRouting(
+  q: Queryable,
+  client: ApiClient,
+  letter: LetterEnvelope,
+): Promise<ResolvedRouting> {
+  const { sender, recipient, senderEan, recipientEan, path, findings } = await gather(q, client, letter);
+  const first = findings.blocking[0];
+  if (first) {
+    throw new ProblemError(first.status ?? 422, first.code, first.message, undefined, {
+      ...first.details,
+      blocking: findings.blocking,
+    });
+  }
+  if (!sender || !recipient) throw new ProblemError(422, 'recipient-unknown', 'Recipient unknown');
+  if (!senderEan || !recipientEan) {
+    throw new ProblemError(
+      422,
+      'ean-missing',
+      'No EAN location number',
+      'Sender and recipient need an EAN location number, their own or inherited.',
+    );
+  }
+  const acknowledged = new Set(letter.acknowledgedWarnings ?? []);
+  const open = findings.warnings.filter((warning) => !acknowledged.has(warning.code));
+  if (open.length > 0) {
+    throw new ProblemError(
+      409,
+      'confirmation-required',
+      'The recipient needs confirmation',
+      'Show the warnings to the user and resend with their codes in `acknowledgedWarnings`.',
+      { warnings: open, sender: { sorId: sender.sorId }, recipient: { sorId: recipient.sorId } },
+    );
+  }
+  return {
+    sender: { sorId: sender.sorId, ean: senderEan, name: sender.name },
+    recipient: {
+      sorId: recipient.sorId,
+      ean: recipientEan,
+      name: recipient.name,
+      sector: routingKeyFor(recipient),
+      ...(recipient.endpoint ? { endpoint: recipient.endpoint } : {}),
+      path,
+    },
+    warnings: findings.warnings,
+  };
+}
+
+/** The routing a stored letter was accepted with, for answering an idempotent replay. */
+export async function storedRouting(
+  q: Queryable,
+  letter: { senderSorId: string; recipientSorId: string; recipientEan: string; sector: Sector },
+): Promise<ResolvedRouting> {
+  const found = await getMailboxes(q, [letter.senderSorId, letter.recipientSorId]);
+  const nameOf = (sorId: string) => found.get(sorId)?.name ?? sorId;
+  return {
+    sender: { sorId: letter.senderSorId, ean: '', name: nameOf(letter.senderSorId) },
+    recipient: {
+      sorId: letter.recipientSorId,
+      ean: letter.recipientEan,
+      name: nameOf(letter.recipientSorId),
+      sector: letter.sector,
+      path: [],
+    },
+    warnings: [],
+  };
+}

@@ -1,0 +1,221 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request } from 'express';
+import {
+  letterEnvelopeSchema,
+  letterSubmissionSchema,
+  maxAttachments,
+  type LetterEnvelope,
+  type LetterSubmission,
+} from '../../schemas/letter.ts';
+import { getMailboxes } from '../../routing/directory.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { decodeBase64Strict } from '../attachments/attachment-checks.ts';
+import type { ApiClient } from '../clients/client-store.ts';
+import { appendAuditEvents, letterEvents } from '../audit/audit-trail.ts';
+import { actorOf, currentClient, requireRole } from '../http/auth.ts';
+import { inTransaction, type Db } from '../platform/db.ts';
+import { visibleLetter } from './letter-access.ts';
+import { LetterIntake, type AcceptedLetter } from './letter-intake.ts';
+import { openLetterXml } from './letter-reader.ts';
+import { evaluateLetterRouting } from './letter-routing.ts';
+import { letterJsonBody } from '../http/json-body.ts';
+import { getAttachments } from './letter-store.ts';
+import { readMultipartLetter } from './multipart-intake.ts';
+import { ProblemError } from '../platform/problem.ts';
+import { assertLetterNotPurged } from './letter-retention.ts';
+import { assertValid, compile } from '../platform/validation.ts';
+
+const validSubmission = compile<LetterSubmission>(letterSubmissionSchema);
+const validEnvelope = compile<LetterEnvelope>(letterEnvelopeSchema);
+
+/** Refuses an eleventh attachment by name rather than as a generic schema violation. */
+function assertAttachmentCount(body: unknown): void {
+  const attachments = (body as { attachments?: unknown } | null)?.attachments;
+  if (Array.isArray(attachments) && attachments.length > maxAttachments) {
+    throw new ProblemError(
+      422,
+      'too-many-attachments',
+      'Too many attachments',
+      `A letter carries at most ${maxAttachments} attachments.`,
+    );
+  }
+}
+
+function idempotencyKey(req: Request): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ProblemError(
+      400,
+      'idempotency-key-invalid',
+      'Invalid Idempotency-Key',
+      'Use 1 to 200 visible ASCII characters.',
+    );
+  }
+  return key;
+}
+
+const withoutData = (letter: LetterSubmission): LetterEnvelope => ({
+  ...letter,
+  ...(letter.attachments ? { attachments: letter.attachments.map(({ data: _data, ...meta }) => meta) } : {}),
+});
+
+async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
+}
+
+/**
+ * Warnings shown to a user are evidence for auditors even when the letter is never sent: a
+ * warning that made a clinician pick another mailbox is a misroute prevented.
+ */
+async function recordWarningsShown(db: Db, client: ApiClient, problem: ProblemError): Promise<void> {
+  const warnings = (problem.extra.warnings as Array<{ code: string }> | undefined) ?? [];
+  const recipient = problem.extra.recipient as { sorId: string };
+  const sender = problem.extra.sender as { sorId: string };
+  await inTransaction(db, (tx) =>
+    appendAuditEvents(tx, actorOf(client), [
+      {
+        action: 'warnings-shown',
+        sorId: recipient.sorId,
+        details: { senderSorId: sender.sorId, codes: warnings.map((w) => w.code) },
+      },
+    ]),
+  );
+}
+
+export function letterRoutes(deps: AppDeps): Router {
+  const { db, config, metrics } = deps;
+  const router = Router();
+  // Base64 is 4/3 of the bytes; the JSON around it is small. Refused while streaming, not after.
+  const letterJson = letterJsonBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024);
+
+  async function submitJson(req: Request): Promise<AcceptedLetter> {
+    assertAttachmentCount(req.body);
+    const submission = assertValid(validSubmission, req.body);
+    const intake = await LetterIntake.open(deps, currentClient(req), withoutData(submission), {
+      idempotencyKey: idempotencyKey(req),
+    });
+    try {
+      for (const [position, attachment] of (submission.attachments ?? []).entries()) {
+        await intake.addAttachment(position, once(decodeBase64Strict(attachment.data)));
+      }
+      return await intake.commit();
+    } finally {
+      await intake.abort();
+    }
+  }
+
+  async function submitMultipart(req: Request): Promise<AcceptedLetter> {
+    let intake: LetterIntake | undefined;
+    try {
+      await readMultipartLetter(
+        req,
+        { ...config.limits, maxCount: maxAttachments },
+        {
+          onMessage: async (message) => {
+            assertAttachmentCount(message);
+            intake = await LetterIntake.open(deps, currentClient(req), assertValid(validEnvelope, message), {
+              idempotencyKey: idempotencyKey(req),
+            });
+          },
+          onFile: async (position, file) => intake!.addAttachment(position, file.stream),
+        },
+      );
+      if (!intake) throw new ProblemError(422, 'multipart-message-missing', 'The multipart body has no `message` part');
+      return await intake.commit();
+    } finally {
+      await intake?.abort();
+    }
+  }
+
+  router.post('/v1/messages', requireRole('sender'), letterJson, async (req, res) => {
+    let accepted: AcceptedLetter;
+    try {
+      if (req.is('multipart/form-data')) accepted = await submitMultipart(req);
+      else if (req.is('application/json')) accepted = await submitJson(req);
+      else
+        throw new ProblemError(
+          415,
+          'unsupported-media-type',
+          'Unsupported media type',
+          'Send application/json or multipart/form-data.',
+        );
+    } catch (error) {
+      metrics.lettersRefused.inc({ code: error instanceof ProblemError ? error.code : 'internal-error' });
+      if (error instanceof ProblemError && error.code === 'confirmation-required')
+        await recordWarningsShown(db, currentClient(req), error);
+      throw error;
+    }
+    const { replayed, ...answer } = accepted;
+    if (!replayed) {
+      metrics.lettersAccepted.inc({ sector: accepted.recipient.sector });
+      deps.onLetterStored?.();
+      req.log.info({ letterId: accepted.id, sector: accepted.recipient.sector }, 'letter accepted');
+    }
+    res
+      .status(202)
+      .location(`/v1/messages/${accepted.id}`)
+      .json({ ...answer, statusUrl: `/v1/messages/${accepted.id}` });
+  });
+
+  router.post('/v1/messages/preview', requireRole('sender'), letterJson, async (req, res) => {
+    assertAttachmentCount(req.body);
+    const body = req.body as { attachments?: Array<Record<string, unknown>> } | undefined;
+    const envelope = assertValid(validEnvelope, {
+      ...body,
+      ...(Array.isArray(body?.attachments)
+        ? { attachments: body.attachments.map(({ data: _data, ...meta }) => meta) }
+        : {}),
+    });
+    res.json(await evaluateLetterRouting(db, currentClient(req), envelope));
+  });
+
+  router.get('/v1/messages/:id', requireRole('sender', 'auditor', 'admin', 'adapter'), async (req, res) => {
+    const letter = await visibleLetter(db, currentClient(req), String(req.params.id), ['auditor', 'admin', 'adapter']);
+    const mailboxes = await getMailboxes(db, [letter.senderSorId, letter.recipientSorId]);
+    const sender = mailboxes.get(letter.senderSorId);
+    const recipient = mailboxes.get(letter.recipientSorId);
+    res.json({
+      id: letter.id,
+      status: letter.status,
+      category: letter.category,
+      // The official SOR name, never a short display name alone: a bare "Socialpsykiatri" is
+      // exactly the ambiguity that misroutes letters.
+      sender: { sorId: letter.senderSorId, name: sender?.name ?? null, displayName: sender?.displayName ?? null },
+      recipient: {
+        sorId: letter.recipientSorId,
+        ean: letter.recipientEan,
+        name: recipient?.name ?? null,
+        displayName: recipient?.displayName ?? null,
+        sector: letter.sector,
+      },
+      attachments: (await getAttachments(db, letter.id)).map(({ title, contentType, size, sha256 }) => ({
+        title,
+        contentType,
+        size,
+        sha256,
+      })),
+      ...(letter.reroutedFrom ? { reroutedFrom: letter.reroutedFrom } : {}),
+      createdAt: letter.createdAt,
+      updatedAt: letter.updatedAt,
+    });
+  });
+
+  router.get('/v1/messages/:id/xml', requireRole('sender', 'adapter'), async (req, res) => {
+    const letter = await visibleLetter(db, currentClient(req), String(req.params.id), ['adapter']);
+    await assertLetterNotPurged(db, letter.id);
+    res.type('application/fhir+xml; charset=utf-8');
+    await pipeline(Readable.from(openLetterXml(db, deps.vault, letter)), res);
+  });
+
+  router.get('/v1/messages/:id/events', requireRole('sender', 'auditor', 'admin'), async (req, res) => {
+    const letter = await visibleLetter(db, currentClient(req), String(req.params.id), ['auditor', 'admin']);
+    const events = await letterEvents(db, letter.id);
+    res.json({
+      letterId: letter.id,
+      events: events.map(({ seq, at, action, actorName, details }) => ({ seq, at, action, actor: actorName, details })),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,338 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { XMLParser, XMLValidator, type EntityDecoderOptions } from 'fast-xml-parser';
+import {
+  careCommunicationUris,
+  careCommunicationXmlSchema,
+  identifierSystems,
+  repeatingElementNames,
+  repeatingElementPaths,
+  xmlAttributePrefix,
+} from '../../schemas/care-communication-xml.ts';
+import { xmlContentViolations } from './xml-content-check.ts';
+import { defaultXmlCountLimits, xmlCountViolation, type XmlCountLimits } from './xml-limits.ts';
+
+/** A letter that cannot be read as XML. The message names the problem, never the content. */
+export class LetterXmlError extends Error {
+  override readonly name = 'LetterXmlError';
+}
+
+export interface ParseLetterXmlOptions {
+  /** UTF-8 bytes; a MedCom letter with ten large attachments stays well below the default. */
+  maxBytes?: number;
+  /** Element nesting; MedCom letters use about 15 levels including the narrative. */
+  maxDepth?: number;
+  /** Elements, attributes per element and references: what makes parsing slow, not just big. */
+  counts?: XmlCountLimits;
+}
+
+export const defaultLetterXmlLimits = { maxBytes: 100 * 1024 * 1024, maxDepth: 64 } as const;
+
+const predefinedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function isXmlChar(codePoint: number): boolean {
+  return (
+    codePoint === 0x9 ||
+    codePoint === 0xa ||
+    codePoint === 0xd ||
+    (codePoint >= 0x20 && codePoint <= 0xd7ff) ||
+    (codePoint >= 0xe000 && codePoint <= 0xfffd) ||
+    (codePoint >= 0x10000 && codePoint <= 0x10ffff)
+  );
+}
+
+/**
+ * Only the five predefined entities and character references exist in a letter: with DOCTYPE
+ * refused nothing else can be declared, so any other `&name;` makes the XML not well-formed.
+ */
+function decodeReferences(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&([^&;\s]*)(;?)/g, (_match, name: string, semicolon: string) => {
+    if (semicolon === ';') {
+      const predefined = predefinedEntities[name];
+      if (predefined !== undefined) return predefined;
+      const numeric = /^#x([0-9A-Fa-f]{1,6})$/.exec(name) ?? /^#([0-9]{1,7})$/.exec(name);
+      if (numeric) {
+        const codePoint = Number.parseInt(numeric[1]!, name.startsWith('#x') ? 16 : 10);
+        if (isXmlChar(codePoint)) return String.fromCodePoint(codePoint);
+        throw new LetterXmlError('xml: character reference to a character not allowed in XML');
+      }
+    }
+    throw new LetterXmlError('xml: undeclared entity or bare "&"');
+  });
+}
+
+const refuseDeclaredEntities = () => {
+  throw new LetterXmlError('xml: entity declarations are refused');
+};
+
+const entityDecoder: EntityDecoderOptions = {
+  decode: decodeReferences,
+  addInputEntities: refuseDeclaredEntities,
+  setExternalEntities: refuseDeclaredEntities,
+  reset: () => undefined,
+  setXmlVersion: () => undefined,
+};
+
+const repeatingNames = new Set<string>(repeatingElementNames);
+const repeatingPaths = new Set<string>(repeatingElementPaths);
+
+function isRepeatingElement(tagName: string, jPath: unknown, _isLeaf: boolean, isAttribute: boolean): boolean {
+  if (isAttribute) return false;
+  const path = String(jPath).split('.');
+  // The xhtml narrative keeps the parser's default shape; it is for people, not for checks.
+  if (path.includes('div')) return false;
+  return repeatingNames.has(tagName) || repeatingPaths.has(`${path.at(-2)}.${tagName}`);
+}
+
+function letterParser(maxDepth: number): XMLParser {
+  return new XMLParser({
+    ignoreAttributes: false, // FHIR XML carries every primitive in a `value` attribute
+    attributeNamePrefix: xmlAttributePrefix,
+    parseTagValue: false, // CPR, EAN and SOR ids keep their leading zeros as strings
+    parseAttributeValue: false,
+    trimValues: false, // letter text keeps its leading and trailing spaces
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    processEntities: { enabled: true }, // routed through entityDecoder: predefined and numeric only
+    entityDecoder,
+    htmlEntities: false,
+    isArray: isRepeatingElement,
+    maxNestedTags: maxDepth,
+  });
+}
+
+/** With `trimValues: false` the indentation between elements would appear as `#text`. */
+function dropIndentation(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) dropIndentation(item);
+  } else if (node !== null && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    for (const [key, value] of Object.entries(record)) {
+      if (key === '#text' && typeof value === 'string' && value.trim() === '') delete record[key];
+      else dropIndentation(value);
+    }
+  }
+}
+
+const base64Char = /[A-Za-z0-9+/=\s]/;
+
+/**
+ * The validator walks attribute values a character at a time (about 0.3 s per MB). A quoted run of
+ * base64 characters is well-formed whatever it holds, so long ones (attachment data) are left out
+ * of the well-formedness check (columns reported after one shift); the parser still reads them.
+ */
+function withoutLongBase64Values(xml: string): string {
+  const marker = 'value="';
+  const kept: string[] = [];
+  let from = 0;
+  for (let at = xml.indexOf(marker); at !== -1; at = xml.indexOf(marker, at + 1)) {
+    const start = at + marker.length;
+    let end = start;
+    while (end < xml.length && base64Char.test(xml[end]!)) end += 1;
+    if (end - start >= 256 && xml[end] === '"') {
+      kept.push(xml.slice(from, start));
+      from = end;
+      at = end;
+    }
+  }
+  kept.push(xml.slice(from));
+  return kept.join('');
+}
+
+/**
+ * Parses a letter into the tree described in schemas/care-communication-xml.ts. Refuses, before
+ * parsing, anything over `maxBytes` and any DOCTYPE or ENTITY declaration (entity expansion and
+ * external entities are the classic XML attacks); refuses XML that is not well-formed.
+ */
+export function parseLetterXml(xml: string, options: ParseLetterXmlOptions = {}): Record<string, unknown> {
+  const { maxBytes, maxDepth, counts } = { ...defaultLetterXmlLimits, counts: defaultXmlCountLimits, ...options };
+  if (xml.length > maxBytes || Buffer.byteLength(xml, 'utf8') > maxBytes) {
+    throw new LetterXmlError(`xml: larger than ${maxBytes} bytes`);
+  }
+  if (/<!\s*(DOCTYPE|ENTITY)/i.test(xml)) throw new LetterXmlError('xml: DOCTYPE and ENTITY declarations are refused');
+  const tooMany = xmlCountViolation(xml, counts);
+  if (tooMany) throw new LetterXmlError(tooMany);
+  const wellFormed = XMLValidator.validate(withoutLongBase64Values(xml));
+  if (wellFormed !== true) {
+    const { code, line, col } = wellFormed.err;
+    throw new LetterXmlError(`xml: not well-formed (${code} at line ${line}, column ${col})`);
+  }
+  let tree: Record<string, unknown>;
+  try {
+    tree = letterParser(maxDepth).parse(xml) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof LetterXmlError) throw error;
+    // The parser's own messages may quote the document, so only the depth limit is named.
+    if (error instanceof Error && /nested tags/i.test(error.message))
+      throw new LetterXmlError(`xml: nested deeper than ${maxDepth} elements`);
+    throw new LetterXmlError('xml: could not be parsed');
+  }
+  // Two roots of the same name come back as one array-valued key.
+  const roots = Object.values(tree);
+  if (roots.length !== 1 || Array.isArray(roots[0]))
+    throw new LetterXmlError('xml: must have exactly one root element');
+  dropIndentation(tree);
+  return tree;
+}
+
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  // strictTuples off: `prefixItems` pins only the first entry (MessageHeader); the rest are open.
+  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strictTuples: false }).compile(careCommunicationXmlSchema);
+  return compiled;
+}
+
+/**
+ * Compiles the schema now (about half a second), so the first letter after start-up does not
+ * block the event loop, and with it signals and every other request, while it compiles.
+ */
+export function prepareLetterXmlCheck(): void {
+  validator();
+}
+
+const describedKeywords = new Set(['contains', 'oneOf', 'anyOf', 'not']);
+
+function descriptionOf(error: ErrorObject): string | undefined {
+  const description: unknown = (error.parentSchema as { description?: unknown } | undefined)?.description;
+  return describedKeywords.has(error.keyword) && typeof description === 'string' ? description : undefined;
+}
+
+/**
+ * ajv's errors as `path: message`. Where the schema describes a `contains`/`oneOf`/`anyOf`/`not`,
+ * that description replaces ajv's generic message and the per-item noise beneath it. Messages
+ * come from the schema, never from the data (`verbose` data is not read).
+ */
+function describeErrors(errors: readonly ErrorObject[]): string[] {
+  const described = errors.filter((error) => descriptionOf(error) !== undefined).map((error) => `${error.schemaPath}/`);
+  const lines = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword === 'if') continue;
+    if (described.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+    lines.add(`${error.instancePath || '/'}: ${descriptionOf(error) ?? error.message ?? error.keyword}`);
+  }
+  return [...lines];
+}
+
+interface Primitive {
+  '@_value': string;
+}
+interface Reference {
+  reference: Primitive;
+}
+interface Identifier {
+  system?: Primitive;
+  value?: Primitive;
+}
+interface ResourceView {
+  id: Primitive;
+  identifier?: Identifier[];
+  destination?: Array<{ endpoint: Primitive; receiver: Reference }>;
+  sender?: Reference;
+  source?: { endpoint: Primitive };
+  focus?: Reference[];
+  subject?: Reference;
+}
+/** The parts of a schema-valid tree the cross-checks read. */
+interface BundleView {
+  Bundle: { entry: Array<{ fullUrl: Primitive; resource: Record<string, ResourceView> }> };
+}
+
+function gs1CheckDigitValid(ean: string): boolean {
+  const digits = [...ean].map(Number);
+  const sum = digits
+    .slice(0, -1)
+    .reverse()
+    .reduce((total, digit, index) => total + digit * (index % 2 === 0 ? 3 : 1), 0);
+  return (10 - (sum % 10)) % 10 === digits.at(-1);
+}
+
+/** What JSON Schema cannot say: references resolve, addresses agree, EANs carry their check digit. */
+function crossCheck(tree: BundleView): string[] {
+  const errors: string[] = [];
+  const entries = tree.Bundle.entry;
+  const located = new Map<string, ResourceView>();
+  entries.forEach((entry, index) => {
+    for (const [type, resource] of Object.entries(entry.resource)) {
+      const key = `${type}/${resource.id['@_value']}`;
+      located.set(key, resource);
+      // MedCom: fullUrl ends with the resource's type and id, which is how references resolve.
+      if (!entry.fullUrl['@_value'].endsWith(`/${key}`))
+        errors.push(`/Bundle/entry/${index}/fullUrl: must end with /${type}/<id>`);
+      if (type === 'Organization') {
+        resource.identifier?.forEach((identifier, i) => {
+          const ean = identifier.value?.['@_value'];
+          if (
+            identifier.system?.['@_value'] === identifierSystems.ean &&
+            ean !== undefined &&
+            !gs1CheckDigitValid(ean)
+          ) {
+            errors.push(
+              `/Bundle/entry/${index}/resource/Organization/identifier/${i}/value/@_value: EAN check digit is wrong`,
+            );
+          }
+        });
+      }
+    }
+  });
+  const resolve = (reference: Reference, type: string, path: string) => {
+    const key = reference.reference['@_value'].split('/').slice(-2).join('/');
+    const target = key.startsWith(`${type}/`) ? located.get(key) : undefined;
+    if (!target) errors.push(`${path}/reference: does not resolve to an entry of type ${type}`);
+    return target;
+  };
+  const sorOf = (organisation: ResourceView | undefined) =>
+    organisation?.identifier?.find((identifier) => identifier.system?.['@_value'] === identifierSystems.sor)?.value?.[
+      '@_value'
+    ];
+  // A SOR endpoint naming another unit than the addressed Organization is a misrouting in the making.
+  const sameSor = (endpoint: Primitive, organisation: ResourceView | undefined, path: string, role: string) => {
+    const value = endpoint['@_value'];
+    const sor = sorOf(organisation);
+    if (
+      organisation &&
+      sor !== undefined &&
+      value.startsWith(careCommunicationUris.sorEndpointBase) &&
+      value.slice(careCommunicationUris.sorEndpointBase.length) !== sor
+    ) {
+      errors.push(`${path}: SOR id differs from the ${role} Organization's SOR identifier`);
+    }
+  };
+
+  const headerPath = '/Bundle/entry/0/resource/MessageHeader';
+  const header = entries[0]?.resource.MessageHeader;
+  if (!header) return errors;
+  header.focus?.forEach((focus, i) => resolve(focus, 'Communication', `${headerPath}/focus/${i}`));
+  header.destination?.forEach((destination, i) => {
+    const receiver = resolve(destination.receiver, 'Organization', `${headerPath}/destination/${i}/receiver`);
+    sameSor(destination.endpoint, receiver, `${headerPath}/destination/${i}/endpoint`, 'receiver');
+  });
+  if (header.sender) {
+    const sender = resolve(header.sender, 'Organization', `${headerPath}/sender`);
+    if (header.source) sameSor(header.source.endpoint, sender, `${headerPath}/source/endpoint`, 'sender');
+  }
+  entries.forEach((entry, index) => {
+    const subject = entry.resource.Communication?.subject;
+    if (subject) resolve(subject, 'Patient', `/Bundle/entry/${index}/resource/Communication/subject`);
+  });
+  return errors;
+}
+
+/** Parses and checks a letter against the MedCom CareCommunication shape. */
+export function checkLetterXml(
+  xml: string,
+  options: ParseLetterXmlOptions = {},
+): { ok: true; tree: unknown } | { ok: false; errors: string[] } {
+  let tree: Record<string, unknown>;
+  try {
+    tree = parseLetterXml(xml, options);
+  } catch (error) {
+    if (error instanceof LetterXmlError) return { ok: false, errors: [error.message] };
+    throw error;
+  }
+  const unsafe = xmlContentViolations(tree);
+  if (unsafe.length > 0) return { ok: false, errors: unsafe };
+  const validate = validator();
+  if (!validate(tree)) return { ok: false, errors: describeErrors(validate.errors ?? []) };
+  const errors = crossCheck(tree as unknown as BundleView);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, tree };
+}

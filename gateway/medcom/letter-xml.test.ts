@@ -1,0 +1,196 @@
+import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { attachmentPlaceholder, buildLetterXml, type LetterDraft } from './letter-xml.ts';
+import { checkLetterXml, parseLetterXml } from './letter-xml-check.ts';
+
+// MedCom's published examples, read where they live (they are not copied into the repository).
+const medcomDir = fileURLToPath(new URL('../../../shared/medcom', import.meta.url));
+const referenceXml = (prefix: string) => {
+  const name = readdirSync(medcomDir).find((file) => file.startsWith(prefix) && file.endsWith('.xml'));
+  if (!name) throw new Error(`reference message ${prefix}* not found in ${medcomDir}`);
+  return readFileSync(join(medcomDir, name), 'utf8');
+};
+
+function draft(overrides: Partial<LetterDraft> = {}): LetterDraft {
+  return {
+    letterId: '6f1f3c7e-2b1a-4c1d-9a55-0d1c2f3e4a5b',
+    communicationId: '0b7c9a51-3f0e-4c6e-8a4c-2d5f1b7e9c31',
+    sentAt: '2026-11-23T10:15:00+01:00',
+    sender: { sorId: '441211000016000', ean: '5790001987244', name: 'Klinik for Ældresygdomme, AUH, Skejby' },
+    recipient: { sorId: '330461000016004', ean: '5790001353308', name: 'Sundhedsplejen, Aabenraa kommune' },
+    patient: { cpr: '2509479989', given: 'Bruno Test', family: 'Elmer' },
+    category: 'regarding-referral',
+    topic: 'Kritisk tilstand',
+    priority: 'asap',
+    text: 'Til rette vedkommende.\nHilsen Michael',
+    author: { name: 'Michael Magnus Burns', role: 'sygeplejerske', phone: '+4538683868' },
+    attachments: [
+      {
+        title: 'Blodprøveresultater',
+        contentType: 'application/pdf',
+        creation: '2026-11-20T08:00:00+01:00',
+        position: 0,
+      },
+    ],
+    ...overrides,
+  };
+}
+
+type Tree = { Bundle: { entry: Array<{ resource: Record<string, Record<string, unknown>> }> } };
+const tree = (xml: string) => parseLetterXml(xml) as unknown as Tree;
+const resourceOf = (xml: string, type: string) =>
+  tree(xml).Bundle.entry.find((entry) => entry.resource[type])!.resource[type]!;
+
+/** Element and attribute paths of a resource, leaving out the free-form xhtml narrative. */
+function elementPaths(node: unknown, prefix = '', into = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((item) => elementPaths(item, prefix, into));
+  else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (key === '#text' || path === 'text.div') continue;
+      into.add(path);
+      elementPaths(value, path, into);
+    }
+  }
+  return into;
+}
+
+function extensionUrls(xml: string, type: string): Set<string> {
+  const urls = new Set<string>();
+  for (const entry of tree(xml).Bundle.entry) {
+    if (entry.resource[type]) {
+      for (const match of JSON.stringify(entry.resource[type]).matchAll(/"@_url":"([^"]+)"/g)) urls.add(match[1]!);
+    }
+  }
+  return urls;
+}
+
+describe('building a CareCommunication letter', () => {
+  it('builds a letter that passes the letter check', () => {
+    const result = checkLetterXml(buildLetterXml(draft()));
+    expect(result.ok ? [] : result.errors).toEqual([]);
+  });
+
+  it('builds the same XML for the same draft, and other ids for another letter', () => {
+    expect(buildLetterXml(draft())).toBe(buildLetterXml(draft()));
+    const other = buildLetterXml(draft({ letterId: 'a1f0c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }));
+    const ids = (xml: string) => [...xml.matchAll(/<id value="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids(other).filter((id) => ids(buildLetterXml(draft())).includes(id))).toEqual([]);
+    expect(
+      ids(other).every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id!)),
+    ).toBe(true);
+  });
+
+  it('orders the entries like MedCom’s example letter (which adds an Encounter)', () => {
+    const types = (xml: string) => tree(xml).Bundle.entry.map((entry) => Object.keys(entry.resource)[0]);
+    const reference = types(referenceXml('Bundle-R-Tek-A-')).filter((type) => type !== 'Encounter');
+    expect(types(buildLetterXml(draft()))).toEqual(reference);
+  });
+
+  it('gives MessageHeader, Communication and Organization the reference’s elements and extensions', () => {
+    const built = buildLetterXml(draft());
+    const reference = referenceXml('Bundle-R-Tek-A-');
+    // Postbud letters carry no Encounter and no link attachments; everything else must match.
+    const notBuiltOnPurpose = /^(encounter|payload\.contentAttachment\.url)(\.|$)/;
+    for (const type of ['MessageHeader', 'Communication', 'Organization']) {
+      const builtPaths = elementPaths(resourceOf(built, type));
+      const referencePaths = elementPaths(resourceOf(reference, type));
+      expect(
+        [...builtPaths].filter((path) => !referencePaths.has(path)),
+        type,
+      ).toEqual([]);
+      expect(
+        [...referencePaths].filter((path) => !builtPaths.has(path) && !notBuiltOnPurpose.test(path)),
+        type,
+      ).toEqual([]);
+      expect(extensionUrls(built, type), type).toEqual(extensionUrls(reference, type));
+    }
+  });
+
+  it('points the MessageHeader at the recipient’s SOR endpoint and the Communication', () => {
+    const header = JSON.stringify(resourceOf(buildLetterXml(draft()), 'MessageHeader'));
+    expect(header).toContain('"endpoint":{"@_value":"https://sor2.sum.dsdn.dk/#id=330461000016004"}');
+    expect(header).toContain('"endpoint":{"@_value":"https://sor2.sum.dsdn.dk/#id=441211000016000"}');
+    expect(header).toContain('"code":{"@_value":"care-communication-message"}');
+  });
+
+  it('carries hostile text and Danish letters through unchanged', () => {
+    const hostile = `<script>alert("x")</script> & &amp; &nbsp; &#10; ]]> 'æøå ÆØÅ' "citat"`;
+    const xml = buildLetterXml(
+      draft({
+        text: hostile,
+        topic: hostile,
+        sender: { ...draft().sender, name: hostile },
+        attachments: [{ title: hostile, contentType: 'image/png', position: 0 }],
+      }),
+    );
+    expect(xml).not.toContain('<script>');
+    expect(xml).toContain('&amp;amp; &amp;nbsp; &amp;#10;');
+    const result = checkLetterXml(xml);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    const communication = JSON.stringify(resourceOf(xml, 'Communication'));
+    const inJson = JSON.stringify(hostile).slice(1, -1);
+    expect(communication).toContain(`"contentString":{"@_value":"${inJson}"}`);
+    expect(communication).toContain(`"title":{"@_value":"${inJson}"}`);
+    expect(communication).toContain(`"topic":{"text":{"@_value":"${inJson}"}}`);
+    expect(JSON.stringify(resourceOf(xml, 'Organization'))).toContain(`"name":{"@_value":"${inJson}"}`);
+  });
+
+  it('writes line breaks as &#xA; like MedCom, and reads them back as line breaks', () => {
+    const xml = buildLetterXml(draft({ text: 'Linje 1\nLinje 2\r\n\r\nLinje 4\tslut' }));
+    expect(xml).toContain('<contentString value="Linje 1&#xA;Linje 2&#xA;&#xA;Linje 4&#x9;slut"/>');
+    expect(JSON.stringify(resourceOf(xml, 'Communication'))).toContain(
+      '"contentString":{"@_value":"Linje 1\\nLinje 2\\n\\nLinje 4\\tslut"}',
+    );
+    expect(referenceXml('Bundle-R-Tek-A-')).toContain('Til rette vedkommende.&#xA;Vi vil');
+  });
+
+  it('writes priority only on a letter regarding a referral', () => {
+    expect(buildLetterXml(draft({ category: 'regarding-referral', priority: 'asap' }))).toContain(
+      '<priority value="asap"/>',
+    );
+    expect(buildLetterXml(draft({ category: 'regarding-referral', priority: undefined }))).not.toContain('<priority');
+    const nursing = buildLetterXml(draft({ category: 'nursing', priority: 'asap' }));
+    expect(nursing).not.toContain('<priority');
+    expect(checkLetterXml(nursing).ok).toBe(true);
+  });
+
+  it('writes a topic only when one is given', () => {
+    expect(buildLetterXml(draft({ category: 'nursing', topic: undefined }))).not.toContain('<topic>');
+  });
+
+  it('leaves a placeholder where each attachment’s bytes go, and creation only when given', () => {
+    const xml = buildLetterXml(
+      draft({
+        attachments: [
+          { title: 'Første', contentType: 'application/pdf', position: 3 },
+          { title: 'Anden', contentType: 'image/jpeg', position: 7, creation: '2026-01-02T03:04:05Z' },
+        ],
+      }),
+    );
+    expect(attachmentPlaceholder(3)).toBe('postbud-attachment:3');
+    expect(xml).toMatch(/<data value="postbud-attachment:3"\/>\s*<title value="Første"\/>\s*<\/contentAttachment>/);
+    expect(xml).toMatch(
+      /<data value="postbud-attachment:7"\/>\s*<title value="Anden"\/>\s*<creation value="2026-01-02T03:04:05Z"\/>/,
+    );
+    expect(xml.match(/<entity>/g)).toHaveLength(3);
+  });
+
+  it('letters without attachments carry just the text segment', () => {
+    const xml = buildLetterXml(draft({ attachments: [] }));
+    expect(xml.match(/<payload>/g)).toHaveLength(1);
+    expect(checkLetterXml(xml).ok).toBe(true);
+  });
+
+  it('refuses text XML cannot carry, without repeating it', () => {
+    expect(() => buildLetterXml(draft({ text: 'CPR 2509479989 \u0001' }))).toThrow(
+      /text contains characters not allowed in XML/,
+    );
+    expect(() => buildLetterXml(draft({ text: 'CPR 2509479989 \u0001' }))).not.toThrow(/2509479989/);
+    expect(() => buildLetterXml(draft({ category: 'gossip' }))).toThrow(/unknown category/);
+    const twice = { title: 'x', contentType: 'image/png', position: 1 };
+    expect(() => buildLetterXml(draft({ attachments: [twice, twice] }))).toThrow(/positions/);
+  });
+});
