@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 // Tests beside their code are pure: no PostgreSQL, RabbitMQ or browser. Everything that needs a
 // real service lives under test/ and starts with a check that the services are reachable.
-const unitTests = ['gateway/**/*.test.ts', 'routing/**/*.test.ts', 'adapters/**/*.test.ts', 'schemas/**/*.test.ts'];
+const unitTests = [
+  'gateway/**/*.test.ts',
+  'routing/**/*.test.ts',
+  'adapters/**/*.test.ts',
+  'schemas/**/*.test.ts',
+  'test/architecture/**/*.test.ts',
+];
 
 const withServices = {
   globalSetup: ['test/support/global-setup.ts'],
@@ -27,7 +33,7 @@ export default defineConfig({
           ...withServices,
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['node_modules/**', 'test/fault/**'],
+          exclude: ['node_modules/**', 'test/fault/**', 'test/architecture/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

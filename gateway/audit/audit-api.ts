@@ -41,7 +41,7 @@ function queryOf<T>(validate: ValidateFunction<T>, req: Request): T {
   });
 }
 
-/** The auditors' read-only API (issue 4): metadata of letters, never their text or XML. */
+/** The auditors' read-only API: metadata of letters, never their text or XML. */
 export function auditRoutes({ db, vault }: AppDeps): Router {
   const router = Router();
   const auditor = requireRole('auditor');

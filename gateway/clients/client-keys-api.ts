@@ -5,7 +5,7 @@ import { actorOf, currentClient, requireRole } from '../http/auth.ts';
 import { revokeClient, rotateClientKey } from './client-keys.ts';
 import { ProblemError } from '../platform/problem.ts';
 
-/** Listing API clients, revoking them and rotating their keys (issue 5.8); changes are audited. */
+/** Listing API clients, revoking them and rotating their keys; changes are audited. */
 export function adminClientRoutes({ db }: AppDeps): Router {
   const router = Router();
 

@@ -34,7 +34,7 @@ function sectorFilter(req: Request): Sector | undefined {
   return raw as Sector;
 }
 
-/** The operators' view of failed deliveries and their replay (issue 5.3); both are audited. */
+/** The operators' view of failed deliveries and their replay; both are audited. */
 export function adminDeadLetterRoutes(deps: AppDeps): Router {
   const { db, config } = deps;
   const router = Router();

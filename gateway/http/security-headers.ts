@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
- * The response headers every answer carries (issue 5.8): helmet's defaults with a strict CSP.
+ * The response headers every answer carries: helmet's defaults with a strict CSP.
  * The API serves JSON and XML, never pages that load anything, so the policy allows nothing;
  * `/docs` adds only its own inline style, by hash (cspAllowingStyles).
  */

@@ -1,6 +1,6 @@
 -- Up Migration
 
--- Dead-letter replay (issue 5.3): a replayed letter starts a new delivery round whose adapter
+-- Dead-letter replay: a replayed letter starts a new delivery round whose adapter
 -- attempts count from 1 again, so a receipt is unique per round, not per letter.
 ALTER TABLE letters ADD COLUMN delivery_round integer NOT NULL DEFAULT 0;
 ALTER TABLE delivery_attempts ADD COLUMN round integer NOT NULL DEFAULT 0;
@@ -8,10 +8,10 @@ DROP INDEX delivery_attempts_once;
 CREATE UNIQUE INDEX delivery_attempts_once ON delivery_attempts (letter_id, round, attempt, outcome);
 CREATE INDEX letters_failed ON letters (updated_at DESC, id DESC) WHERE status = 'failed';
 
--- Back-pressure (issue 5.4) counts a sector's unpublished outbox rows on every submission.
+-- Back-pressure counts a sector's unpublished outbox rows on every submission.
 CREATE INDEX outbox_pending_sector ON outbox (sector) WHERE published_at IS NULL;
 
--- Key rotation (issue 5.8): a key rotated away must never come back, not even through
+-- Key rotation: a key rotated away must never come back, not even through
 -- POSTBUD_BOOTSTRAP_ADMIN_KEY at the next start, so its hash is kept here.
 ALTER TABLE api_clients ADD COLUMN key_rotated_at timestamptz;
 CREATE TABLE retired_api_keys (

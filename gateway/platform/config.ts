@@ -64,7 +64,7 @@ const configSchema = {
       },
     },
     outboxPollMs: { type: 'integer', minimum: 10 },
-    // Issue 5, access and back-pressure: per-client request budget, per-sector backlog limits, CORS.
+    // Access and back-pressure: per-client request budget, per-sector backlog limits, CORS.
     rateLimit: {
       type: 'object',
       additionalProperties: false,

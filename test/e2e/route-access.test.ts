@@ -9,7 +9,7 @@ import { sorIds, testLetter } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
 /**
- * Issue 5.8: every route and the roles that may call it, walked for each role and for no key.
+ * Every route and the roles that may call it, walked for each role and for no key.
  * The table is the access design: DESIGN.md's REST surface, made precise where the code needs
  * more than the design names (noted per row). A route in the app but not here fails the test.
  */
