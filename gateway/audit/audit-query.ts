@@ -1,5 +1,6 @@
 import type { AuditEventsQuery } from '../../schemas/audit.ts';
-import { toAuditEvent, type AuditEvent } from './audit-trail.ts';
+import { auditEventsPage, type AuditEvent, type AuditPage } from './audit-store.ts';
+import { letterIdsWhere } from '../letters/letter-store.ts';
 import { maskCprs } from './audit-redaction.ts';
 import type { Vault } from '../platform/crypto.ts';
 import type { Queryable } from '../platform/db.ts';
@@ -19,12 +20,7 @@ export interface AuditEventFilter {
   to?: Date;
 }
 
-export interface AuditPage {
-  order: 'asc' | 'desc';
-  /** Continue after this `seq` (exclusive), in `order`. */
-  cursor?: number;
-  limit: number;
-}
+export type { AuditPage };
 
 export const defaultPageSize = 100;
 
@@ -62,42 +58,19 @@ export function eventFilterOf(
   return { filter, page, ...(query.cpr ? { maskedCpr: maskCpr(query.cpr) } : {}) };
 }
 
-function whereClause(
-  filter: AuditEventFilter,
-  page: Pick<AuditPage, 'order' | 'cursor'>,
-): { sql: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const param = (value: unknown) => `$${values.push(value)}`;
-  const conditions: string[] = [];
-  if (filter.letterId) conditions.push(`e.letter_id = ${param(filter.letterId)}`);
-  if (filter.sorId) conditions.push(`e.sor_id = ${param(filter.sorId)}`);
-  const ofLetter: string[] = [];
-  if (filter.senderSorId) ofLetter.push(`l.sender_sor_id = ${param(filter.senderSorId)}`);
-  if (filter.recipientSorId) ofLetter.push(`l.recipient_sor_id = ${param(filter.recipientSorId)}`);
-  if (filter.cprHmac) ofLetter.push(`l.cpr_hmac = ${param(filter.cprHmac)}`);
-  if (ofLetter.length > 0)
-    conditions.push(`e.letter_id IN (SELECT l.id FROM letters l WHERE ${ofLetter.join(' AND ')})`);
-  if (filter.actions) conditions.push(`e.action = ANY (${param(filter.actions)}::text[])`);
-  if (filter.from) conditions.push(`e.at >= ${param(filter.from)}`);
-  if (filter.to) conditions.push(`e.at < ${param(filter.to)}`);
-  if (page.cursor !== undefined) conditions.push(`e.seq ${page.order === 'asc' ? '>' : '<'} ${param(page.cursor)}`);
-  return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
-}
-
 /** One page of events matching `filter`, and the cursor of the next page when there is one. */
 export async function findAuditEvents(
   q: Queryable,
   filter: AuditEventFilter,
   page: AuditPage,
 ): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
-  const where = whereClause(filter, page);
-  const result = await q.query<Parameters<typeof toAuditEvent>[0]>(
-    `SELECT e.* FROM audit_events e ${where.sql}
-     ORDER BY e.seq ${page.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${page.limit + 1}`,
-    where.values,
-  );
-  const events = result.rows.slice(0, page.limit).map(toAuditEvent);
-  const more = result.rows.length > page.limit;
+  const { letterId, senderSorId, recipientSorId, cprHmac, ...conditions } = filter;
+  let letterIds = letterId ? [letterId] : undefined;
+  if (senderSorId || recipientSorId || cprHmac) {
+    const matching = new Set(await letterIdsWhere(q, { senderSorId, recipientSorId, cprHmac }));
+    letterIds = letterIds ? letterIds.filter((id) => matching.has(id)) : [...matching];
+  }
+  const { events, more } = await auditEventsPage(q, { ...conditions, ...(letterIds ? { letterIds } : {}) }, page);
   return { events, nextCursor: more ? String(events.at(-1)!.seq) : null };
 }
 

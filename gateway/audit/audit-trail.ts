@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Queryable, Tx } from '../platform/db.ts';
+import type { Tx } from '../platform/db.ts';
+import { insertAuditEvent, lockChainEnd, type AuditEvent } from './audit-store.ts';
 
 export interface Actor {
   id: string | null;
@@ -8,6 +9,9 @@ export interface Actor {
 
 export const systemActor: Actor = { id: null, name: 'postbud' };
 
+/** The API client that did something, as the trail names it. */
+export const actorOf = (client: { id: string; name: string }): Actor => ({ id: client.id, name: client.name });
+
 export interface AuditEventInput {
   action: string;
   letterId?: string;
@@ -15,24 +19,9 @@ export interface AuditEventInput {
   details?: Record<string, unknown>;
 }
 
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  actorName: string;
-  action: string;
-  letterId: string | null;
-  sorId: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+export type { AuditEvent };
 
 export const genesisHash = '0'.repeat(64);
-
-// One lock for the whole trail: the chain is a single sequence, so writers take turns for the
-// few microseconds between reading the last hash and committing.
-const chainLockKey = 0x706f7374627564; // "postbud"
 
 /** JSON with keys sorted at every level, so the same event always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -56,12 +45,9 @@ export function eventHash(prevHash: string, event: Omit<AuditEvent, 'hash' | 'pr
  */
 export async function appendAuditEvents(tx: Tx, actor: Actor, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
   if (inputs.length === 0) return [];
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [chainLockKey]);
-  const last = await tx.query<{ seq: string; hash: string }>(
-    'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-  );
-  let seq = Number(last.rows[0]?.seq ?? 0);
-  let prevHash = last.rows[0]?.hash ?? genesisHash;
+  const last = await lockChainEnd(tx);
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? genesisHash;
   const written: AuditEvent[] = [];
   for (const input of inputs) {
     seq += 1;
@@ -75,58 +61,10 @@ export async function appendAuditEvents(tx: Tx, actor: Actor, inputs: AuditEvent
       sorId: input.sorId ?? null,
       details: input.details ?? {},
     };
-    const hash = eventHash(prevHash, body);
-    await tx.query(
-      `INSERT INTO audit_events (seq, at, actor_id, actor_name, action, letter_id, sor_id, details, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        seq,
-        body.at,
-        body.actorId,
-        body.actorName,
-        body.action,
-        body.letterId,
-        body.sorId,
-        body.details,
-        prevHash,
-        hash,
-      ],
-    );
-    written.push({ ...body, prevHash, hash });
-    prevHash = hash;
+    const event = { ...body, prevHash, hash: eventHash(prevHash, body) };
+    await insertAuditEvent(tx, event);
+    written.push(event);
+    prevHash = event.hash;
   }
   return written;
-}
-
-interface AuditRow {
-  seq: string;
-  at: Date;
-  actor_id: string | null;
-  actor_name: string;
-  action: string;
-  letter_id: string | null;
-  sor_id: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
-
-export function toAuditEvent(row: AuditRow): AuditEvent {
-  return {
-    seq: Number(row.seq),
-    at: row.at.toISOString(),
-    actorId: row.actor_id,
-    actorName: row.actor_name,
-    action: row.action,
-    letterId: row.letter_id,
-    sorId: row.sor_id,
-    details: row.details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
-export async function letterEvents(q: Queryable, letterId: string): Promise<AuditEvent[]> {
-  const result = await q.query<AuditRow>('SELECT * FROM audit_events WHERE letter_id = $1 ORDER BY seq', [letterId]);
-  return result.rows.map(toAuditEvent);
 }

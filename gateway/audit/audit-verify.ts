@@ -2,6 +2,7 @@ import type { AuditVerifyResult } from '../../schemas/audit.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson, eventHash, genesisHash, type AuditEvent } from './audit-trail.ts';
 import type { Queryable } from '../platform/db.ts';
+import { eventTuples, hashAt, seqBound, type EventTuple } from './audit-store.ts';
 
 export type BreakReason = 'missing' | 'prev-hash-mismatch' | 'hash-mismatch';
 
@@ -92,24 +93,6 @@ export interface VerifyOptions {
   batchSize?: number;
 }
 
-// `at` is read back as the ISO text the writer hashed (millisecond precision, UTC), and the
-// array row mode skips building one object per row: together they halve the read cost.
-const eventColumns = `seq::int8, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  actor_id, actor_name, action, letter_id, sor_id, details, prev_hash, hash`;
-
-type EventTuple = [
-  string,
-  string,
-  string | null,
-  string,
-  string,
-  string | null,
-  string | null,
-  Record<string, unknown>,
-  string,
-  string,
-];
-
 const fromTuple = (row: EventTuple): AuditEvent => ({
   seq: Number(row[0]),
   at: row[1],
@@ -130,16 +113,10 @@ async function resolveSeq(
 ): Promise<number | undefined> {
   if (bound === undefined) {
     if (end === 'from') return 1;
-    const last = await q.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM audit_events');
-    return Number(last.rows[0]?.seq ?? 0);
+    return (await seqBound(q)) ?? 0;
   }
   if (typeof bound === 'number') return bound;
-  const found =
-    end === 'from'
-      ? await q.query<{ seq: string | null }>('SELECT min(seq) AS seq FROM audit_events WHERE at >= $1', [bound])
-      : await q.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM audit_events WHERE at < $1', [bound]);
-  const seq = found.rows[0]?.seq;
-  return seq === null || seq === undefined ? undefined : Number(seq);
+  return seqBound(q, end === 'from' ? { atOrAfter: bound } : { before: bound });
 }
 
 /**
@@ -161,21 +138,16 @@ export async function verifyAuditChain(
 
   let anchor = genesisHash;
   if (firstSeq > 1) {
-    const before = await q.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [firstSeq - 1]);
-    if (!before.rows[0]) return { ok: false, checked: 0, firstBrokenSeq: firstSeq - 1, reason: 'missing' };
-    anchor = before.rows[0].hash;
+    const before = await hashAt(q, firstSeq - 1);
+    if (!before) return { ok: false, checked: 0, firstBrokenSeq: firstSeq - 1, reason: 'missing' };
+    anchor = before;
   }
   const verifier = new ChainVerifier(firstSeq, anchor);
-  const fetchFrom = (seq: number) =>
-    q.query<EventTuple>({
-      text: `SELECT ${eventColumns} FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
-      values: [seq, endSeq, batchSize],
-      rowMode: 'array',
-    });
+  const fetchFrom = (seq: number) => eventTuples(q, seq, endSeq, batchSize);
 
   let pending = fetchFrom(firstSeq);
   for (;;) {
-    const { rows } = await pending;
+    const rows = await pending;
     if (rows.length === 0) break;
     const lastInBatch = Number(rows[rows.length - 1]![0]);
     pending = fetchFrom(lastInBatch + 1);

@@ -1,5 +1,7 @@
 import { findConfusableMailboxes } from '../../routing/confusables.ts';
 import { getMailbox, getMailboxes } from '../../routing/directory.ts';
+import { getLetters, lettersReroutedFrom } from '../letters/letter-store.ts';
+import { misroutedLetters } from '../misroutes/misroute-store.ts';
 import type { Queryable } from '../platform/db.ts';
 
 /**
@@ -28,21 +30,28 @@ interface MisroutedLetterRow {
   rerouted_to: string | null;
 }
 
-/** One row per misrouted letter: a letter both reported and negatively acknowledged counts once. */
-async function misroutedLetters(q: Queryable, filter: MisrouteReportFilter): Promise<MisroutedLetterRow[]> {
-  const result = await q.query<MisroutedLetterRow>(
-    `SELECT l.id AS letter_id, l.sender_sor_id, l.recipient_sor_id, l.status, l.created_at AS sent_at,
-       min(m.reported_at) AS reported_at, array_agg(DISTINCT m.source ORDER BY m.source) AS sources,
-       (array_agg(m.correct_sor_id ORDER BY m.reported_at) FILTER (WHERE m.correct_sor_id IS NOT NULL))[1] AS correct_sor_id,
-       coalesce((array_agg(m.rerouted_to ORDER BY m.reported_at) FILTER (WHERE m.rerouted_to IS NOT NULL))[1],
-         (SELECT r.id FROM letters r WHERE r.rerouted_from = l.id ORDER BY r.created_at LIMIT 1)) AS rerouted_to
-     FROM misroutes m JOIN letters l ON l.id = m.letter_id
-     WHERE ($1::timestamptz IS NULL OR m.reported_at >= $1) AND ($2::timestamptz IS NULL OR m.reported_at < $2)
-     GROUP BY l.id
-     ORDER BY min(m.reported_at), l.id`,
-    [filter.from ?? null, filter.to ?? null],
-  );
-  return result.rows;
+/** One row per misrouted letter: its reports (misroutes) beside what the letter itself says (letters). */
+async function misroutedLetterRows(q: Queryable, filter: MisrouteReportFilter): Promise<MisroutedLetterRow[]> {
+  const reported = await misroutedLetters(q, filter);
+  const ids = reported.map((misroute) => misroute.letterId);
+  const [letters, reroutes] = await Promise.all([getLetters(q, ids), lettersReroutedFrom(q, ids)]);
+  return reported.flatMap((misroute) => {
+    const letter = letters.get(misroute.letterId);
+    if (!letter) return [];
+    return [
+      {
+        letter_id: letter.id,
+        sender_sor_id: letter.senderSorId,
+        recipient_sor_id: letter.recipientSorId,
+        status: letter.status,
+        sent_at: new Date(letter.createdAt),
+        reported_at: misroute.firstReportedAt,
+        sources: misroute.sources,
+        correct_sor_id: misroute.correctSorId,
+        rerouted_to: misroute.reroutedTo ?? reroutes.get(letter.id)?.[0] ?? null,
+      },
+    ];
+  });
 }
 
 const groupKey = (row: MisroutedLetterRow, groupBy: MisrouteGrouping): string =>
@@ -53,7 +62,7 @@ const groupKey = (row: MisroutedLetterRow, groupBy: MisrouteGrouping): string =>
       : `${row.sender_sor_id}>${row.recipient_sor_id}`;
 
 export async function misrouteReport(q: Queryable, filter: MisrouteReportFilter) {
-  const rows = await misroutedLetters(q, filter);
+  const rows = await misroutedLetterRows(q, filter);
   const sorIds = rows.flatMap((row) => [
     row.sender_sor_id,
     row.recipient_sor_id,

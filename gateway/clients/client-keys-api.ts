@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { listApiClients } from './client-store.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { actorOf, currentClient, requireRole } from '../http/auth.ts';
+import { actorOf } from '../audit/audit-trail.ts';
+import { currentClient, requireRole } from '../http/auth.ts';
 import { revokeClient, rotateClientKey } from './client-keys.ts';
 import { ProblemError } from '../platform/problem.ts';
 

@@ -74,6 +74,16 @@ export async function getApiClient(q: Queryable, id: string): Promise<ApiClient 
 }
 
 /** What an admin sees of a client: never its key or the key's hash. */
+/** The names of these clients, by id, for showing who did something. */
+export async function clientNames(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const result = await q.query<{ id: string; name: string }>(
+    'SELECT id, name FROM api_clients WHERE id = ANY ($1::uuid[])',
+    [ids],
+  );
+  return new Map(result.rows.map((row) => [row.id, row.name]));
+}
+
 export interface ApiClientListing extends ApiClient {
   createdAt: string;
   revokedAt: string | null;

@@ -3,6 +3,7 @@ import type { Sector } from '../../schemas/categories.ts';
 import type { Broker } from '../platform/broker.ts';
 import type { Config } from '../platform/config.ts';
 import type { Queryable } from '../platform/db.ts';
+import { countUnpublished } from '../letters/outbox-store.ts';
 import { ProblemError } from '../platform/problem.ts';
 
 /** Decides, before anything is stored, whether a sector can take one more letter now. */
@@ -56,12 +57,7 @@ export function createBackPressure(
   }
 
   async function outboxBacklog(sector: Sector): Promise<number> {
-    // Counting stops just past the limit: the exact size of a huge backlog is not needed here.
-    const result = await deps.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM outbox WHERE published_at IS NULL AND sector = $1 LIMIT $2) pending`,
-      [sector, maxOutboxBacklog + 1],
-    );
-    return result.rows[0]!.n;
+    return countUnpublished(deps.db, sector, maxOutboxBacklog + 1);
   }
 
   async function measure(sector: Sector): Promise<SectorLoad> {

@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
 import { sectors, type Sector } from '../../schemas/categories.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { appendAuditEvents } from '../audit/audit-trail.ts';
-import { actorOf, currentClient, requireRole } from '../http/auth.ts';
+import { actorOf, appendAuditEvents } from '../audit/audit-trail.ts';
+import { currentClient, requireRole } from '../http/auth.ts';
 import { inTransaction } from '../platform/db.ts';
 import { removeFromDeadLetterQueue } from './dead-letter-queue.ts';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.ts';

@@ -3,14 +3,9 @@ import { systemActor } from '../audit/audit-trail.ts';
 import type { Broker } from '../platform/broker.ts';
 import { inTransaction, type Db } from '../platform/db.ts';
 import { moveLetter } from '../letters/letter-lifecycle.ts';
+import { lockLetter } from '../letters/letter-store.ts';
+import { claimUnpublished, markPublished } from '../letters/outbox-store.ts';
 import type { Logger } from '../platform/log.ts';
-
-interface OutboxRow {
-  id: string;
-  letter_id: string;
-  sector: string;
-  payload: object;
-}
 
 /**
  * Publishes stored letters to RabbitMQ. Rows are claimed with FOR UPDATE SKIP LOCKED, so every
@@ -23,30 +18,27 @@ export async function relayOnce(db: Db, broker: Broker, prefix: string, batchSiz
   if (!channel) return 0;
   const exchange = topologyNames(prefix).lettersExchange;
   return inTransaction(db, async (tx) => {
-    const claimed = await tx.query<OutboxRow>(
-      `SELECT id, letter_id, sector, payload FROM outbox WHERE published_at IS NULL
-       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [batchSize],
-    );
-    if (claimed.rows.length === 0) return 0;
-    for (const row of claimed.rows) {
+    const claimed = await claimUnpublished(tx, batchSize);
+    if (claimed.length === 0) return 0;
+    for (const row of claimed) {
       // Lock the letter before publishing, so an adapter's receipt waits for `queued` to commit.
-      await tx.query('SELECT 1 FROM letters WHERE id = $1 FOR UPDATE', [row.letter_id]);
+      await lockLetter(tx, row.letterId);
       channel.publish(exchange, row.sector, Buffer.from(JSON.stringify(row.payload)), {
         persistent: true,
-        messageId: row.letter_id,
+        messageId: row.letterId,
         contentType: 'application/json',
         type: 'LetterQueued',
       });
     }
     await channel.waitForConfirms();
-    await tx.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [
-      claimed.rows.map((row) => row.id),
-    ]);
-    for (const row of claimed.rows) {
-      await moveLetter(tx, row.letter_id, 'queued', systemActor, { sector: row.sector });
+    await markPublished(
+      tx,
+      claimed.map((row) => row.id),
+    );
+    for (const row of claimed) {
+      await moveLetter(tx, row.letterId, 'queued', systemActor, { sector: row.sector });
     }
-    return claimed.rows.length;
+    return claimed.length;
   });
 }
 

@@ -7,6 +7,8 @@ import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
 import type { Broker } from '../platform/broker.ts';
 import { inTransaction, type Db } from '../platform/db.ts';
 import { moveLetter } from '../letters/letter-lifecycle.ts';
+import { deliveryRoundOf } from '../letters/letter-store.ts';
+import { insertDeliveryAttempt } from './delivery-attempt-store.ts';
 import type { Logger } from '../platform/log.ts';
 
 const ajv = new Ajv();
@@ -18,26 +20,19 @@ export async function recordReceipt(db: Db, receipt: DeliveryReceipt): Promise<v
   const actor: Actor = { id: null, name: `adapter:${receipt.sector}` };
   await inTransaction(db, async (tx) => {
     // A replayed dead letter starts a new delivery round with attempt 1 again (dead-letters.ts).
-    const known = await tx.query<{ round: number }>('SELECT delivery_round AS round FROM letters WHERE id = $1', [
-      receipt.letterId,
-    ]);
-    if (known.rowCount === 0) return;
-    const attempt = await tx.query(
-      `INSERT INTO delivery_attempts (letter_id, round, attempt, endpoint, outcome, http_status, duration_ms, error, at)
-       VALUES ($1, $9, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (letter_id, round, attempt, outcome) DO NOTHING`,
-      [
-        receipt.letterId,
-        receipt.attempt,
-        receipt.endpoint,
-        receipt.outcome,
-        receipt.httpStatus ?? null,
-        receipt.durationMs ?? null,
-        receipt.error ?? null,
-        receipt.at,
-        known.rows[0]!.round,
-      ],
-    );
-    if (attempt.rowCount === 0) return;
+    const round = await deliveryRoundOf(tx, receipt.letterId);
+    if (round === undefined) return;
+    const recorded = await insertDeliveryAttempt(tx, receipt.letterId, {
+      round,
+      attempt: receipt.attempt,
+      endpoint: receipt.endpoint,
+      outcome: receipt.outcome,
+      httpStatus: receipt.httpStatus ?? null,
+      durationMs: receipt.durationMs ?? null,
+      error: receipt.error ?? null,
+      at: receipt.at,
+    });
+    if (!recorded) return;
     const details = {
       attempt: receipt.attempt,
       endpoint: receipt.endpoint,

@@ -17,8 +17,9 @@ import {
 } from '../../routing/directory.ts';
 import { mailboxHistory } from '../../routing/mailbox-history.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { appendAuditEvents } from '../audit/audit-trail.ts';
-import { actorOf, currentClient, requireRole } from '../http/auth.ts';
+import { actorOf, appendAuditEvents } from '../audit/audit-trail.ts';
+import { clientNames } from '../clients/client-store.ts';
+import { currentClient, requireRole } from '../http/auth.ts';
 import { smallJsonBody } from '../http/small-json-body.ts';
 import { inTransaction, type Queryable } from '../platform/db.ts';
 import { ProblemError } from '../platform/problem.ts';
@@ -96,15 +97,6 @@ function changedFields(before: Mailbox, after: Mailbox): Record<string, { before
 
 async function withPath(q: Queryable, mailbox: Mailbox) {
   return { ...mailbox, path: await mailboxPath(q, mailbox.sorId) };
-}
-
-async function clientNames(q: Queryable, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const result = await q.query<{ id: string; name: string }>(
-    'SELECT id, name FROM api_clients WHERE id = ANY ($1::uuid[])',
-    [ids],
-  );
-  return new Map(result.rows.map((row) => [row.id, row.name]));
 }
 
 const rethrow = (error: unknown) => {

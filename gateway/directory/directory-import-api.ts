@@ -1,6 +1,7 @@
 import express, { Router, type Request } from 'express';
 import type { AppDeps } from '../app-deps.ts';
-import { actorOf, currentClient, requireRole } from '../http/auth.ts';
+import { actorOf } from '../audit/audit-trail.ts';
+import { currentClient, requireRole } from '../http/auth.ts';
 import { importDirectory } from './directory-import.ts';
 import { ProblemError } from '../platform/problem.ts';
 

@@ -5,7 +5,7 @@ import type { DirectoryImportReport } from '../../schemas/directory.ts';
 import { applyImport, ImportFileError, readImportFile, type ImportFile } from '../../routing/import.ts';
 import { directoryIsEmpty, lockDirectoryForImport } from '../../routing/import-store.ts';
 import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
-import type { Db } from '../platform/db.ts';
+import { beginTransaction, type Db } from '../platform/db.ts';
 import { ProblemError } from '../platform/problem.ts';
 
 /**
@@ -46,13 +46,12 @@ export async function importDirectory(
 ): Promise<DirectoryImportOutcome> {
   const file = readFile(csv);
   const { rows, header } = file;
-  const tx = await db.connect();
+  const transaction = await beginTransaction(db);
+  const { tx } = transaction;
   try {
-    await tx.query('BEGIN');
     // The emptiness check waits for any import in progress (applyImport takes the same lock).
     await lockDirectoryForImport(tx);
     if (options.onlyIfEmpty && !(await directoryIsEmpty(tx))) {
-      await tx.query('ROLLBACK');
       return {
         rows,
         created: 0,
@@ -89,16 +88,11 @@ export async function importDirectory(
           },
         },
       ]);
-      await tx.query('COMMIT');
-    } else {
-      await tx.query('ROLLBACK');
+      await transaction.commit();
     }
     return report;
-  } catch (error) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw error;
   } finally {
-    tx.release();
+    await transaction.rollback();
   }
 }
 

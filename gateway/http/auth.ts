@@ -50,5 +50,3 @@ export function currentClient(req: { client?: ApiClient }): ApiClient {
   if (!req.client) throw new ProblemError(401, 'unauthenticated', 'Unauthenticated');
   return req.client;
 }
-
-export const actorOf = (client: ApiClient) => ({ id: client.id, name: client.name });

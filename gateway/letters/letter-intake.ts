@@ -12,19 +12,13 @@ import {
 import { appendAuditEvents, canonicalJson, type Actor } from '../audit/audit-trail.ts';
 import type { Config } from '../platform/config.ts';
 import type { Vault } from '../platform/crypto.ts';
-import type { Db, Tx } from '../platform/db.ts';
+import { beginTransaction, type Db, type Transaction, type Tx } from '../platform/db.ts';
 import { resolveLetterRouting, storedRouting, type ResolvedRouting } from './letter-routing.ts';
 import { normaliseCpr } from '../medcom/cpr.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
-import {
-  findLetterByIdempotencyKey,
-  getLetter,
-  insertAttachment,
-  insertAttachmentChunk,
-  insertLetter,
-  insertOutbox,
-  type LetterRow,
-} from './letter-store.ts';
+import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
+import { findLetterByIdempotencyKey, getLetter, insertLetter, setRequestHash, type LetterRow } from './letter-store.ts';
+import { insertOutbox } from './outbox-store.ts';
 import { buildLetterXml } from '../medcom/letter-xml.ts';
 import { checkLetterXml } from '../medcom/letter-xml-check.ts';
 import { ProblemError } from '../platform/problem.ts';
@@ -69,7 +63,6 @@ export const chunkAad = (letterId: string, position: number, index: number) =>
 export class LetterIntake {
   readonly #digests: AttachmentDigest[] = [];
   readonly #size: LetterSizeTracker;
-  #closed = false;
 
   private constructor(
     private readonly deps: IntakeDeps,
@@ -77,7 +70,7 @@ export class LetterIntake {
     private readonly envelope: LetterEnvelope,
     private readonly routing: ResolvedRouting,
     readonly letterId: string,
-    private readonly tx: Tx | undefined,
+    private readonly transaction: Transaction | undefined,
     private readonly existing: LetterRow | undefined,
     private readonly reroutedFrom?: string,
   ) {
@@ -151,10 +144,9 @@ export class LetterIntake {
         },
       );
     }
-    const tx = await deps.db.connect();
+    const transaction = await beginTransaction(deps.db);
     try {
-      await tx.query('BEGIN');
-      await insertLetter(tx, {
+      await insertLetter(transaction.tx, {
         id: letterId,
         clientId: client.id,
         senderSorId: routing.sender.sorId,
@@ -172,11 +164,10 @@ export class LetterIntake {
         requestHash: null,
       });
     } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      tx.release();
+      await transaction.rollback();
       throw error;
     }
-    return new LetterIntake(deps, actor, envelope, routing, letterId, tx, undefined, reroutedFrom);
+    return new LetterIntake(deps, actor, envelope, routing, letterId, transaction, undefined, reroutedFrom);
   }
 
   get declaredAttachments(): number {
@@ -237,7 +228,7 @@ export class LetterIntake {
     if (this.existing) return this.#replay(requestHash);
     const tx = this.tx!;
     const { recipient, sender } = this.routing;
-    await tx.query('UPDATE letters SET request_hash = $2 WHERE id = $1', [this.letterId, requestHash]);
+    await setRequestHash(tx, this.letterId, requestHash);
     await insertOutbox(tx, this.letterId, recipient.sector, {
       letterId: this.letterId,
       sector: recipient.sector,
@@ -271,8 +262,7 @@ export class LetterIntake {
       },
     ]);
     await alsoInTransaction?.(tx, this.letterId);
-    await tx.query('COMMIT');
-    this.#release();
+    await this.transaction!.commit();
     return {
       id: this.letterId,
       status: 'accepted',
@@ -303,15 +293,12 @@ export class LetterIntake {
     };
   }
 
+  /** Leaves nothing behind unless `commit()` succeeded; safe to call after it. */
   async abort(): Promise<void> {
-    if (this.#closed) return;
-    await this.tx?.query('ROLLBACK').catch(() => undefined);
-    this.#release();
+    await this.transaction?.rollback();
   }
 
-  #release(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.tx?.release();
+  private get tx(): Tx | undefined {
+    return this.transaction?.tx;
   }
 }

@@ -1,7 +1,8 @@
 import type { Vault } from '../platform/crypto.ts';
 import type { Queryable } from '../platform/db.ts';
 import { chunkAad, templateAad } from './letter-intake.ts';
-import { attachmentChunks, type LetterRow } from './letter-store.ts';
+import { attachmentChunks } from '../attachments/attachment-store.ts';
+import type { LetterRow } from './letter-store.ts';
 import { renderLetterXml } from '../medcom/letter-xml-render.ts';
 
 /**

@@ -8,6 +8,7 @@ import { routingKeyFor } from '../../routing/sector-queue.ts';
 import type { ApiClient } from '../clients/client-store.ts';
 import type { Queryable } from '../platform/db.ts';
 import { ProblemError } from '../platform/problem.ts';
+import { countLettersBetween } from './letter-store.ts';
 
 export interface RoutedParty {
   sorId: string;
@@ -28,14 +29,6 @@ export interface RoutingEvaluation {
   warnings: Finding[];
 }
 
-async function earlierLetters(q: Queryable, senderSorId: string, recipientSorId: string): Promise<number> {
-  const result = await q.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM letters WHERE sender_sor_id = $1 AND recipient_sor_id = $2',
-    [senderSorId, recipientSorId],
-  );
-  return result.rows[0]?.n ?? 0;
-}
-
 /** Loads what the guards need from the directory and runs them (DESIGN.md, misroute guards). */
 async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope) {
   const senderSorId = letter.sender.sorId;
@@ -53,7 +46,7 @@ async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope) {
     successor ? mailboxPath(q, successor.sorId) : undefined,
     successor ? effectiveEan(q, successor.sorId) : undefined,
     recipient ? findConfusableMailboxes(q, recipient) : [],
-    sender && recipient ? earlierLetters(q, sender.sorId, recipient.sorId) : 0,
+    sender && recipient ? countLettersBetween(q, sender.sorId, recipient.sorId) : 0,
   ]);
   const findings = checkRouting({
     messageType: careCommunicationMessageType,

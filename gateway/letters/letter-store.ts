@@ -1,7 +1,7 @@
 import type { LetterStatus, Sector } from '../../schemas/categories.ts';
 import type { Queryable, Tx } from '../platform/db.ts';
 
-/** SQL for the tables a letter lives in: letters, attachments, attachment_chunks, outbox. */
+/** SQL for the `letters` table: one row per letter, its routing, status and sealed content. */
 
 export interface LetterRow {
   id: string;
@@ -20,25 +20,24 @@ export interface LetterRow {
   reroutedFrom: string | null;
   idempotencyKey: string | null;
   requestHash: string | null;
+  deliveryRound: number;
   createdAt: string;
   updatedAt: string;
+  purgedAt: string | null;
 }
 
-export interface AttachmentRow {
-  position: number;
-  title: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-}
-
-const letterColumns = `id, client_id AS "clientId", sender_sor_id AS "senderSorId", recipient_sor_id AS "recipientSorId",
+const summaryColumns = `id, client_id AS "clientId", sender_sor_id AS "senderSorId", recipient_sor_id AS "recipientSorId",
   recipient_ean AS "recipientEan", sector, category, communication_id AS "communicationId", status,
-  xml_template AS "xmlTemplate", envelope, key_id AS "keyId", cpr_hmac AS "cprHmac", rerouted_from AS "reroutedFrom",
-  idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
-  to_json(created_at) #>> '{}' AS "createdAt", to_json(updated_at) #>> '{}' AS "updatedAt"`;
+  key_id AS "keyId", cpr_hmac AS "cprHmac", rerouted_from AS "reroutedFrom",
+  idempotency_key AS "idempotencyKey", request_hash AS "requestHash", delivery_round AS "deliveryRound",
+  to_json(created_at) #>> '{}' AS "createdAt", to_json(updated_at) #>> '{}' AS "updatedAt",
+  to_json(purged_at) #>> '{}' AS "purgedAt"`;
+const letterColumns = `${summaryColumns}, xml_template AS "xmlTemplate", envelope`;
 
-export type NewLetter = Omit<LetterRow, 'createdAt' | 'updatedAt' | 'status'>;
+/** A letter without its sealed content, for lists and reports. */
+export type LetterSummary = Omit<LetterRow, 'xmlTemplate' | 'envelope'>;
+
+export type NewLetter = Omit<LetterRow, 'createdAt' | 'updatedAt' | 'purgedAt' | 'status' | 'deliveryRound'>;
 
 export async function insertLetter(tx: Tx, letter: NewLetter): Promise<void> {
   await tx.query(
@@ -70,6 +69,16 @@ export async function getLetter(q: Queryable, id: string): Promise<LetterRow | u
   return result.rows[0];
 }
 
+/** The letter, locked until the transaction ends: its status changes wait for this one. */
+export async function getLetterForUpdate(tx: Tx, id: string): Promise<LetterRow | undefined> {
+  const result = await tx.query<LetterRow>(`SELECT ${letterColumns} FROM letters WHERE id = $1 FOR UPDATE`, [id]);
+  return result.rows[0];
+}
+
+export async function lockLetter(tx: Tx, id: string): Promise<void> {
+  await tx.query('SELECT 1 FROM letters WHERE id = $1 FOR UPDATE', [id]);
+}
+
 export async function findLetterByIdempotencyKey(
   q: Queryable,
   clientId: string,
@@ -80,53 +89,6 @@ export async function findLetterByIdempotencyKey(
     [clientId, key],
   );
   return result.rows[0];
-}
-
-export async function insertAttachment(tx: Tx, letterId: string, attachment: AttachmentRow): Promise<void> {
-  await tx.query(
-    'INSERT INTO attachments (letter_id, position, title, content_type, size, sha256) VALUES ($1, $2, $3, $4, $5, $6)',
-    [letterId, attachment.position, attachment.title, attachment.contentType, attachment.size, attachment.sha256],
-  );
-}
-
-export async function insertAttachmentChunk(
-  tx: Tx,
-  chunk: { letterId: string; position: number; index: number; keyId: string; sealed: Buffer },
-): Promise<void> {
-  await tx.query(
-    'INSERT INTO attachment_chunks (letter_id, position, chunk, key_id, data) VALUES ($1, $2, $3, $4, $5)',
-    [chunk.letterId, chunk.position, chunk.index, chunk.keyId, chunk.sealed],
-  );
-}
-
-export async function getAttachments(q: Queryable, letterId: string): Promise<AttachmentRow[]> {
-  const result = await q.query<AttachmentRow & { size: string }>(
-    `SELECT position, title, content_type AS "contentType", size, sha256 FROM attachments
-     WHERE letter_id = $1 ORDER BY position`,
-    [letterId],
-  );
-  return result.rows.map((row) => ({ ...row, size: Number(row.size) }));
-}
-
-/** Reads one sealed chunk at a time, so serving a large attachment never holds it whole. */
-export async function* attachmentChunks(
-  q: Queryable,
-  letterId: string,
-  position: number,
-): AsyncGenerator<{ index: number; keyId: string; sealed: Buffer }> {
-  for (let index = 0; ; index += 1) {
-    const result = await q.query<{ key_id: string; data: Buffer }>(
-      'SELECT key_id, data FROM attachment_chunks WHERE letter_id = $1 AND position = $2 AND chunk = $3',
-      [letterId, position, index],
-    );
-    const row = result.rows[0];
-    if (!row) return;
-    yield { index, keyId: row.key_id, sealed: row.data };
-  }
-}
-
-export async function insertOutbox(tx: Tx, letterId: string, sector: Sector, payload: object): Promise<void> {
-  await tx.query('INSERT INTO outbox (letter_id, sector, payload) VALUES ($1, $2, $3)', [letterId, sector, payload]);
 }
 
 /**
@@ -144,4 +106,137 @@ export async function transitionStatus(
     [letterId, from, to],
   );
   return (result.rowCount ?? 0) > 0;
+}
+
+/** The fingerprint an Idempotency-Key is held to, known once every attachment has arrived. */
+export async function setRequestHash(tx: Tx, letterId: string, requestHash: string): Promise<void> {
+  await tx.query('UPDATE letters SET request_hash = $2 WHERE id = $1', [letterId, requestHash]);
+}
+
+export async function setDeliveryRound(tx: Tx, letterId: string, round: number): Promise<void> {
+  await tx.query('UPDATE letters SET delivery_round = $2 WHERE id = $1', [letterId, round]);
+}
+
+export async function deliveryRoundOf(q: Queryable, letterId: string): Promise<number | undefined> {
+  const result = await q.query<{ round: number }>('SELECT delivery_round AS round FROM letters WHERE id = $1', [
+    letterId,
+  ]);
+  return result.rows[0]?.round;
+}
+
+/** How many letters this sender organisation has sent to this mailbox before. */
+export async function countLettersBetween(q: Queryable, senderSorId: string, recipientSorId: string): Promise<number> {
+  const result = await q.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM letters WHERE sender_sor_id = $1 AND recipient_sor_id = $2',
+    [senderSorId, recipientSorId],
+  );
+  return result.rows[0]?.n ?? 0;
+}
+
+export async function getLetters(q: Queryable, ids: readonly string[]): Promise<Map<string, LetterSummary>> {
+  if (ids.length === 0) return new Map();
+  const result = await q.query<LetterSummary>(`SELECT ${summaryColumns} FROM letters WHERE id = ANY ($1::uuid[])`, [
+    ids,
+  ]);
+  return new Map(result.rows.map((row) => [row.id, row]));
+}
+
+/** Ids of the letters matching every given field; the CPR is matched by its keyed hash only. */
+export async function letterIdsWhere(
+  q: Queryable,
+  filter: { senderSorId?: string; recipientSorId?: string; cprHmac?: string },
+): Promise<string[]> {
+  const result = await q.query<{ id: string }>(
+    `SELECT id FROM letters WHERE ($1::text IS NULL OR sender_sor_id = $1) AND ($2::text IS NULL OR recipient_sor_id = $2)
+       AND ($3::text IS NULL OR cpr_hmac = $3)`,
+    [filter.senderSorId ?? null, filter.recipientSorId ?? null, filter.cprHmac ?? null],
+  );
+  return result.rows.map((row) => row.id);
+}
+
+/** For each letter, the letters made from it by a reroute, oldest first. */
+export async function lettersReroutedFrom(q: Queryable, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const result = await q.query<{ id: string; rerouted_from: string }>(
+    'SELECT id, rerouted_from FROM letters WHERE rerouted_from = ANY ($1::uuid[]) ORDER BY created_at, id',
+    [ids],
+  );
+  const found = new Map<string, string[]>();
+  for (const row of result.rows) found.set(row.rerouted_from, [...(found.get(row.rerouted_from) ?? []), row.id]);
+  return found;
+}
+
+/** Failed letters, newest failure first, after the keyset `(failedAt, id)` when given. */
+export async function failedLetters(
+  q: Queryable,
+  options: { sector?: Sector | undefined; after?: [string, string] | undefined; limit: number },
+): Promise<LetterSummary[]> {
+  const [afterAt, afterId] = options.after ?? [null, null];
+  const result = await q.query<LetterSummary>(
+    `SELECT ${summaryColumns} FROM letters
+     WHERE status = 'failed' AND ($1::text IS NULL OR sector = $1)
+       AND ($2::timestamptz IS NULL OR (updated_at, id) < ($2::timestamptz, $3::uuid))
+     ORDER BY updated_at DESC, id DESC LIMIT $4`,
+    [options.sector ?? null, afterAt, afterId, options.limit],
+  );
+  return result.rows;
+}
+
+// Letters still on their way (accepted, queued) keep their content: an adapter may yet fetch it.
+const dueForPurge = `FROM letters WHERE purged_at IS NULL AND created_at < $1 AND status NOT IN ('accepted', 'queued')`;
+
+export async function countDueForPurge(q: Queryable, cutoff: Date): Promise<number> {
+  const result = await q.query<{ n: number }>(`SELECT count(*)::int AS n ${dueForPurge}`, [cutoff]);
+  return result.rows[0]!.n;
+}
+
+/** Letters due for purging, locked; SKIP LOCKED: two purges at once split the work. */
+export async function claimDueForPurge(
+  tx: Tx,
+  cutoff: Date,
+  limit: number,
+): Promise<Array<{ id: string; recipientSorId: string }>> {
+  const result = await tx.query<{ id: string; recipientSorId: string }>(
+    `SELECT id, recipient_sor_id AS "recipientSorId" ${dueForPurge} ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [cutoff, limit],
+  );
+  return result.rows;
+}
+
+/** Empties the sealed content; empty rather than NULL, so the columns stay NOT NULL for live letters. */
+export async function markPurged(tx: Tx, ids: string[]): Promise<void> {
+  await tx.query(
+    `UPDATE letters SET xml_template = '\\x', envelope = '\\x', purged_at = now() WHERE id = ANY ($1::uuid[])`,
+    [ids],
+  );
+}
+
+export async function purgedAtOf(q: Queryable, letterId: string): Promise<Date | null> {
+  const result = await q.query<{ purged_at: Date | null }>('SELECT purged_at FROM letters WHERE id = $1', [letterId]);
+  return result.rows[0]?.purged_at ?? null;
+}
+
+/** Letters sealed under another key than `keyId`, locked for re-sealing (purged ones hold nothing). */
+export async function claimLettersNotUnderKey(
+  tx: Tx,
+  keyId: string,
+  limit: number,
+): Promise<Array<Pick<LetterRow, 'id' | 'keyId' | 'xmlTemplate' | 'envelope'>>> {
+  const result = await tx.query<Pick<LetterRow, 'id' | 'keyId' | 'xmlTemplate' | 'envelope'>>(
+    `SELECT id, key_id AS "keyId", xml_template AS "xmlTemplate", envelope FROM letters
+     WHERE key_id <> $1 AND purged_at IS NULL LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [keyId, limit],
+  );
+  return result.rows;
+}
+
+export async function replaceSealedContent(
+  tx: Tx,
+  letter: Pick<LetterRow, 'id' | 'keyId' | 'xmlTemplate' | 'envelope'>,
+): Promise<void> {
+  await tx.query('UPDATE letters SET xml_template = $2, envelope = $3, key_id = $4 WHERE id = $1', [
+    letter.id,
+    letter.xmlTemplate,
+    letter.envelope,
+    letter.keyId,
+  ]);
 }

@@ -12,19 +12,52 @@ export function createPool(databaseUrl: string, max = 10): Db {
   return pool;
 }
 
-/** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
-export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * An open transaction on a connection of its own. `commit()` or `rollback()` ends it and gives
+ * the connection back; after the first, both are no-ops. A failed ROLLBACK (the connection is
+ * gone) is not an error: the server has ended the transaction anyway.
+ */
+export interface Transaction {
+  readonly tx: Tx;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export async function beginTransaction(db: Db): Promise<Transaction> {
   const tx = await db.connect();
   try {
     await tx.query('BEGIN');
-    const result = await work(tx);
-    await tx.query('COMMIT');
-    return result;
   } catch (error) {
-    await tx.query('ROLLBACK').catch(() => undefined);
+    tx.release(true);
     throw error;
+  }
+  let ended = false;
+  const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
+    if (ended) return;
+    ended = true;
+    try {
+      await tx.query(sql);
+    } catch (error) {
+      if (sql === 'COMMIT') {
+        await tx.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      tx.release();
+    }
+  };
+  return { tx, commit: () => end('COMMIT'), rollback: () => end('ROLLBACK') };
+}
+
+/** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const transaction = await beginTransaction(db);
+  try {
+    const result = await work(transaction.tx);
+    await transaction.commit();
+    return result;
   } finally {
-    tx.release();
+    await transaction.rollback();
   }
 }
 
