@@ -23,6 +23,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: unitTests,
+          // Pointed at ports where nothing listens, so a unit test that reaches for a service fails.
+          env: {
+            DATABASE_URL: 'postgres://127.0.0.1:1/none',
+            AMQP_URL: 'amqp://127.0.0.1:1',
+            TEST_DATABASE_SERVER_URL: 'postgres://127.0.0.1:1',
+            TEST_AMQP_URL: 'amqp://127.0.0.1:1',
+          },
           exclude: ['node_modules/**'],
           pool: 'forks',
           testTimeout: 30_000,

@@ -81,3 +81,48 @@ export const auditVerifyResultSchema = {
   },
 } as const;
 export type AuditVerifyResult = FromSchema<typeof auditVerifyResultSchema>;
+
+/**
+ * An audit event as auditors see it (`GET /v1/audit/events`, traces): with its hashes, so they
+ * can check the chain themselves. CPR numbers in `details` are masked; `detailsMasked` then says
+ * why the event no longer hashes to `hash`.
+ */
+export const auditEventSchema = {
+  $id: 'AuditEvent',
+  type: 'object',
+  additionalProperties: false,
+  required: ['seq', 'at', 'actor', 'action', 'letterId', 'sorId', 'details', 'prevHash', 'hash'],
+  properties: {
+    seq: { type: 'integer', minimum: 1 },
+    at: { type: 'string', format: 'date-time' },
+    actor: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'name'],
+      properties: { id: { type: ['string', 'null'] }, name: { type: 'string' } },
+    },
+    action: {
+      type: 'string',
+      description:
+        'accepted, warning-acknowledged, queued, delivery-attempt-failed, delivered, failed, acknowledged, rejected, misrouted, misroute-reported, rerouted, purged, client-created, mailbox-…',
+    },
+    letterId: { type: ['string', 'null'], format: 'uuid' },
+    sorId: { type: ['string', 'null'] },
+    details: {
+      type: 'object',
+      description: 'Metadata only; strings that look like a CPR number are shown as DDMMYY-xxxx.',
+    },
+    detailsMasked: {
+      const: true,
+      description: 'Present when a CPR was masked in `details`: the event then no longer hashes to `hash`.',
+    },
+    prevHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    hash: {
+      type: 'string',
+      pattern: '^[0-9a-f]{64}$',
+      description:
+        'SHA-256 of prevHash followed by the canonical JSON (sorted keys) of seq, at, actorId, actorName, action, letterId, sorId, details.',
+    },
+  },
+} as const;
+export type PresentedAuditEvent = FromSchema<typeof auditEventSchema>;

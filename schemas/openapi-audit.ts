@@ -25,37 +25,6 @@ function auditOperation(summary: string, description: string, roles: string[], p
   return { summary, description, 'x-roles': roles, parameters, responses: { '200': ok, default: problem } };
 }
 
-const eventFields = {
-  type: 'object',
-  required: ['seq', 'at', 'actor', 'action', 'letterId', 'sorId', 'details', 'prevHash', 'hash'],
-  properties: {
-    seq: { type: 'integer' },
-    at: { type: 'string', format: 'date-time' },
-    actor: { type: 'object', properties: { id: { type: ['string', 'null'] }, name: { type: 'string' } } },
-    action: {
-      type: 'string',
-      description:
-        'accepted, warning-acknowledged, queued, delivery-attempt-failed, delivered, failed, acknowledged, rejected, misrouted, misroute-reported, rerouted, purged, client-created, mailbox-…',
-    },
-    letterId: { type: ['string', 'null'], format: 'uuid' },
-    sorId: { type: ['string', 'null'] },
-    details: {
-      type: 'object',
-      description: 'Metadata only; strings that look like a CPR number are shown as DDMMYY-xxxx.',
-    },
-    detailsMasked: {
-      type: 'boolean',
-      description: 'Present when a CPR was masked in `details`: the event then no longer hashes to `hash`.',
-    },
-    prevHash: { type: 'string' },
-    hash: {
-      type: 'string',
-      description:
-        'SHA-256 of prevHash followed by the canonical JSON (sorted keys) of seq, at, actorId, actorName, action, letterId, sorId, details.',
-    },
-  },
-} as const;
-
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const timesNote = 'Times are RFC 3339 date-times or dates (00:00 UTC); `from` is inclusive, `to` exclusive.';
 
@@ -76,7 +45,7 @@ export const auditPaths = {
               properties: {
                 cpr: { type: 'string', description: 'The CPR searched for, masked as DDMMYY-xxxx' },
                 order: { type: 'string', enum: ['asc', 'desc'] },
-                events: { type: 'array', items: eventFields },
+                events: { type: 'array', items: { $ref: '#/components/schemas/AuditEvent' } },
                 nextCursor: { type: ['string', 'null'] },
               },
             },

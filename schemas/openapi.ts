@@ -5,12 +5,16 @@ import { auditPaths } from './openapi-audit.ts';
 import { directoryPaths, directorySchemas } from './openapi-directory.ts';
 import { attachmentContentTypes, careCommunicationCategories, letterStatuses } from './categories.ts';
 import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments } from './letter.ts';
+import { letterAcceptedSchema, letterEventsSchema, letterStatusSchema } from './letter-responses.ts';
+import { problemSchema } from './problem.ts';
+import { auditEventSchema } from './audit.ts';
 import { mailboxCreateSchema, mailboxPatchSchema, mailboxSchema } from './mailbox.ts';
 
 type Role = 'sender' | 'admin' | 'auditor' | 'adapter';
 
 const problem = { $ref: '#/components/responses/Problem' };
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 function operation(summary: string, roles: Role[] | 'public', extra: Record<string, unknown> = {}) {
   return {
@@ -57,22 +61,7 @@ export const openApiDocument = {
     responses: {
       Problem: {
         description: 'RFC 9457 problem details',
-        content: {
-          'application/problem+json': {
-            schema: {
-              type: 'object',
-              required: ['type', 'title', 'status', 'code'],
-              properties: {
-                type: { type: 'string' },
-                title: { type: 'string' },
-                status: { type: 'integer' },
-                code: { type: 'string' },
-                detail: { type: 'string' },
-                instance: { type: 'string' },
-              },
-            },
-          },
-        },
+        content: { 'application/problem+json': { schema: schemaRef('Problem') } },
       },
     },
     schemas: {
@@ -85,6 +74,11 @@ export const openApiDocument = {
       MailboxCreate: mailboxCreateSchema,
       MailboxPatch: mailboxPatchSchema,
       Mailbox: mailboxSchema,
+      LetterAccepted: letterAcceptedSchema,
+      LetterStatus: letterStatusSchema,
+      LetterEvents: letterEventsSchema,
+      AuditEvent: auditEventSchema,
+      Problem: problemSchema,
       ...directorySchemas,
     },
   },
@@ -112,7 +106,7 @@ export const openApiDocument = {
           },
         ),
         {
-          '202': { description: 'Accepted: `{ id, status, recipient, warnings, statusUrl }`' },
+          '202': { description: 'Accepted', ...json(schemaRef('LetterAccepted')) },
           '409': { description: 'Warnings need acknowledgement (`confirmation-required`)' },
           '413': { description: 'Attachment or letter too large' },
           '422': { description: 'Invalid letter or blocked by a misroute guard' },
@@ -132,7 +126,7 @@ export const openApiDocument = {
         operation('Status, recipient, timestamps and attachment metadata', ['sender', 'auditor', 'admin', 'adapter'], {
           parameters: [idParam],
         }),
-        { '200': { description: 'The letter' } },
+        { '200': { description: 'The letter', ...json(schemaRef('LetterStatus')) } },
       ),
     },
     '/v1/messages/{id}/xml': {
@@ -144,7 +138,7 @@ export const openApiDocument = {
       get: withResponses(
         operation('The audit trail of one letter', ['sender', 'auditor', 'admin'], { parameters: [idParam] }),
         {
-          '200': { description: 'Ordered events' },
+          '200': { description: 'Ordered events', ...json(schemaRef('LetterEvents')) },
         },
       ),
     },
@@ -171,7 +165,7 @@ export const openApiDocument = {
             requestBody: json({ $ref: '#/components/schemas/Reroute' }),
           },
         ),
-        { '202': { description: '`{ id, status, recipient, warnings, reroutedFrom, statusUrl }`' } },
+        { '202': { description: 'The new letter, with `reroutedFrom`', ...json(schemaRef('LetterAccepted')) } },
       ),
     },
     '/v1/acknowledgements': {

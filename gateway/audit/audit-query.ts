@@ -1,4 +1,4 @@
-import type { AuditEventsQuery } from '../../schemas/audit.ts';
+import type { AuditEventsQuery, PresentedAuditEvent } from '../../schemas/audit.ts';
 import { auditEventsPage, type AuditEvent, type AuditPage } from './audit-store.ts';
 import { letterIdsWhere } from '../letters/letter-store.ts';
 import { maskCprs } from './audit-redaction.ts';
@@ -94,7 +94,7 @@ export async function* streamAuditEvents(
 }
 
 /** An event as auditors see it: with its hashes, so they can check the chain themselves. */
-export function presentEvent(event: AuditEvent) {
+export function presentEvent(event: AuditEvent): PresentedAuditEvent {
   const { value: details, masked } = maskCprs(event.details);
   return {
     seq: event.seq,
@@ -111,7 +111,7 @@ export function presentEvent(event: AuditEvent) {
   };
 }
 
-export type PresentedEvent = ReturnType<typeof presentEvent>;
+export type PresentedEvent = PresentedAuditEvent;
 
 export const csvColumns = [
   'seq',

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Sector } from '../../schemas/categories.ts';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
+import type { LetterAccepted } from '../../schemas/letter-responses.ts';
 import type { ApiClient } from '../clients/client-store.ts';
 import {
   AttachmentInspector,
@@ -41,13 +42,8 @@ export interface IntakeOptions {
   actor?: Actor;
 }
 
-export interface AcceptedLetter {
-  id: string;
-  status: string;
-  recipient: { sorId: string; ean: string; name: string; sector: string };
-  warnings: Array<{ code: string; message: string }>;
-  replayed: boolean;
-}
+/** The 202 answer without its URL, and whether it is the answer to an earlier submission. */
+export type AcceptedLetter = Omit<LetterAccepted, 'statusUrl' | 'reroutedFrom'> & { replayed: boolean };
 
 /** Associated data binding each sealed value to its place, so ciphertexts cannot be moved. */
 export const templateAad = (letterId: string) => `letter:${letterId}:xml`;

@@ -8,20 +8,19 @@ import {
   type LetterEnvelope,
   type LetterSubmission,
 } from '../../schemas/letter.ts';
-import { getMailboxes } from '../../routing/directory.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { decodeBase64Strict } from '../attachments/attachment-checks.ts';
 import type { ApiClient } from '../clients/client-store.ts';
-import { letterEvents } from '../audit/audit-store.ts';
+import type { LetterAccepted, LetterEvents, LetterStatusResponse } from '../../schemas/letter-responses.ts';
 import { actorOf, appendAuditEvents } from '../audit/audit-trail.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
 import { inTransaction, type Db } from '../platform/db.ts';
 import { visibleLetter } from './letter-access.ts';
+import { letterEventsFor, letterStatus } from './letter-status.ts';
 import { LetterIntake, type AcceptedLetter } from './letter-intake.ts';
 import { openLetterXml } from './letter-reader.ts';
 import { evaluateLetterRouting } from './letter-routing.ts';
 import { letterJsonBody } from '../http/json-body.ts';
-import { getAttachments } from '../attachments/attachment-store.ts';
 import { readMultipartLetter } from './multipart-intake.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
@@ -154,10 +153,8 @@ export function letterRoutes(deps: AppDeps): Router {
       deps.onLetterStored?.();
       req.log.info({ letterId: accepted.id, sector: accepted.recipient.sector }, 'letter accepted');
     }
-    res
-      .status(202)
-      .location(`/v1/messages/${accepted.id}`)
-      .json({ ...answer, statusUrl: `/v1/messages/${accepted.id}` });
+    const body: LetterAccepted = { ...answer, statusUrl: `/v1/messages/${accepted.id}` };
+    res.status(202).location(`/v1/messages/${accepted.id}`).json(body);
   });
 
   router.post('/v1/messages/preview', requireRole('sender'), letterJson, async (req, res) => {
@@ -173,34 +170,8 @@ export function letterRoutes(deps: AppDeps): Router {
   });
 
   router.get('/v1/messages/:id', requireRole('sender', 'auditor', 'admin', 'adapter'), async (req, res) => {
-    const letter = await visibleLetter(db, currentClient(req), String(req.params.id), ['auditor', 'admin', 'adapter']);
-    const mailboxes = await getMailboxes(db, [letter.senderSorId, letter.recipientSorId]);
-    const sender = mailboxes.get(letter.senderSorId);
-    const recipient = mailboxes.get(letter.recipientSorId);
-    res.json({
-      id: letter.id,
-      status: letter.status,
-      category: letter.category,
-      // The official SOR name, never a short display name alone: a bare "Socialpsykiatri" is
-      // exactly the ambiguity that misroutes letters.
-      sender: { sorId: letter.senderSorId, name: sender?.name ?? null, displayName: sender?.displayName ?? null },
-      recipient: {
-        sorId: letter.recipientSorId,
-        ean: letter.recipientEan,
-        name: recipient?.name ?? null,
-        displayName: recipient?.displayName ?? null,
-        sector: letter.sector,
-      },
-      attachments: (await getAttachments(db, letter.id)).map(({ title, contentType, size, sha256 }) => ({
-        title,
-        contentType,
-        size,
-        sha256,
-      })),
-      ...(letter.reroutedFrom ? { reroutedFrom: letter.reroutedFrom } : {}),
-      createdAt: letter.createdAt,
-      updatedAt: letter.updatedAt,
-    });
+    const status: LetterStatusResponse = await letterStatus(db, currentClient(req), String(req.params.id));
+    res.json(status);
   });
 
   router.get('/v1/messages/:id/xml', requireRole('sender', 'adapter'), async (req, res) => {
@@ -211,12 +182,8 @@ export function letterRoutes(deps: AppDeps): Router {
   });
 
   router.get('/v1/messages/:id/events', requireRole('sender', 'auditor', 'admin'), async (req, res) => {
-    const letter = await visibleLetter(db, currentClient(req), String(req.params.id), ['auditor', 'admin']);
-    const events = await letterEvents(db, letter.id);
-    res.json({
-      letterId: letter.id,
-      events: events.map(({ seq, at, action, actorName, details }) => ({ seq, at, action, actor: actorName, details })),
-    });
+    const events: LetterEvents = await letterEventsFor(db, currentClient(req), String(req.params.id));
+    res.json(events);
   });
   return router;
 }

@@ -5,6 +5,7 @@ import {
   type MisrouteReportBody,
   type RerouteBody,
 } from '../../schemas/misroute.ts';
+import type { LetterAccepted } from '../../schemas/letter-responses.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../audit/audit-trail.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
@@ -41,10 +42,8 @@ export function misrouteRoutes(deps: AppDeps): Router {
     deps.onLetterStored?.();
     req.log.info({ letterId: rerouted.id, reroutedFrom: rerouted.reroutedFrom }, 'letter rerouted');
     const { replayed: _replayed, reroutedFrom, ...answer } = rerouted;
-    res
-      .status(202)
-      .location(`/v1/messages/${rerouted.id}`)
-      .json({ ...answer, reroutedFrom, statusUrl: `/v1/messages/${rerouted.id}` });
+    const accepted: LetterAccepted = { ...answer, reroutedFrom, statusUrl: `/v1/messages/${rerouted.id}` };
+    res.status(202).location(`/v1/messages/${rerouted.id}`).json(accepted);
   });
   return router;
 }

@@ -1,0 +1,47 @@
+import { getMailboxes } from '../../routing/directory.ts';
+import type { LetterEvents, LetterStatusResponse } from '../../schemas/letter-responses.ts';
+import { getAttachments } from '../attachments/attachment-store.ts';
+import { letterEvents } from '../audit/audit-store.ts';
+import type { ApiClient } from '../clients/client-store.ts';
+import type { Queryable } from '../platform/db.ts';
+import { visibleLetter } from './letter-access.ts';
+
+/** A letter's status as its sender (or an auditor, admin or adapter) sees it. */
+export async function letterStatus(q: Queryable, client: ApiClient, letterId: string): Promise<LetterStatusResponse> {
+  const letter = await visibleLetter(q, client, letterId, ['auditor', 'admin', 'adapter']);
+  const [mailboxes, attachments] = await Promise.all([
+    getMailboxes(q, [letter.senderSorId, letter.recipientSorId]),
+    getAttachments(q, letter.id),
+  ]);
+  const sender = mailboxes.get(letter.senderSorId);
+  const recipient = mailboxes.get(letter.recipientSorId);
+  return {
+    id: letter.id,
+    status: letter.status,
+    category: letter.category,
+    // The official SOR name, never a short display name alone: a bare "Socialpsykiatri" is
+    // exactly the ambiguity that misroutes letters.
+    sender: { sorId: letter.senderSorId, name: sender?.name ?? null, displayName: sender?.displayName ?? null },
+    recipient: {
+      sorId: letter.recipientSorId,
+      ean: letter.recipientEan,
+      name: recipient?.name ?? null,
+      displayName: recipient?.displayName ?? null,
+      sector: letter.sector,
+    },
+    attachments: attachments.map(({ title, contentType, size, sha256 }) => ({ title, contentType, size, sha256 })),
+    ...(letter.reroutedFrom ? { reroutedFrom: letter.reroutedFrom } : {}),
+    createdAt: letter.createdAt,
+    updatedAt: letter.updatedAt,
+  };
+}
+
+/** A letter's audit trail as its sender may see it: what happened and by whom, without hashes. */
+export async function letterEventsFor(q: Queryable, client: ApiClient, letterId: string): Promise<LetterEvents> {
+  const letter = await visibleLetter(q, client, letterId, ['auditor', 'admin']);
+  const events = await letterEvents(q, letter.id);
+  return {
+    letterId: letter.id,
+    events: events.map(({ seq, at, action, actorName, details }) => ({ seq, at, action, actor: actorName, details })),
+  };
+}
