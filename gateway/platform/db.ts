@@ -2,7 +2,8 @@ import pg from 'pg';
 
 export type Db = pg.Pool;
 export type Tx = pg.PoolClient;
-export type Queryable = pg.Pool | pg.PoolClient;
+// Declared once, by the directory (the lower module), for both: anything a query can run on.
+export type { Queryable } from '../../routing/directory.ts';
 
 export function createPool(databaseUrl: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
