@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Tx } from '../platform/db.ts';
+import { inTransaction, type Db, type Tx } from '../platform/db.ts';
 import { insertAuditEvent, lockChainEnd, type AuditEvent } from './audit-store.ts';
 
 export interface Actor {
@@ -67,4 +67,9 @@ export async function appendAuditEvents(tx: Tx, actor: Actor, inputs: AuditEvent
     prevHash = event.hash;
   }
   return written;
+}
+
+/** Appends events in a transaction of their own, for what happens outside any other change (a read, a warning shown). */
+export async function recordAuditEvents(db: Db, actor: Actor, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
+  return inTransaction(db, (tx) => appendAuditEvents(tx, actor, inputs));
 }

@@ -1,11 +1,12 @@
-import { getApiClient, revokeApiClient, rotateApiClientKey, type ApiClient } from './client-store.ts';
+import type { ApiClientRequest } from '../../schemas/api-client.ts';
+import { getApiClient, insertApiClient, revokeApiClient, rotateApiClientKey, type ApiClient } from './client-store.ts';
 import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
 import { inTransaction, type Db } from '../platform/db.ts';
 import { ProblemError } from '../platform/problem.ts';
 
 /**
- * Revoking and rotating API keys, audited, shared by the admin API and `postbud clients`. The
- * audit events name the client, never the key or its hash.
+ * Creating API clients, revoking and rotating their keys, audited, shared by the admin API and
+ * `postbud clients`. The audit events name the client, never the key or its hash.
  */
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,6 +17,33 @@ function clientNotFound(): ProblemError {
 
 function assertClientId(id: string): void {
   if (!uuidPattern.test(id)) throw clientNotFound();
+}
+
+/** A new client and its key, which is shown this once and stored only as a hash. */
+export async function createClient(
+  db: Db,
+  actor: Actor,
+  request: ApiClientRequest,
+): Promise<{ client: ApiClient; key: string }> {
+  return inTransaction(db, async (tx) => {
+    const created = await insertApiClient(tx, {
+      name: request.name,
+      roles: [...request.roles],
+      senders: [...(request.senders ?? [])],
+    });
+    await appendAuditEvents(tx, actor, [
+      {
+        action: 'client-created',
+        details: {
+          clientId: created.client.id,
+          name: request.name,
+          roles: request.roles,
+          senders: request.senders ?? [],
+        },
+      },
+    ]);
+    return created;
+  });
 }
 
 export async function revokeClient(

@@ -1,9 +1,8 @@
 import { Router, type Request } from 'express';
 import { sectors, type Sector } from '../../schemas/categories.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { actorOf, appendAuditEvents } from '../audit/audit-trail.ts';
+import { actorOf, recordAuditEvents } from '../audit/audit-trail.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
-import { inTransaction } from '../platform/db.ts';
 import { removeFromDeadLetterQueue } from './dead-letter-queue.ts';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.ts';
 import { ProblemError } from '../platform/problem.ts';
@@ -43,17 +42,15 @@ export function adminDeadLetterRoutes(deps: AppDeps): Router {
     const sector = sectorFilter(req);
     const page = await listDeadLetters(db, { limit: pageLimit(req), sector, cursor: queryString(req, 'cursor') });
     // Who looked at which failed letters is itself part of the trail.
-    await inTransaction(db, (tx) =>
-      appendAuditEvents(tx, actorOf(currentClient(req)), [
-        { action: 'dead-letters-listed', details: { count: page.items.length, ...(sector ? { sector } : {}) } },
-      ]),
-    );
+    await recordAuditEvents(db, actorOf(currentClient(req)), [
+      { action: 'dead-letters-listed', details: { count: page.items.length, ...(sector ? { sector } : {}) } },
+    ]);
     res.json(page);
   });
 
   router.post('/v1/admin/dead-letters/:letterId/replay', requireRole('admin'), async (req, res) => {
     const actor = actorOf(currentClient(req));
-    const replay = await inTransaction(db, (tx) => replayDeadLetter(tx, String(req.params.letterId), actor));
+    const replay = await replayDeadLetter(db, String(req.params.letterId), actor);
     deps.onLetterStored?.();
     req.log.info(
       { letterId: replay.letterId, sector: replay.sector, deliveryRound: replay.deliveryRound },

@@ -2,7 +2,7 @@ import { getMailbox, getMailboxes } from '../../routing/directory.ts';
 import type { Sector } from '../../schemas/categories.ts';
 import type { LetterQueued } from '../../schemas/queue-messages.ts';
 import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
-import type { Queryable, Tx } from '../platform/db.ts';
+import { inTransaction, type Db, type Queryable, type Tx } from '../platform/db.ts';
 import { moveLetter } from '../letters/letter-lifecycle.ts';
 import { failedLetters, getLetterForUpdate, setDeliveryRound } from '../letters/letter-store.ts';
 import { hasUnpublished, insertOutbox } from '../letters/outbox-store.ts';
@@ -119,7 +119,11 @@ export interface Replay {
  * `failed` between the relay's publish and its commit would be dropped. Once queued, a second
  * replay is refused, so the letter is never queued twice; the relay's own `queued` is a no-op.
  */
-export async function replayDeadLetter(tx: Tx, letterId: string, actor: Actor): Promise<Replay> {
+export async function replayDeadLetter(db: Db, letterId: string, actor: Actor): Promise<Replay> {
+  return inTransaction(db, (tx) => requeueFailedLetter(tx, letterId, actor));
+}
+
+async function requeueFailedLetter(tx: Tx, letterId: string, actor: Actor): Promise<Replay> {
   const letter = /^[0-9a-f-]{36}$/i.test(letterId) ? await getLetterForUpdate(tx, letterId) : undefined;
   if (!letter) throw new ProblemError(404, 'letter-not-found', 'Letter not found');
   if (letter.status !== 'failed') {

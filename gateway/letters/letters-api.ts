@@ -10,11 +10,8 @@ import {
 } from '../../schemas/letter.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { decodeBase64Strict } from '../attachments/attachment-checks.ts';
-import type { ApiClient } from '../clients/client-store.ts';
 import type { LetterAccepted, LetterEvents, LetterStatusResponse } from '../../schemas/letter-responses.ts';
-import { actorOf, appendAuditEvents } from '../audit/audit-trail.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
-import { inTransaction, type Db } from '../platform/db.ts';
 import { visibleLetter } from './letter-access.ts';
 import { letterEventsFor, letterStatus } from './letter-status.ts';
 import { LetterIntake, type AcceptedLetter } from './letter-intake.ts';
@@ -25,6 +22,7 @@ import { readMultipartLetter } from './multipart-intake.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
 import { assertValid, compile } from '../platform/validation.ts';
+import { recordWarningsShown } from './warnings-shown.ts';
 
 const validSubmission = compile<LetterSubmission>(letterSubmissionSchema);
 const validEnvelope = compile<LetterEnvelope>(letterEnvelopeSchema);
@@ -63,25 +61,6 @@ const withoutData = (letter: LetterSubmission): LetterEnvelope => ({
 
 async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
   yield bytes;
-}
-
-/**
- * Warnings shown to a user are evidence for auditors even when the letter is never sent: a
- * warning that made a clinician pick another mailbox is a misroute prevented.
- */
-async function recordWarningsShown(db: Db, client: ApiClient, problem: ProblemError): Promise<void> {
-  const warnings = (problem.extra.warnings as Array<{ code: string }> | undefined) ?? [];
-  const recipient = problem.extra.recipient as { sorId: string };
-  const sender = problem.extra.sender as { sorId: string };
-  await inTransaction(db, (tx) =>
-    appendAuditEvents(tx, actorOf(client), [
-      {
-        action: 'warnings-shown',
-        sorId: recipient.sorId,
-        details: { senderSorId: sender.sorId, codes: warnings.map((w) => w.code) },
-      },
-    ]),
-  );
 }
 
 export function letterRoutes(deps: AppDeps): Router {
