@@ -41,7 +41,25 @@ const compiled = new Map<string, (resource: unknown, env: Record<string, unknown
  * Evaluates FHIRPath with HL7's implementation (the fhirpath package) and the R4 model, against a
  * copy of the resource (the library annotates what it reads). `%resource` is the resource itself.
  */
-export function evaluateFhirPath(resource: FhirResource, expression: string, base?: FhirResource): unknown[] {
+export function evaluateFhirPath(resource: FhirResource, expression: string): unknown[] {
+  return evaluateEach(resource, [expression])[0]!;
+}
+
+/** Several expressions against one copy of the resource. */
+export function evaluateEach(resource: FhirResource, expressions: readonly string[]): unknown[][] {
+  const copy = structuredClone(resource);
+  const previous = bundleInEvaluation;
+  bundleInEvaluation = copy;
+  try {
+    return expressions.map((expression) =>
+      compiledExpression(expression)(copy, { resource: copy, rootResource: copy }),
+    );
+  } finally {
+    bundleInEvaluation = previous;
+  }
+}
+
+function compiledExpression(expression: string): (resource: unknown, env: Record<string, unknown>) => unknown[] {
   let evaluate = compiled.get(expression);
   if (!evaluate) {
     evaluate = fhirpath.compile(expression, r4, { userInvocationTable }) as unknown as (
@@ -50,14 +68,7 @@ export function evaluateFhirPath(resource: FhirResource, expression: string, bas
     ) => unknown[];
     compiled.set(expression, evaluate);
   }
-  const copy = structuredClone(resource);
-  const previous = bundleInEvaluation;
-  bundleInEvaluation = base ?? copy;
-  try {
-    return evaluate(copy, { resource: copy, rootResource: copy });
-  } finally {
-    bundleInEvaluation = previous;
-  }
+  return evaluate;
 }
 
 /** FHIRPath's truth of a result: one `true`, as an invariant needs. */
