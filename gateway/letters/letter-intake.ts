@@ -40,6 +40,19 @@ export interface IntakeOptions {
   idempotencyKey?: string | undefined;
   reroutedFrom?: string;
   actor?: Actor;
+  /** A letter that arrived as a checked MedCom Bundle: its own ids and XML, which Postbud does not rebuild. */
+  prepared?: PreparedMessage;
+}
+
+/** What a MedCom Bundle brings: MessageHeader.id as the letter id, the thread's id, the XML with placeholders. */
+export interface PreparedMessage {
+  letterId: string;
+  communicationId: string;
+  template: string;
+  /** The patient's CPR or replacement CPR, for the auditors' search. */
+  patientIdentifier: string;
+  /** The receiver Organization's EAN, held to the directory's by the guards. */
+  claimedRecipientEan?: string;
 }
 
 /** The 202 answer without its URL, and whether it is the answer to an earlier submission. */
@@ -83,8 +96,8 @@ export class LetterIntake {
     envelope: LetterEnvelope,
     options: IntakeOptions = {},
   ): Promise<LetterIntake> {
-    checkLetterRules(envelope);
-    const { idempotencyKey, reroutedFrom } = options;
+    const { idempotencyKey, reroutedFrom, prepared } = options;
+    if (!prepared) checkLetterRules(envelope);
     const actor = options.actor ?? { id: client.id, name: client.name };
     const existing = idempotencyKey ? await findLetterByIdempotencyKey(deps.db, client.id, idempotencyKey) : undefined;
     // A replay answers as the first time did, even if the directory has changed since.
@@ -98,48 +111,16 @@ export class LetterIntake {
         undefined,
         existing,
       );
-    const routing = await resolveLetterRouting(deps.db, client, envelope);
+    const routing = await resolveLetterRouting(
+      deps.db,
+      client,
+      envelope,
+      prepared?.claimedRecipientEan ? { claimedRecipientEan: prepared.claimedRecipientEan } : {},
+    );
     // A backlogged sector refuses new letters before anything is stored.
     await deps.backPressure?.admit(routing.recipient.sector);
 
-    const letterId = randomUUID();
-    const communicationId = randomUUID();
-    const template = buildLetterXml({
-      letterId,
-      communicationId,
-      sentAt: new Date().toISOString(),
-      sender: routing.sender,
-      recipient: routing.recipient,
-      patient: {
-        cpr: normaliseCpr(envelope.patient.cpr),
-        given: envelope.patient.name.given,
-        family: envelope.patient.name.family,
-      },
-      category: envelope.category,
-      ...(envelope.topic ? { topic: envelope.topic } : {}),
-      ...(envelope.priority ? { priority: envelope.priority } : {}),
-      text: envelope.text,
-      author: envelope.author,
-      attachments: (envelope.attachments ?? []).map((attachment, position) => ({
-        title: sanitiseTitle(attachment.title),
-        contentType: attachment.contentType,
-        ...(attachment.creation ? { creation: attachment.creation } : {}),
-        position,
-      })),
-    });
-    const check = checkLetterXml(template);
-    if (!check.ok) {
-      // A letter that does not validate is never stored as sendable (DESIGN.md step 5).
-      throw new ProblemError(
-        422,
-        'letter-xml-invalid',
-        'The letter does not make a valid CareCommunication',
-        'See `errors`.',
-        {
-          errors: check.errors,
-        },
-      );
-    }
+    const { letterId, communicationId, template } = prepared ?? buildChecked(envelope, routing);
     const transaction = await beginTransaction(deps.db);
     try {
       await insertLetter(transaction.tx, {
@@ -154,7 +135,7 @@ export class LetterIntake {
         xmlTemplate: deps.vault.seal(Buffer.from(template, 'utf8'), templateAad(letterId)),
         envelope: deps.vault.seal(Buffer.from(JSON.stringify(envelope), 'utf8'), envelopeAad(letterId)),
         keyId: deps.vault.currentKeyId,
-        cprHmac: deps.vault.cprHmac(envelope.patient.cpr),
+        cprHmac: deps.vault.cprHmac(prepared?.patientIdentifier ?? envelope.patient.cpr),
         reroutedFrom: reroutedFrom ?? null,
         idempotencyKey: idempotencyKey ?? null,
         requestHash: null,
@@ -297,4 +278,50 @@ export class LetterIntake {
   private get tx(): Tx | undefined {
     return this.transaction?.tx;
   }
+}
+
+/** Builds a JSON letter's MedCom XML and checks it: a letter that does not validate is never stored as sendable. */
+function buildChecked(
+  envelope: LetterEnvelope,
+  routing: ResolvedRouting,
+): { letterId: string; communicationId: string; template: string } {
+  const letterId = randomUUID();
+  const communicationId = randomUUID();
+  const template = buildLetterXml({
+    letterId,
+    communicationId,
+    sentAt: new Date().toISOString(),
+    sender: routing.sender,
+    recipient: routing.recipient,
+    patient: {
+      cpr: normaliseCpr(envelope.patient.cpr),
+      given: envelope.patient.name.given,
+      family: envelope.patient.name.family,
+    },
+    category: envelope.category,
+    ...(envelope.topic ? { topic: envelope.topic } : {}),
+    ...(envelope.priority ? { priority: envelope.priority } : {}),
+    text: envelope.text,
+    author: envelope.author,
+    attachments: (envelope.attachments ?? []).map((attachment, position) => ({
+      title: sanitiseTitle(attachment.title),
+      contentType: attachment.contentType,
+      ...(attachment.creation ? { creation: attachment.creation } : {}),
+      position,
+    })),
+  });
+  const check = checkLetterXml(template);
+  if (!check.ok) {
+    // A letter that does not validate is never stored as sendable (DESIGN.md step 5).
+    throw new ProblemError(
+      422,
+      'letter-xml-invalid',
+      'The letter does not make a valid CareCommunication',
+      'See `errors`.',
+      {
+        errors: check.errors,
+      },
+    );
+  }
+  return { letterId, communicationId, template };
 }

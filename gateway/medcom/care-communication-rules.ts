@@ -8,6 +8,8 @@ import { careCommunicationUris as uri, identifierSystems } from '../../schemas/c
 export type MedcomErrorCode =
   | 'MSG_BAD_FORMAT'
   | 'MSG_BAD_SYNTAX'
+  | 'MSG_ID_INVALID'
+  | 'MSG_JSON_OBJECT'
   | 'MSG_RESOURCE_REQUIRED'
   | 'MSG_RESOURCE_ID_MISSING'
   | 'MSG_UNKNOWN_TYPE'
