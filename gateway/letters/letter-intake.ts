@@ -44,11 +44,15 @@ export interface IntakeOptions {
   prepared?: PreparedMessage;
 }
 
-/** What a MedCom Bundle brings: MessageHeader.id as the letter id, the thread's id, the XML with placeholders. */
+/**
+ * A message Postbud does not build from a JSON letter: a MedCom Bundle as posted, or a reply or
+ * forward built from an earlier message. Its letter id, thread id and XML (with attachment
+ * placeholders), the XML possibly built from the resolved routing.
+ */
 export interface PreparedMessage {
   letterId: string;
   communicationId: string;
-  template: string;
+  template: string | ((routing: ResolvedRouting) => string);
   /** The patient's CPR or replacement CPR, for the auditors' search. */
   patientIdentifier: string;
   /** The receiver Organization's EAN, held to the directory's by the guards. */
@@ -120,7 +124,12 @@ export class LetterIntake {
     // A backlogged sector refuses new letters before anything is stored.
     await deps.backPressure?.admit(routing.recipient.sector);
 
-    const { letterId, communicationId, template } = prepared ?? buildChecked(envelope, routing);
+    const { letterId, communicationId, template } = prepared
+      ? {
+          ...prepared,
+          template: typeof prepared.template === 'string' ? prepared.template : prepared.template(routing),
+        }
+      : buildChecked(envelope, routing);
     const transaction = await beginTransaction(deps.db);
     try {
       await insertLetter(transaction.tx, {
