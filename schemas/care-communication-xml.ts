@@ -196,7 +196,7 @@ const organization = resource(u.organizationProfile, ['identifier', 'name'], {
       type: 'object',
       allOf: [
         { if: systemIs(identifierSystems.ean), then: identifierValue('^[0-9]{13}$') },
-        { if: systemIs(identifierSystems.sor), then: identifierValue('^[0-9]{6,18}$') },
+        { if: systemIs(identifierSystems.sor), then: identifierValue('^[0-9]{11,}$') },
       ],
     },
     allOf: [

@@ -3,7 +3,8 @@ import { attachmentContentTypes, categoryCodes } from './categories.ts';
 
 export const maxAttachments = 10;
 
-export const sorIdSchema = { type: 'string', pattern: '^[0-9]{6,18}$' } as const;
+/** dk-core `min-digits-sor`: a SOR id has at least 11 digits (e.g. `265161000016000`); 18 is our upper bound. */
+export const sorIdSchema = { type: 'string', pattern: '^[0-9]{11,18}$' } as const;
 
 const organisationRef = {
   type: 'object',

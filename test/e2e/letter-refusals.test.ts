@@ -99,6 +99,12 @@ describe('letters refused before anything is stored', () => {
     );
   });
 
+  it('a SOR id under 11 digits (dk-core) → 422 validation-failed naming the field', async () => {
+    const res = await post(testLetter({ recipient: { sorId: '1234567890' } }));
+    await expectRefused(res, 422, 'validation-failed');
+    expect(res.body.errors).toEqual([{ path: '/recipient/sorId', message: 'must match pattern "^[0-9]{11,18}$"' }]);
+  });
+
   it('a CPR that is no date → 422 cpr-invalid, without echoing it', async () => {
     const res = await post(testLetter({ patient: { cpr: '3213999999', name: { given: 'A', family: 'B' } } }));
     await expectRefused(res, 422, 'cpr-invalid');
