@@ -64,7 +64,13 @@ function letterSchema<A extends object>(id: string, attachment: A) {
         required: ['name', 'role', 'phone'],
         properties: {
           name: { type: 'string', minLength: 1, maxLength: 200 },
-          role: { type: 'string', minLength: 1, maxLength: 100 },
+          role: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 100,
+            description:
+              'One of MedCom’s SKS role codes (e.g. `sygeplejerske`, `overlaege`, `socialraadgiver`) is sent as that code; any other role (e.g. `Visitator`) as plain text.',
+          },
           phone: { type: 'string', pattern: '^\\+?[0-9 ]{8,20}$' },
         },
       },
