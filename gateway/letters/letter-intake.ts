@@ -14,7 +14,12 @@ import { appendAuditEvents, canonicalJson, type Actor } from '../audit/audit-tra
 import type { Config } from '../platform/config.ts';
 import type { Vault } from '../platform/crypto.ts';
 import { beginTransaction, type Db, type Transaction, type Tx } from '../platform/db.ts';
-import { resolveLetterRouting, storedRouting, type ResolvedRouting } from './letter-routing.ts';
+import {
+  assertWarningsAcknowledged,
+  resolveLetterRouting,
+  storedRouting,
+  type ResolvedRouting,
+} from './letter-routing.ts';
 import { normaliseCpr } from '../medcom/cpr.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
 import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
@@ -71,7 +76,9 @@ export const chunkAad = (letterId: string, position: number, index: number) =>
 /**
  * One letter on its way in: checked and routed before any byte is stored, then written in a
  * single transaction (letter, attachment chunks as they stream, `accepted` event, outbox row).
- * Either `commit()` stores all of it or `abort()` leaves nothing behind.
+ * Either `commit()` stores all of it or `abort()` leaves nothing behind. Every blocking check
+ * (rules, routing, XML, each attachment) answers before unacknowledged warnings, which `commit()`
+ * raises last.
  */
 export class LetterIntake {
   readonly #digests: AttachmentDigest[] = [];
@@ -212,6 +219,8 @@ export class LetterIntake {
     }
     const requestHash = this.#requestHash();
     if (this.existing) return this.#replay(requestHash);
+    // Warnings speak last: a letter that would be refused anyway is refused, not first held.
+    assertWarningsAcknowledged(this.routing);
     const tx = this.tx!;
     const { recipient, sender } = this.routing;
     await setRequestHash(tx, this.letterId, requestHash);
