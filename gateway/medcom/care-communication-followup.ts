@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { careCommunicationUris as uri, identifierSystems } from '../../schemas/care-communication-xml.ts';
+import { isPractitionerRoleCode } from '../../schemas/practitioner-roles.ts';
 import type { FhirResource } from './fhir-xml-read.ts';
 import { attachmentPlaceholder, type OrganisationParty } from './letter-xml.ts';
 
@@ -73,9 +74,9 @@ function segmentExtensions(sentAt: string, segmentId: string, senderRef: string)
   ];
 }
 
-/** An author's role as MedCom's SKS code when it looks like one, else as text. */
+/** An author's role as MedCom's SKS code when it is one, else as text (never both). */
 function roleCode(role: string): Json {
-  return /^[a-z]+$/.test(role) ? { coding: [{ system: uri.practitionerRoles, code: role }] } : { text: role };
+  return isPractitionerRoleCode(role) ? { coding: [{ system: uri.practitionerRoles, code: role }] } : { text: role };
 }
 
 /**
