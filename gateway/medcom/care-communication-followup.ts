@@ -23,6 +23,7 @@ export interface FollowUpDraft {
 }
 
 type Json = Record<string, unknown>;
+const senderExtensionUrl = 'http://medcomfhir.dk/ig/core/StructureDefinition/medcom-core-sender-extension';
 const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 const entriesOf = (bundle: FhirResource) => list(bundle.entry) as Array<{ fullUrl: string; resource: Json }>;
 
@@ -147,15 +148,35 @@ export function buildFollowUp(previous: FhirResource, draft: FollowUpDraft): Fhi
     });
   });
   const category = draft.category ?? String(list(list(communication.category)[0]?.coding)[0]?.code);
+  // A specific sender and recipient trade places on a reply; a forward goes to someone else.
+  const senderExtension = list(communication.extension).find((extension) => extension.url === senderExtensionUrl);
+  const specificRecipient = list(communication.recipient)[0];
+  const otherExtensions = list(communication.extension).filter((extension) => extension.url !== senderExtensionUrl);
+  const specific =
+    draft.kind === 'reply-message'
+      ? {
+          extension: [
+            ...otherExtensions,
+            ...(specificRecipient ? [{ url: senderExtensionUrl, valueReference: specificRecipient }] : []),
+          ],
+          ...(senderExtension?.valueReference ? { recipient: [senderExtension.valueReference] } : {}),
+        }
+      : { extension: otherExtensions };
   const topic = draft.topic ?? (communication.topic as Json | undefined)?.text;
-  const { topic: _topic, priority: _priority, payload: _payload, ...kept } = communication;
+  // FHIR XML is read in the element order of the definition, so the resource is written in it.
   communicationEntry.resource = {
-    ...kept,
+    resourceType: 'Communication',
     id: communicationId,
+    meta: communication.meta,
     text: narrative([`Kategori: ${category}`, ...(topic ? [`Emne: ${String(topic)}`] : []), draft.text]),
+    ...(specific.extension.length > 0 ? { extension: specific.extension } : {}),
     identifier: [{ value: `urn:uuid:${draft.communicationId}` }],
+    status: communication.status,
     category: [{ coding: [{ system: uri.categoryCodes, code: category }] }],
+    subject: communication.subject,
     ...(topic ? { topic: { text: topic } } : {}),
+    ...(communication.encounter ? { encounter: communication.encounter } : {}),
+    ...('recipient' in specific ? { recipient: specific.recipient } : {}),
     payload: payloads,
   };
   communicationEntry.fullUrl = `${uri.fullUrlBase}Communication/${communicationId}`;
