@@ -30,7 +30,7 @@ describe('acknowledgements from the receiving system', () => {
     const letterId = await deliveredLetter();
     const res = await acknowledge({ messageId: letterId, outcome: 'positive' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ messageId: letterId, status: 'acknowledged' });
+    expect(res.body).toMatchObject({ messageId: letterId, status: 'acknowledged', code: 'ok', duplicate: false });
     expect((await lastEvent(letterId)).action).toBe('acknowledged');
     expect((await acknowledge({ messageId: letterId, outcome: 'positive' })).status).toBe(200);
     const events = await stack.api().get(`/v1/messages/${letterId}/events`).auth(stack.senderKey, { type: 'bearer' });
