@@ -34,7 +34,8 @@ function narrativeDiv(value: unknown, path: string): string {
   const trimmed = value.trim();
   const valid = XMLValidator.validate(trimmed) === true && /^<div[\s>]/.test(trimmed) && /<\/div>$|\/>$/.test(trimmed);
   if (!valid || /<!\s*(DOCTYPE|ENTITY)/i.test(trimmed)) throw new FhirJsonError(`${path}: must be one xhtml div`);
-  if (!trimmed.includes(`xmlns="${xhtmlNamespace}"`))
+  // Either quote is XML: MedCom's TouchStone fixtures write xmlns='…'.
+  if (!trimmed.includes(`xmlns="${xhtmlNamespace}"`) && !trimmed.includes(`xmlns='${xhtmlNamespace}'`))
     throw new FhirJsonError(`${path}: the div must declare the xhtml namespace`);
   return trimmed;
 }

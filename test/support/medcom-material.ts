@@ -58,3 +58,16 @@ export function acknowledgementExamples(): MedcomExample[] {
 export function readOfficialJson(path: string): unknown {
   return JSON.parse(readFileSync(`${officialDir}${path}`, 'utf8'));
 }
+
+/** MedCom's TouchStone acknowledgement fixtures (Binary-Ack-*: ok, transient-error, fatal-error). */
+export function acknowledgementTestScriptFixtures(): MedcomExample[] {
+  return examples('official/acknowledgement-testscripts', (file) => file.startsWith('Binary-Ack-'));
+}
+
+/** MedCom's TouchStone TestScripts for acknowledgements, parsed. */
+export function acknowledgementTestScripts(): Array<{ name: string; script: unknown }> {
+  return examples('official/acknowledgement-testscripts', (file) => file.startsWith('TestScript-')).map((example) => ({
+    name: example.name,
+    script: JSON.parse(example.text),
+  }));
+}
