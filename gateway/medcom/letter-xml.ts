@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { careCommunicationCategories, type CategoryCode } from '../../schemas/categories.ts';
+import { dataAbsentReasonUrl } from '../../schemas/patient-identifiers.ts';
 import { isPractitionerRoleCode, practitionerRoleCodes } from '../../schemas/practitioner-roles.ts';
 import {
   attachmentPlaceholderPrefix,
@@ -27,7 +28,15 @@ export interface LetterDraft {
   sentAt: string;
   sender: OrganisationParty;
   recipient: OrganisationParty;
-  patient: { cpr: string; given: string; family: string };
+  patient: {
+    /** Ten digits, sent under the CPR system. */
+    cpr?: string;
+    /** Instead of a CPR: an X-eCPR or D-eCPR with its identifier system (schemas/patient-identifiers.ts). */
+    replacementCpr?: { system: string; value: string };
+    given?: string;
+    /** Left out when unknown; sent as unknown (data-absent-reason), as MedCom does. */
+    family?: string;
+  };
   category: string;
   topic?: string;
   priority?: 'routine' | 'asap';
@@ -170,17 +179,35 @@ function messageHeader(bundle: XMLBuilder, draft: LetterDraft, ids: Ids): void {
   primitive(resource, 'definition', uri.messageDefinition);
 }
 
+function patientNarrative({ cpr, replacementCpr, given, family }: LetterDraft['patient']): string {
+  const name = [given, family ?? '(efternavn ukendt)'].filter(Boolean).join(' ');
+  const id = cpr !== undefined ? `CPR ${cpr.slice(0, 6)}-${cpr.slice(6)}` : `erstatnings-CPR ${replacementCpr?.value}`;
+  return `${name}, ${id}`;
+}
+
 function patient(bundle: XMLBuilder, draft: LetterDraft, ids: Ids): void {
   const resource = entry(bundle, 'Patient', ids.patient, uri.patientProfile);
-  const { cpr, given, family } = draft.patient;
-  narrative(resource, 'generated', [['patient', `${given} ${family}, CPR ${cpr.slice(0, 6)}-${cpr.slice(6)}`]]);
+  const { cpr, replacementCpr, given, family } = draft.patient;
+  narrative(resource, 'generated', [['patient', patientNarrative(draft.patient)]]);
   const identifier = resource.ele('identifier');
-  primitive(identifier, 'system', identifierSystems.cpr);
-  primitive(identifier, 'value', cpr, 'patient.cpr');
+  if (replacementCpr !== undefined) {
+    // dk-core: a replacement CPR is temporary, which its `use` says.
+    primitive(identifier, 'use', 'temp');
+    primitive(identifier, 'system', replacementCpr.system);
+    primitive(identifier, 'value', replacementCpr.value, 'patient.replacementCpr');
+  } else {
+    primitive(identifier, 'system', identifierSystems.cpr);
+    primitive(identifier, 'value', cpr ?? '', 'patient.cpr');
+  }
   const name = resource.ele('name');
   primitive(name, 'use', 'official');
-  primitive(name, 'family', family, 'patient.family');
-  for (const part of given.trim().split(/\s+/).filter(Boolean)) primitive(name, 'given', part, 'patient.given');
+  if (family !== undefined) primitive(name, 'family', family, 'patient.family');
+  else {
+    // MedCom: the family name is always there; when unknown it says so instead of holding a value.
+    const absent = extension(name.ele('family'), dataAbsentReasonUrl);
+    primitive(absent, 'valueCode', 'unknown');
+  }
+  for (const part of (given ?? '').trim().split(/\s+/).filter(Boolean)) primitive(name, 'given', part, 'patient.given');
 }
 
 /** Segment identifiers are what Provenance lists and what a reply cites, so they are stable too. */
@@ -277,6 +304,12 @@ function provenance(bundle: XMLBuilder, draft: LetterDraft, ids: Ids): void {
 
 function assertBuildable(draft: LetterDraft): void {
   if (!(draft.category in careCommunicationCategories)) throw new RangeError('letter-xml: unknown category');
+  if ((draft.patient.cpr === undefined) === (draft.patient.replacementCpr === undefined)) {
+    throw new RangeError('letter-xml: the patient needs exactly one of a CPR and a replacement CPR');
+  }
+  if (draft.patient.family === undefined && !draft.patient.given?.trim()) {
+    throw new RangeError('letter-xml: the patient needs a given name when the family name is unknown');
+  }
   const positions = draft.attachments.map((a) => a.position);
   if (positions.some((p) => !Number.isSafeInteger(p) || p < 0) || new Set(positions).size !== positions.length) {
     throw new RangeError('letter-xml: attachment positions must be distinct non-negative integers');
