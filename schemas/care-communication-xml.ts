@@ -1,4 +1,10 @@
 import { attachmentContentTypes, categoryCodes } from './categories.ts';
+import {
+  dataAbsentReasonUrl,
+  dEcprSystemPattern,
+  patientIdentifierPatterns,
+  patientIdentifierSystems,
+} from './patient-identifiers.ts';
 
 /**
  * The MedCom CareCommunication message (FHIR R4 XML) as the tree fast-xml-parser makes of it with
@@ -70,7 +76,7 @@ export const careCommunicationUris = {
 export const identifierSystems = {
   sor: 'urn:oid:1.2.208.176.1.1',
   ean: 'https://www.gs1.org/gln',
-  cpr: 'urn:oid:1.2.208.176.1.2',
+  cpr: patientIdentifierSystems.cpr,
 } as const;
 
 export const careCommunicationEventCode = 'care-communication-message';
@@ -207,13 +213,75 @@ const organization = resource(u.organizationProfile, ['identifier', 'name'], {
   name: valueOf(nonEmpty),
 });
 
-const patient = resource(u.patientProfile, ['identifier', 'name'], {
-  identifier: {
-    type: 'array',
-    items: { type: 'object', if: systemIs(identifierSystems.cpr), then: identifierValue('^[0-9]{10}$') },
-    ...mustContain('must contain a CPR identifier (urn:oid:1.2.208.176.1.2)', identifierOf(identifierSystems.cpr)),
+function identifierMatching<S extends object>(system: S) {
+  return { type: 'object', required: ['system', 'value'], properties: { system: valueOf(system) } } as const;
+}
+
+/** A one-branch `anyOf`, so the error names the rule instead of quoting a long pattern. */
+function described<D extends string, S extends object>(description: D, schema: S) {
+  return { description, anyOf: [schema] } as const;
+}
+
+const cprSystem = { const: identifierSystems.cpr } as const;
+const cprValue = identifierValue(patientIdentifierPatterns.cpr);
+const xEcprSystem = { const: patientIdentifierSystems['x-ecpr'] } as const;
+const dEcprSystem = { type: 'string', pattern: dEcprSystemPattern } as const;
+
+// dk-core: a CPR, or a replacement CPR (X-eCPR, D-eCPR), each value in its own format.
+const patientIdentifiers = {
+  type: 'array',
+  items: {
+    type: 'object',
+    allOf: [
+      {
+        if: identifierMatching(cprSystem),
+        then: described('value must be a CPR number: ten digits, a real day first (dk-core cpr)', cprValue),
+      },
+      {
+        if: identifierMatching(xEcprSystem),
+        then: described(
+          'value must be an X-eCPR (dk-core x-ecpr)',
+          identifierValue(patientIdentifierPatterns['x-ecpr']),
+        ),
+      },
+      {
+        if: identifierMatching(dEcprSystem),
+        then: described(
+          'value must be a D-eCPR (dk-core d-ecpr)',
+          identifierValue(patientIdentifierPatterns['d-ecpr']),
+        ),
+      },
+    ],
   },
-  name: { type: 'array', minItems: 1 },
+  description: 'must contain a CPR identifier (urn:oid:1.2.208.176.1.2) or a replacement CPR (X-eCPR, D-eCPR)',
+  anyOf: [
+    { contains: identifierMatching(cprSystem) },
+    { contains: identifierMatching(xEcprSystem) },
+    { contains: identifierMatching(dEcprSystem) },
+  ],
+} as const;
+
+// MedCom: the official name always has a family name, or says that it is unknown.
+const familyName = {
+  description: 'must be a family name or carry data-absent-reason',
+  anyOf: [
+    valueOf(nonEmpty),
+    {
+      type: 'object',
+      required: ['extension'],
+      properties: { extension: { type: 'array', contains: extensionWithUrl(dataAbsentReasonUrl) } },
+    },
+  ],
+} as const;
+
+const patient = resource(u.patientProfile, ['identifier', 'name'], {
+  identifier: patientIdentifiers,
+  name: {
+    type: 'array',
+    minItems: 1,
+    items: { type: 'object', properties: { family: familyName } },
+    ...mustContain('must contain a name with a family name', { type: 'object', required: ['family'] }),
+  },
 });
 
 function hasCategory<C extends string>(code: C) {

@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { attachmentContentTypes, categoryCodes } from './categories.ts';
+import { regionCodes, replacementCprSystems } from './patient-identifiers.ts';
 
 export const maxAttachments = 10;
 
@@ -39,13 +40,29 @@ function letterSchema<A extends object>(id: string, attachment: A) {
       patient: {
         type: 'object',
         additionalProperties: false,
-        required: ['cpr', 'name'],
+        required: ['name'],
+        description:
+          'Exactly one of `cpr` and `replacementCpr`. A CPR whose day has 60 added (an old replacement form) is refused: send an eCPR.',
         properties: {
           cpr: { type: 'string', pattern: '^[0-9]{6}-?[0-9]{4}$' },
+          replacementCpr: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['system', 'value'],
+            description:
+              'A replacement CPR when the real one is unknown: `x-ecpr` from the national eCPR service, `d-ecpr` a region’s own (with `regionCode`, the issuing region).',
+            properties: {
+              system: { type: 'string', enum: [...replacementCprSystems] },
+              value: { type: 'string', pattern: '^[0-9]{7}[A-Z]{2}[0-9]$' },
+              regionCode: { type: 'string', enum: [...regionCodes] },
+            },
+          },
           name: {
             type: 'object',
             additionalProperties: false,
-            required: ['given', 'family'],
+            minProperties: 1,
+            description:
+              'Leave out `family` when the family name is unknown; it is then sent as unknown (data-absent-reason).',
             properties: {
               given: { type: 'string', minLength: 1, maxLength: 200 },
               family: { type: 'string', minLength: 1, maxLength: 200 },

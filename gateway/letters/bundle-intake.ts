@@ -1,4 +1,5 @@
 import type { LetterEnvelope } from '../../schemas/letter.ts';
+import { patientIdentifierSystems } from '../../schemas/patient-identifiers.ts';
 import { AttachmentInspector, decodeBase64Strict } from '../attachments/attachment-checks.ts';
 import { appendAuditEvents } from '../audit/audit-trail.ts';
 import type { ApiClient } from '../clients/client-store.ts';
@@ -60,12 +61,27 @@ function refusedFor(findings: BundleFinding[]): ProblemError {
   );
 }
 
+/** The Bundle's patient identifier in the JSON letter's terms: a CPR, or an X-eCPR or D-eCPR. */
+function patientIdentifierOf(
+  patient: InboundLetter['patient'],
+): Pick<LetterEnvelope['patient'], 'cpr' | 'replacementCpr'> {
+  if (patient.system === patientIdentifierSystems.cpr) return { cpr: patient.identifier };
+  const system = patient.system === patientIdentifierSystems['x-ecpr'] ? 'x-ecpr' : 'd-ecpr';
+  return { replacementCpr: { system, value: patient.identifier } };
+}
+
 /** The JSON letter the guards, the audit trail and a later reroute read, as the Bundle says it. */
 function envelopeOf(letter: InboundLetter, acknowledgedWarnings: string[]): LetterEnvelope {
   return {
     sender: { sorId: letter.sender.sorId },
     recipient: { sorId: letter.recipient.sorId },
-    patient: { cpr: letter.patient.identifier, name: { given: letter.patient.given, family: letter.patient.family } },
+    patient: {
+      ...patientIdentifierOf(letter.patient),
+      name: {
+        ...(letter.patient.given ? { given: letter.patient.given } : {}),
+        ...(letter.patient.family ? { family: letter.patient.family } : {}),
+      },
+    },
     category: letter.category as LetterEnvelope['category'],
     ...(letter.topic ? { topic: letter.topic } : {}),
     ...(letter.priority ? { priority: letter.priority } : {}),

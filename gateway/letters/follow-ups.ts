@@ -82,7 +82,7 @@ export async function submitFollowUp(
     prepared: {
       letterId,
       communicationId,
-      patientIdentifier: previousEnvelope.patient.cpr,
+      patientIdentifier: previousEnvelope.patient.cpr ?? previousEnvelope.patient.replacementCpr?.value ?? '',
       template: (routing) => {
         const bundle = buildFollowUp(previousBundle, {
           kind,

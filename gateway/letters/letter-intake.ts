@@ -20,7 +20,7 @@ import {
   storedRouting,
   type ResolvedRouting,
 } from './letter-routing.ts';
-import { normaliseCpr } from '../medcom/cpr.ts';
+import { draftPatient } from '../medcom/patient-identity.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
 import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
 import { findLetterByIdempotencyKey, getLetter, insertLetter, setRequestHash, type LetterRow } from './letter-store.ts';
@@ -151,7 +151,8 @@ export class LetterIntake {
         xmlTemplate: deps.vault.seal(Buffer.from(template, 'utf8'), templateAad(letterId)),
         envelope: deps.vault.seal(Buffer.from(JSON.stringify(envelope), 'utf8'), envelopeAad(letterId)),
         keyId: deps.vault.currentKeyId,
-        cprHmac: deps.vault.cprHmac(prepared?.patientIdentifier ?? envelope.patient.cpr),
+        // The auditors' patient search hashes the identifier sent, CPR or replacement CPR.
+        cprHmac: deps.vault.cprHmac(prepared?.patientIdentifier ?? patientIdentifierOf(envelope)),
         reroutedFrom: reroutedFrom ?? null,
         idempotencyKey: idempotencyKey ?? null,
         requestHash: null,
@@ -311,11 +312,7 @@ function buildChecked(
     sentAt: new Date().toISOString(),
     sender: routing.sender,
     recipient: routing.recipient,
-    patient: {
-      cpr: normaliseCpr(envelope.patient.cpr),
-      given: envelope.patient.name.given,
-      family: envelope.patient.name.family,
-    },
+    patient: draftPatient(envelope.patient),
     category: envelope.category,
     ...(envelope.topic ? { topic: envelope.topic } : {}),
     ...(envelope.priority ? { priority: envelope.priority } : {}),
@@ -342,4 +339,10 @@ function buildChecked(
     );
   }
   return { letterId, communicationId, template };
+}
+
+/** The identifier the auditors' patient search hashes: the CPR, or the replacement CPR sent instead. */
+function patientIdentifierOf(envelope: LetterEnvelope): string {
+  const patient = draftPatient(envelope.patient);
+  return patient.cpr ?? patient.replacementCpr?.value ?? '';
 }

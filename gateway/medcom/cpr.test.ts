@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidCpr, maskCpr } from './cpr.ts';
+import { cprForm, isValidCpr, maskCpr } from './cpr.ts';
 
 describe('CPR numbers', () => {
   it('accepts a valid date with or without a dash and ignores modulus 11', () => {
@@ -16,7 +16,12 @@ describe('CPR numbers', () => {
     expect(isValidCpr('2902004000')).toBe(true);
     expect(isValidCpr('2902002000')).toBe(false);
   });
-  it('accepts replacement CPRs with 60 added to the day', () => {
+  it('tells the replacement form (60 added to the day) from a CPR, and still masks it as CPR-like', () => {
+    expect(cprForm('2509479989')).toBe('cpr');
+    expect(cprForm('8509479989')).toBe('replacement-form');
+    expect(cprForm('9101901234')).toBe('replacement-form');
+    expect(cprForm('9202901234')).toBe('invalid');
+    expect(cprForm('3199999999')).toBe('invalid');
     expect(isValidCpr('8509479989')).toBe(true);
   });
   it('masks as DDMMYY-xxxx', () => {

@@ -12,19 +12,33 @@ function birthYear(yy: number, seventh: number): number {
   return yy <= 57 ? 2000 + yy : 1800 + yy;
 }
 
-/**
- * A CPR's first six digits must be a real date. The modulus-11 check is deliberately not made:
- * numbers issued since 2007 may fail it. Replacement CPRs add 60 to the day, so those pass too.
- */
-export function isValidCpr(cpr: string): boolean {
-  const digits = normaliseCpr(cpr);
-  if (!/^\d{10}$/.test(digits)) return false;
-  let day = Number(digits.slice(0, 2));
-  if (day > 60) day -= 60;
-  const month = Number(digits.slice(2, 4));
-  const year = birthYear(Number(digits.slice(4, 6)), Number(digits[6]));
+function isRealDate(day: number, month: number, year: number): boolean {
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * What ten digits are as a CPR: `cpr` when the first six are a real date, `replacement-form`
+ * when they are one with 60 added to the day (an old way of making replacement CPRs, which
+ * dk-core forbids under the CPR system), otherwise `invalid`. The modulus-11 check is
+ * deliberately not made: numbers issued since 2007 may fail it.
+ */
+export function cprForm(cpr: string): 'cpr' | 'replacement-form' | 'invalid' {
+  const digits = normaliseCpr(cpr);
+  if (!/^\d{10}$/.test(digits)) return 'invalid';
+  const day = Number(digits.slice(0, 2));
+  const month = Number(digits.slice(2, 4));
+  const year = birthYear(Number(digits.slice(4, 6)), Number(digits[6]));
+  if (isRealDate(day, month, year)) return 'cpr';
+  return day > 60 && isRealDate(day - 60, month, year) ? 'replacement-form' : 'invalid';
+}
+
+/**
+ * Whether ten digits look like a CPR, the replacement form included: what masking and the
+ * auditors' search go by, so that nothing CPR-like escapes them.
+ */
+export function isValidCpr(cpr: string): boolean {
+  return cprForm(cpr) !== 'invalid';
 }
 
 /** Shows a CPR to operators and auditors as DDMMYY-xxxx, never in full. */

@@ -1,17 +1,10 @@
 import type { LetterEnvelope } from '../../schemas/letter.ts';
-import { isValidCpr } from './cpr.ts';
+import { patientIdentifier } from './patient-identity.ts';
 import { ProblemError } from '../platform/problem.ts';
 
 /** MedCom's CareCommunication rules that a JSON Schema cannot express. */
 export function checkLetterRules(letter: LetterEnvelope): void {
-  if (!isValidCpr(letter.patient.cpr)) {
-    throw new ProblemError(
-      422,
-      'cpr-invalid',
-      'Invalid CPR number',
-      'The first six digits of the CPR number must be a valid date (DDMMYY).',
-    );
-  }
+  patientIdentifier(letter.patient);
   if (letter.category === 'other' && !letter.topic) {
     throw new ProblemError(422, 'topic-required', 'Topic required', 'A letter of category "other" must carry a topic.');
   }

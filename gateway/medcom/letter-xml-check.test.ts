@@ -137,9 +137,46 @@ describe('checking a CareCommunication letter', () => {
     ]);
   });
 
-  it('refuses a CPR number that is not ten digits, without quoting it', () => {
-    expect(errorsOf(broken(`<value value="${cpr}"/>`, `<value value="${cpr}0"/>`))).toEqual([
-      '/Bundle/entry/1/resource/Patient/identifier/0/value/@_value: must match pattern "^[0-9]{10}$"',
+  it('refuses a CPR number that is not ten digits or has 60 added to the day, without quoting it', () => {
+    const notCpr =
+      '/Bundle/entry/1/resource/Patient/identifier/0: value must be a CPR number: ten digits, a real day first (dk-core cpr)';
+    expect(errorsOf(broken(`<value value="${cpr}"/>`, `<value value="${cpr}0"/>`))).toEqual([notCpr]);
+    expect(errorsOf(broken(`<value value="${cpr}"/>`, '<value value="8509479989"/>'))).toEqual([notCpr]);
+  });
+
+  it('takes an X-eCPR or a D-eCPR instead of a CPR, each in its own format', () => {
+    const xEcpr = broken(
+      /<system value="urn:oid:1.2.208.176.1.2"\/>\s*<value value="[0-9]+"\/>/,
+      '<use value="temp"/><system value="urn:oid:1.2.208.176.1.6.1.1"/><value value="0703921VJ4"/>',
+    );
+    expect(checkLetterXml(xEcpr).ok).toBe(true);
+    const dEcpr = xEcpr.replace(
+      'urn:oid:1.2.208.176.1.6.1.1"/><value value="0703921VJ4"',
+      'urn:oid:1.2.208.176.1.6.1.3.177"/><value value="1206550VK9"',
+    );
+    expect(checkLetterXml(dEcpr).ok).toBe(true);
+    expect(errorsOf(xEcpr.replace('0703921VJ4', '0703925VJ4'))).toEqual([
+      '/Bundle/entry/1/resource/Patient/identifier/0: value must be an X-eCPR (dk-core x-ecpr)',
+    ]);
+    expect(errorsOf(dEcpr.replace('1206550VK9', '1206551VK9'))).toEqual([
+      '/Bundle/entry/1/resource/Patient/identifier/0: value must be a D-eCPR (dk-core d-ecpr)',
+    ]);
+    expect(errorsOf(dEcpr.replace('1.6.1.3.177', '1.6.1.3.999'))).toEqual([
+      '/Bundle/entry/1/resource/Patient/identifier: must contain a CPR identifier (urn:oid:1.2.208.176.1.2) or a replacement CPR (X-eCPR, D-eCPR)',
+    ]);
+  });
+
+  it('takes a family name marked unknown, and refuses a name without a family name', () => {
+    const unknown = broken(
+      /<family value="Elmer"\/>/,
+      '<family><extension url="http://hl7.org/fhir/StructureDefinition/data-absent-reason"><valueCode value="unknown"/></extension></family>',
+    );
+    expect(checkLetterXml(unknown).ok).toBe(true);
+    expect(errorsOf(broken(/<family value="Elmer"\/>/, ''))).toEqual([
+      '/Bundle/entry/1/resource/Patient/name: must contain a name with a family name',
+    ]);
+    expect(errorsOf(broken(/<family value="Elmer"\/>/, '<family><extension url="x"/></family>'))).toEqual([
+      '/Bundle/entry/1/resource/Patient/name/0/family: must be a family name or carry data-absent-reason',
     ]);
   });
 

@@ -184,6 +184,55 @@ describe('building a CareCommunication letter', () => {
     expect(checkLetterXml(xml).ok).toBe(true);
   });
 
+  it('sends a replacement CPR as a temporary identifier under its system, like MedCom’s eCPR example', () => {
+    const xml = buildLetterXml(
+      draft({
+        patient: {
+          replacementCpr: { system: 'urn:oid:1.2.208.176.1.6.1.1', value: '0703921VJ4' },
+          given: 'Birgit',
+          family: 'Berggren',
+        },
+      }),
+    );
+    expect(resourceOf(xml, 'Patient').identifier).toEqual([
+      {
+        use: { '@_value': 'temp' },
+        system: { '@_value': 'urn:oid:1.2.208.176.1.6.1.1' },
+        value: { '@_value': '0703921VJ4' },
+      },
+    ]);
+    const reference = readFileSync(
+      join(medcomDir, 'official/ig-carecommunication-5.0.2/Bundle-0d5b3c18-fab6-4d93-9d88-c9c8abf1f18c.xml'),
+      'utf8',
+    );
+    expect(resourceOf(reference, 'Patient').identifier).toEqual(resourceOf(xml, 'Patient').identifier);
+    const result = checkLetterXml(xml);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+  });
+
+  it('marks an unknown family name with data-absent-reason, as MedCom does', () => {
+    const xml = buildLetterXml(draft({ patient: { cpr: '2509479989', given: 'Peter' } }));
+    expect(resourceOf(xml, 'Patient').name).toEqual([
+      {
+        use: { '@_value': 'official' },
+        family: {
+          extension: [
+            {
+              '@_url': 'http://hl7.org/fhir/StructureDefinition/data-absent-reason',
+              valueCode: { '@_value': 'unknown' },
+            },
+          ],
+        },
+        given: [{ '@_value': 'Peter' }],
+      },
+    ]);
+    expect(xml).toContain('Peter (efternavn ukendt)');
+    const result = checkLetterXml(xml);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    expect(() => buildLetterXml(draft({ patient: { cpr: '2509479989' } }))).toThrow(/given name/);
+    expect(() => buildLetterXml(draft({ patient: { given: 'Peter', family: 'Mand' } }))).toThrow(/exactly one/);
+  });
+
   it('sends an SKS role as its MedCom code and any other role as code.text', () => {
     const coded = resourceOf(buildLetterXml(draft()), 'PractitionerRole');
     expect(coded.code).toEqual([

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { attachmentPlaceholderPrefix } from '../../schemas/care-communication-xml.ts';
+
+export interface OrganisationParty {
+  sorId: string;
+  ean: string;
+  name: string;
+}
+
+export interface LetterDraft {
+  /** UUID v4: Bundle.id and MessageHeader.id, so acknowledgements (which cite the MessageHeader id) lead back to the letter. */
+  letterId: string;
+  /** UUID v4 for Communication.identifier (`urn:uuid:…`); MedCom keeps it on replies, renews it on forwards. */
+  communicationId: string;
+  /** ISO 8601 date-time with offset or Z. */
+  sentAt: string;
+  sender: OrganisationParty;
+  recipient: OrganisationParty;
+  patient: {
+    /** Ten digits, sent under the CPR system. */
+    cpr?: string;
+    /** Instead of a CPR: an X-eCPR or D-eCPR with its identifier system (schemas/patient-identifiers.ts). */
+    replacementCpr?: { system: string; value: string };
+    given?: string;
+    /** Left out when unknown; sent as unknown (data-absent-reason), as MedCom does. */
+    family?: string;
+  };
+  category: string;
+  topic?: string;
+  priority?: 'routine' | 'asap';
+  text: string;
+  author: { name: string; role: string; phone: string };
+  attachments: Array<{ title: string; contentType: string; creation?: string; position: number }>;
+}
+
+/** What a stored template carries in `contentAttachment.data` until rendering streams in the bytes. */
+export function attachmentPlaceholder(position: number): string {
+  return `${attachmentPlaceholderPrefix}${position}`;
+}
+
+/**
+ * Stable ids for the letter's internal resources, derived from the letterId so the same draft
+ * always builds the same XML. They carry the UUID v4 version and variant bits because MedCom's
+ * validators expect v4-shaped ids.
+ */
+export function derivedId(letterId: string, name: string): string {
+  const bytes = createHash('sha256').update(`${letterId}/${name}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The ids of a letter's resources inside its Bundle. */
+export interface LetterIds {
+  messageHeader: string;
+  patient: string;
+  communication: string;
+  practitionerRole: string;
+  practitioner: string;
+  sender: string;
+  recipient: string;
+  provenance: string;
+}

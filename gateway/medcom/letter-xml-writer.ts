@@ -1,0 +1,69 @@
+// The small FHIR XML writers every resource of a letter is built with.
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { careCommunicationUris as uri, xhtmlNamespace } from '../../schemas/care-communication-xml.ts';
+
+// XML 1.0 Char production; anything else cannot be carried by the letter at all.
+const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/**
+ * Prepares user text for xmlbuilder2, which leaves `&` unescaped when it already looks like an
+ * entity (`&amp;`, `&#10;`, `&nbsp;`): escaping every `&` first makes it escape exactly once.
+ * Line breaks become `&#10;` (rewritten to MedCom's `&#xA;` after serialising) because a raw
+ * newline in an attribute is read back as a space.
+ */
+export function escapedText(field: string, text: string, inAttribute: boolean): string {
+  if (notXmlChar.test(text)) throw new RangeError(`letter-xml: ${field} contains characters not allowed in XML`);
+  const normalised = text.replace(/\r\n?/g, '\n').replace(/&/g, '&amp;');
+  return inAttribute ? normalised.replace(/\n/g, '&#10;').replace(/\t/g, '&#9;') : normalised;
+}
+
+export function primitive(parent: XMLBuilder, name: string, value: string, field = name): XMLBuilder {
+  return parent
+    .ele(name)
+    .att('value', escapedText(field, value, true))
+    .up();
+}
+
+export function reference(parent: XMLBuilder, name: string, target: string): XMLBuilder {
+  return primitive(parent.ele(name), 'reference', target).up();
+}
+
+export function coding(parent: XMLBuilder, system: string, code: string, field: string): XMLBuilder {
+  const node = parent.ele('coding');
+  primitive(node, 'system', system);
+  primitive(node, 'code', code, field);
+  return parent;
+}
+
+export function extension(parent: XMLBuilder, url: string): XMLBuilder {
+  return parent.ele('extension').att('url', url);
+}
+
+/** Narrative lines as xhtml paragraphs; line breaks inside a line become `<br/>`. */
+export function narrative(
+  resource: XMLBuilder,
+  status: 'generated' | 'extensions',
+  lines: Array<[field: string, text: string]>,
+): void {
+  const text = resource.ele('text');
+  primitive(text, 'status', status);
+  const div = text.ele(xhtmlNamespace, 'div');
+  for (const [field, line] of lines) {
+    const paragraph = div.ele('p');
+    escapedText(field, line, false)
+      .split('\n')
+      .forEach((part, index) => {
+        if (index > 0) paragraph.ele('br');
+        if (part.length > 0) paragraph.txt(part);
+      });
+  }
+}
+
+export function entry(bundle: XMLBuilder, type: string, id: string, profile: string): XMLBuilder {
+  const node = bundle.ele('entry');
+  primitive(node, 'fullUrl', `${uri.fullUrlBase}${type}/${id}`);
+  const resource = node.ele('resource').ele(type);
+  primitive(resource, 'id', id);
+  primitive(resource.ele('meta'), 'profile', profile);
+  return resource;
+}
