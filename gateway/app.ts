@@ -18,6 +18,7 @@ import { directoryRoutes } from './directory/directory-api.ts';
 import { docsRoutes } from './http/docs-api.ts';
 import { healthRoutes } from './http/health-api.ts';
 import { letterRoutes } from './letters/letters-api.ts';
+import { followUpRoutes } from './letters/follow-ups-api.ts';
 import { misrouteRoutes } from './misroutes/misroutes-api.ts';
 
 export function createApp(given: AppDeps): Express {
@@ -63,6 +64,7 @@ export function createApp(given: AppDeps): Express {
   app.use(docsRoutes());
   app.use('/v1', authenticate(deps.db), rateLimitPerClient(deps.config.rateLimit));
   app.use(letterRoutes(deps));
+  app.use(followUpRoutes(deps));
   app.use(misrouteRoutes(deps));
   app.use(acknowledgementRoutes(deps));
   app.use(directoryRoutes(deps));

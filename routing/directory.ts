@@ -92,7 +92,7 @@ const ancestryCte = `
  */
 export async function insertMailbox(q: Queryable, mailbox: MailboxCreate, actorId: string | null): Promise<Mailbox> {
   if (!isValidSorId(mailbox.sorId))
-    throw new DirectoryError('sor-id-invalid', 'A SOR id has 6 to 18 digits', { sorId: mailbox.sorId });
+    throw new DirectoryError('sor-id-invalid', 'A SOR id has 11 to 18 digits', { sorId: mailbox.sorId });
   assertValidEan(mailbox.ean);
   if (typeof mailbox.parentSorId === 'string') await assertParentKnown(q, mailbox.parentSorId);
   const values = writableFields.map((field) => mailbox[field] ?? createDefaults[field] ?? null);

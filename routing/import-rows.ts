@@ -84,9 +84,9 @@ const validRow = ajv.compile<DirectoryImportRow>(directoryImportRowSchema);
 
 /** What each field must look like, in the words of the OpenAPI column list. */
 const fieldRules: Partial<Record<string, string>> = {
-  sorId: 'must be a SOR id of 6 to 18 digits',
-  parentSorId: 'must be a SOR id of 6 to 18 digits',
-  successorSorId: 'must be a SOR id of 6 to 18 digits',
+  sorId: 'must be a SOR id of 11 to 18 digits',
+  parentSorId: 'must be a SOR id of 11 to 18 digits',
+  successorSorId: 'must be a SOR id of 11 to 18 digits',
   ean: 'must be 13 digits',
   kind: 'must be owner, institution or unit',
   sector: 'must be region, municipality or gp',

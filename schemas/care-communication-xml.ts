@@ -196,7 +196,7 @@ const organization = resource(u.organizationProfile, ['identifier', 'name'], {
       type: 'object',
       allOf: [
         { if: systemIs(identifierSystems.ean), then: identifierValue('^[0-9]{13}$') },
-        { if: systemIs(identifierSystems.sor), then: identifierValue('^[0-9]{6,18}$') },
+        { if: systemIs(identifierSystems.sor), then: identifierValue('^[0-9]{11,}$') },
       ],
     },
     allOf: [
@@ -339,12 +339,28 @@ const communication = {
   ],
 } as const;
 
+// MedCom (medcom-careCommunication-7): a role is a coded value or a text, never both.
 const practitionerRole = resource(u.practitionerRoleProfile, ['practitioner', 'code'], {
   practitioner: reference('Practitioner'),
   code: {
     type: 'array',
     minItems: 1,
-    items: { type: 'object', required: ['coding'], properties: { coding: { type: 'array', minItems: 1 } } },
+    items: {
+      type: 'object',
+      properties: {
+        coding: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'object', required: ['system', 'code'], properties: { code: valueOf(nonEmpty) } },
+        },
+        text: valueOf(nonEmpty),
+      },
+      description: 'must carry either a coding or a text',
+      oneOf: [
+        { type: 'object', required: ['coding'] },
+        { type: 'object', required: ['text'] },
+      ],
+    },
   },
 });
 

@@ -11,7 +11,7 @@ import { mailboxPatchSchema, mailboxSchema } from './mailbox.ts';
 
 /** The columns of an SOR extract, in the order an export writes them. */
 export const directoryImportColumns = [
-  { name: 'sorId', required: true, description: 'SOR id, 6 to 18 digits; rows are matched on it (upsert).' },
+  { name: 'sorId', required: true, description: 'SOR id, 11 to 18 digits (dk-core); rows are matched on it (upsert).' },
   {
     name: 'parentSorId',
     description: 'SOR id of the parent; may be a later row of the same file. Empty for a top owner.',

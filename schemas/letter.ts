@@ -3,7 +3,8 @@ import { attachmentContentTypes, categoryCodes } from './categories.ts';
 
 export const maxAttachments = 10;
 
-export const sorIdSchema = { type: 'string', pattern: '^[0-9]{6,18}$' } as const;
+/** dk-core `min-digits-sor`: a SOR id has at least 11 digits (e.g. `265161000016000`); 18 is our upper bound. */
+export const sorIdSchema = { type: 'string', pattern: '^[0-9]{11,18}$' } as const;
 
 const organisationRef = {
   type: 'object',
@@ -63,7 +64,13 @@ function letterSchema<A extends object>(id: string, attachment: A) {
         required: ['name', 'role', 'phone'],
         properties: {
           name: { type: 'string', minLength: 1, maxLength: 200 },
-          role: { type: 'string', minLength: 1, maxLength: 100 },
+          role: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 100,
+            description:
+              'One of MedCom’s SKS role codes (e.g. `sygeplejerske`, `overlaege`, `socialraadgiver`) is sent as that code; any other role (e.g. `Visitator`) as plain text.',
+          },
           phone: { type: 'string', pattern: '^\\+?[0-9 ]{8,20}$' },
         },
       },

@@ -1,3 +1,4 @@
+import { sorIdSchema } from './letter.ts';
 import {
   directoryImportColumns,
   directoryImportReportSchema,
@@ -16,7 +17,7 @@ import {
 const problem = { $ref: '#/components/responses/Problem' };
 const everyone = ['sender', 'admin', 'auditor', 'adapter'];
 const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
-const sorParam = { name: 'sorId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{6,18}$' } };
+const sorParam = { name: 'sorId', in: 'path', required: true, schema: sorIdSchema };
 const etag = {
   ETag: {
     description: 'The mailbox version, `"<version>"`; send it back in If-Match to change the mailbox.',

@@ -6,6 +6,7 @@ import { auditPaths } from './openapi-audit.ts';
 import { directoryPaths, directorySchemas } from './openapi-directory.ts';
 import { attachmentContentTypes, careCommunicationCategories, letterStatuses } from './categories.ts';
 import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments } from './letter.ts';
+import { forwardSchema, replySchema } from './letter-followup.ts';
 import { letterAcceptedSchema, letterEventsSchema, letterStatusSchema } from './letter-responses.ts';
 import { problemSchema } from './problem.ts';
 import { auditEventSchema } from './audit.ts';
@@ -67,6 +68,8 @@ export const openApiDocument = {
     },
     schemas: {
       LetterSubmission: letterSubmissionSchema,
+      Reply: replySchema,
+      Forward: forwardSchema,
       LetterEnvelope: letterEnvelopeSchema,
       Acknowledgement: acknowledgementSchema,
       AcknowledgementRecorded: acknowledgementRecordedSchema,
@@ -89,13 +92,31 @@ export const openApiDocument = {
     '/v1/messages': {
       post: withResponses(
         operation(
-          'Submit a letter (JSON with base64 attachments, or multipart/form-data with a `message` part then up to ten file parts)',
+          'Submit a letter: JSON with base64 attachments; multipart/form-data with a `message` part then up to ten file parts; or a MedCom CareCommunication 5.0 Bundle as application/fhir+xml or application/fhir+json (its MessageHeader.id is the letter id and the idempotency key; refusals carry `medcomCode`)',
           ['sender'],
           {
-            parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 } }],
+            parameters: [
+              { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 } },
+              {
+                name: 'Postbud-Acknowledged-Warnings',
+                in: 'header',
+                description: 'For a Bundle: the warning codes the user confirmed, comma-separated',
+                schema: { type: 'string' },
+              },
+              {
+                name: 'acknowledgedWarnings',
+                in: 'query',
+                description: 'For a Bundle: as the header',
+                schema: { type: 'string' },
+              },
+            ],
             requestBody: {
               content: {
                 'application/json': { schema: { $ref: '#/components/schemas/LetterSubmission' } },
+                'application/fhir+xml': { schema: { type: 'string', description: 'A CareCommunication 5.0 Bundle' } },
+                'application/fhir+json': {
+                  schema: { type: 'object', description: 'A CareCommunication 5.0 Bundle' },
+                },
                 'multipart/form-data': {
                   schema: {
                     type: 'object',
@@ -109,9 +130,47 @@ export const openApiDocument = {
         ),
         {
           '202': { description: 'Accepted', ...json(schemaRef('LetterAccepted')) },
-          '409': { description: 'Warnings need acknowledgement (`confirmation-required`)' },
           '413': { description: 'Attachment or letter too large' },
+          '409': {
+            description:
+              'Warnings need acknowledgement (`confirmation-required`); a Bundle whose MessageHeader.id is taken by other content (`message-id-reused`, MSG_DUPLICATE_ID)',
+          },
           '422': { description: 'Invalid letter or blocked by a misroute guard' },
+        },
+      ),
+    },
+    '/v1/messages/{id}/reply': {
+      post: withResponses(
+        operation(
+          "Reply in MedCom's form, from the letter's recipient to its sender: the thread is kept, earlier text re-included, earlier attachments cited without data",
+          ['sender'],
+          { parameters: [idParam], requestBody: json({ $ref: '#/components/schemas/Reply' }) },
+        ),
+        { '202': { description: 'The reply, as a new letter', ...json(schemaRef('LetterAccepted')) } },
+      ),
+    },
+    '/v1/messages/{id}/forward': {
+      post: withResponses(
+        operation(
+          "Forward in MedCom's form to a new recipient: a new thread, every earlier attachment re-sent",
+          ['sender'],
+          { parameters: [idParam], requestBody: json({ $ref: '#/components/schemas/Forward' }) },
+        ),
+        { '202': { description: 'The forward, as a new letter', ...json(schemaRef('LetterAccepted')) } },
+      ),
+    },
+    '/v1/threads/{identifier}': {
+      get: withResponses(
+        operation(
+          "A conversation's letters in order (by Communication.identifier), for its parties and auditors",
+          ['sender', 'auditor', 'admin'],
+          { parameters: [{ name: 'identifier', in: 'path', required: true, schema: { type: 'string' } }] },
+        ),
+        {
+          '200': {
+            description:
+              '`{ identifier, letters: [{ id, activity, status, senderSorId, recipientSorId, createdAt, forwardedAs }] }`',
+          },
         },
       ),
     },

@@ -14,7 +14,12 @@ import { appendAuditEvents, canonicalJson, type Actor } from '../audit/audit-tra
 import type { Config } from '../platform/config.ts';
 import type { Vault } from '../platform/crypto.ts';
 import { beginTransaction, type Db, type Transaction, type Tx } from '../platform/db.ts';
-import { resolveLetterRouting, storedRouting, type ResolvedRouting } from './letter-routing.ts';
+import {
+  assertWarningsAcknowledged,
+  resolveLetterRouting,
+  storedRouting,
+  type ResolvedRouting,
+} from './letter-routing.ts';
 import { normaliseCpr } from '../medcom/cpr.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
 import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
@@ -44,11 +49,15 @@ export interface IntakeOptions {
   prepared?: PreparedMessage;
 }
 
-/** What a MedCom Bundle brings: MessageHeader.id as the letter id, the thread's id, the XML with placeholders. */
+/**
+ * A message Postbud does not build from a JSON letter: a MedCom Bundle as posted, or a reply or
+ * forward built from an earlier message. Its letter id, thread id and XML (with attachment
+ * placeholders), the XML possibly built from the resolved routing.
+ */
 export interface PreparedMessage {
   letterId: string;
   communicationId: string;
-  template: string;
+  template: string | ((routing: ResolvedRouting) => string);
   /** The patient's CPR or replacement CPR, for the auditors' search. */
   patientIdentifier: string;
   /** The receiver Organization's EAN, held to the directory's by the guards. */
@@ -67,7 +76,9 @@ export const chunkAad = (letterId: string, position: number, index: number) =>
 /**
  * One letter on its way in: checked and routed before any byte is stored, then written in a
  * single transaction (letter, attachment chunks as they stream, `accepted` event, outbox row).
- * Either `commit()` stores all of it or `abort()` leaves nothing behind.
+ * Either `commit()` stores all of it or `abort()` leaves nothing behind. Every blocking check
+ * (rules, routing, XML, each attachment) answers before unacknowledged warnings, which `commit()`
+ * raises last.
  */
 export class LetterIntake {
   readonly #digests: AttachmentDigest[] = [];
@@ -120,7 +131,12 @@ export class LetterIntake {
     // A backlogged sector refuses new letters before anything is stored.
     await deps.backPressure?.admit(routing.recipient.sector);
 
-    const { letterId, communicationId, template } = prepared ?? buildChecked(envelope, routing);
+    const { letterId, communicationId, template } = prepared
+      ? {
+          ...prepared,
+          template: typeof prepared.template === 'string' ? prepared.template : prepared.template(routing),
+        }
+      : buildChecked(envelope, routing);
     const transaction = await beginTransaction(deps.db);
     try {
       await insertLetter(transaction.tx, {
@@ -203,6 +219,8 @@ export class LetterIntake {
     }
     const requestHash = this.#requestHash();
     if (this.existing) return this.#replay(requestHash);
+    // Warnings speak last: a letter that would be refused anyway is refused, not first held.
+    assertWarningsAcknowledged(this.routing);
     const tx = this.tx!;
     const { recipient, sender } = this.routing;
     await setRequestHash(tx, this.letterId, requestHash);

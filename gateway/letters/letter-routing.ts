@@ -21,6 +21,8 @@ export interface ResolvedRouting {
   recipient: RoutedParty & { sector: Sector; endpoint?: string; path: string[] };
   /** Warnings the client acknowledged; each becomes an audit event on the letter. */
   warnings: Finding[];
+  /** Warnings not (yet) acknowledged: the letter is held with 409 once its blocking checks passed. */
+  unacknowledged: Finding[];
 }
 
 export interface RoutingEvaluation {
@@ -102,8 +104,9 @@ export async function evaluateLetterRouting(
 
 /**
  * The routing of a letter about to be stored: any blocking finding refuses it (the first one,
- * most important, gives status and code; all are listed), and warnings the client has not
- * acknowledged hold it with 409 until it sends them back in `acknowledgedWarnings`.
+ * most important, gives status and code; all are listed). Warnings the client has not
+ * acknowledged are returned, not thrown: the letter's other blocking checks (attachments, XML)
+ * must answer first, and only then does `assertWarningsAcknowledged` hold it with 409.
  */
 export async function resolveLetterRouting(
   q: Queryable,
@@ -129,16 +132,6 @@ export async function resolveLetterRouting(
     );
   }
   const acknowledged = new Set(letter.acknowledgedWarnings ?? []);
-  const open = findings.warnings.filter((warning) => !acknowledged.has(warning.code));
-  if (open.length > 0) {
-    throw new ProblemError(
-      409,
-      'confirmation-required',
-      'The recipient needs confirmation',
-      'Show the warnings to the user and resend with their codes in `acknowledgedWarnings`.',
-      { warnings: open, sender: { sorId: sender.sorId }, recipient: { sorId: recipient.sorId } },
-    );
-  }
   return {
     sender: { sorId: sender.sorId, ean: senderEan, name: sender.name },
     recipient: {
@@ -150,7 +143,24 @@ export async function resolveLetterRouting(
       path,
     },
     warnings: findings.warnings,
+    unacknowledged: findings.warnings.filter((warning) => !acknowledged.has(warning.code)),
   };
+}
+
+/** Holds a letter whose warnings the client has not acknowledged: 409 until it resends their codes. */
+export function assertWarningsAcknowledged(routing: ResolvedRouting): void {
+  if (routing.unacknowledged.length === 0) return;
+  throw new ProblemError(
+    409,
+    'confirmation-required',
+    'The recipient needs confirmation',
+    'Show the warnings to the user and resend with their codes in `acknowledgedWarnings`.',
+    {
+      warnings: routing.unacknowledged,
+      sender: { sorId: routing.sender.sorId },
+      recipient: { sorId: routing.recipient.sorId },
+    },
+  );
 }
 
 /** The routing a stored letter was accepted with, for answering an idempotent replay. */
@@ -170,5 +180,6 @@ export async function storedRouting(
       path: [],
     },
     warnings: [],
+    unacknowledged: [],
   };
 }

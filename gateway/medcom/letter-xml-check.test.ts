@@ -204,4 +204,10 @@ describe('checking a CareCommunication letter', () => {
       "/Bundle/entry/0/resource/MessageHeader/destination/0/endpoint: SOR id differs from the receiver Organization's SOR identifier",
     ]);
   });
+  it('refuses an author role with both a code and a text, or with neither', () => {
+    const both = broken(/(<code value="sygeplejerske"\/>\s*<\/coding>)/, '$1<text value="Sygeplejerske"/>');
+    expect(errorsOf(both).join('\n')).toMatch(/PractitionerRole\/code\/0: must carry either a coding or a text/);
+    const neither = broken(/<code>\s*<coding>[\s\S]*?<\/coding>\s*<\/code>/, '<code><extension url="x"/></code>');
+    expect(errorsOf(neither).join('\n')).toMatch(/PractitionerRole\/code\/0: must carry either a coding or a text/);
+  });
 });

@@ -184,6 +184,28 @@ describe('building a CareCommunication letter', () => {
     expect(checkLetterXml(xml).ok).toBe(true);
   });
 
+  it('sends an SKS role as its MedCom code and any other role as code.text', () => {
+    const coded = resourceOf(buildLetterXml(draft()), 'PractitionerRole');
+    expect(coded.code).toEqual([
+      {
+        coding: [
+          {
+            system: {
+              '@_value': 'http://medcomfhir.dk/ig/terminology/CodeSystem/medcom-core-PractitionerRolesSKSadministrativ',
+            },
+            code: { '@_value': 'sygeplejerske' },
+          },
+        ],
+      },
+    ]);
+    for (const role of ['Visitator', 'Sygeplejerske', 'laege']) {
+      const xml = buildLetterXml(draft({ author: { ...draft().author, role } }));
+      expect(resourceOf(xml, 'PractitionerRole').code, role).toEqual([{ text: { '@_value': role } }]);
+      const result = checkLetterXml(xml);
+      expect(result.ok ? [] : result.errors, role).toEqual([]);
+    }
+  });
+
   it('refuses text XML cannot carry, without repeating it', () => {
     expect(() => buildLetterXml(draft({ text: 'CPR 2509479989 \u0001' }))).toThrow(
       /text contains characters not allowed in XML/,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { careCommunicationCategories, type CategoryCode } from '../../schemas/categories.ts';
+import { isPractitionerRoleCode, practitionerRoleCodes } from '../../schemas/practitioner-roles.ts';
 import {
   attachmentPlaceholderPrefix,
   careCommunicationEventCode,
@@ -242,9 +243,13 @@ function communication(bundle: XMLBuilder, draft: LetterDraft, ids: Ids): void {
 
 function author(bundle: XMLBuilder, draft: LetterDraft, ids: Ids): void {
   const role = entry(bundle, 'PractitionerRole', ids.practitionerRole, uri.practitionerRoleProfile);
-  narrative(role, 'generated', [['author.role', draft.author.role]]);
+  const roleName = draft.author.role;
+  const known = isPractitionerRoleCode(roleName);
+  narrative(role, 'generated', [['author.role', known ? practitionerRoleCodes[roleName] : roleName]]);
   reference(role, 'practitioner', `Practitioner/${ids.practitioner}`);
-  coding(role.ele('code'), uri.practitionerRoles, draft.author.role, 'author.role');
+  // MedCom: a role from its SKS list is sent as that code, any other role as plain text (never as a made-up code).
+  if (known) coding(role.ele('code'), uri.practitionerRoles, roleName, 'author.role');
+  else primitive(role.ele('code'), 'text', roleName, 'author.role');
 
   const practitioner = entry(bundle, 'Practitioner', ids.practitioner, uri.practitionerProfile);
   narrative(practitioner, 'generated', [['author.name', draft.author.name]]);

@@ -147,7 +147,7 @@ describe('an admin deactivates a mailbox, naming its successor', () => {
     expect((await deactivate(sorIds.socialPsychiatry, { successorSorId: sorIds.socialPsychiatry })).body.code).toBe(
       'successor-invalid',
     );
-    expect((await deactivate(sorIds.socialPsychiatry, { successorSorId: '999999999' })).body.code).toBe(
+    expect((await deactivate(sorIds.socialPsychiatry, { successorSorId: '99999999999' })).body.code).toBe(
       'successor-invalid',
     );
     const closed = await deactivate(sorIds.socialPsychiatry, { successorSorId: sorIds.closedUnit });

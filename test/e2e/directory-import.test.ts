@@ -161,7 +161,7 @@ describe('importing an SOR extract over the API', () => {
         reason: 'parent 888800001000016008 is neither in the directory nor in the file',
       },
       { line: 5, sorId: '779800001000016008', reason: 'parent 779700001000016007 is rejected (line 4)' },
-      { line: 6, sorId: '123', reason: 'sorId must be a SOR id of 6 to 18 digits' },
+      { line: 6, sorId: '123', reason: 'sorId must be a SOR id of 11 to 18 digits' },
       { line: 7, sorId: '779900001000016009', reason: 'has 4 fields, the header has 11' },
     ]);
     expect((await mailbox('779500001000016005')).status).toBe(200);

@@ -99,6 +99,12 @@ describe('letters refused before anything is stored', () => {
     );
   });
 
+  it('a SOR id under 11 digits (dk-core) → 422 validation-failed naming the field', async () => {
+    const res = await post(testLetter({ recipient: { sorId: '1234567890' } }));
+    await expectRefused(res, 422, 'validation-failed');
+    expect(res.body.errors).toEqual([{ path: '/recipient/sorId', message: 'must match pattern "^[0-9]{11,18}$"' }]);
+  });
+
   it('a CPR that is no date → 422 cpr-invalid, without echoing it', async () => {
     const res = await post(testLetter({ patient: { cpr: '3213999999', name: { given: 'A', family: 'B' } } }));
     await expectRefused(res, 422, 'cpr-invalid');
@@ -128,6 +134,50 @@ describe('letters refused before anything is stored', () => {
     expect(shown.rows).toEqual([
       { sor_id: sorIds.socialPsychiatry, details: { senderSorId: sorIds.psychiatryUnit, codes: ['first-contact'] } },
     ]);
+  });
+
+  it('a forbidden attachment with an unacknowledged warning → 422 first, never 409 (JSON and multipart)', async () => {
+    const exe = { title: 'epikrise.pdf', contentType: 'application/pdf', data: windowsExecutable.toString('base64') };
+    const unconfirmed = { acknowledgedWarnings: [] };
+    await expectRefused(
+      await post(testLetter({ ...unconfirmed, attachments: [exe] })),
+      422,
+      'attachment-type-mismatch',
+    );
+    await expectRefused(
+      await post(testLetter({ ...unconfirmed, attachments: [{ ...exe, data: 'JVBERi0x$$$' }] })),
+      422,
+      'attachment-base64-invalid',
+    );
+    const multipart = await stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
+      .field(
+        'message',
+        JSON.stringify(
+          testLetter({ ...unconfirmed, attachments: [{ title: exe.title, contentType: exe.contentType }] }),
+        ),
+      )
+      .attach('a', windowsExecutable, 'epikrise.pdf');
+    await expectRefused(multipart, 422, 'attachment-type-mismatch');
+    // expectRefused also found no new audit event: a refused letter was never held, so no warnings were shown.
+
+    // The same letter with a good file is held for the warning, after its attachment was checked.
+    const good = testFiles(1, 1000);
+    const held = await stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
+      .field(
+        'message',
+        JSON.stringify(
+          testLetter({ ...unconfirmed, attachments: [{ title: 'a', contentType: good[0]!.contentType }] }),
+        ),
+      )
+      .attach('a', good[0]!.bytes, 'a.pdf');
+    before.audit_events = (before.audit_events ?? 0) + 1;
+    await expectRefused(held, 409, 'confirmation-required');
   });
 
   it('a body that is not JSON → 400, an unsupported type → 415', async () => {

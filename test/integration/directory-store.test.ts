@@ -135,31 +135,31 @@ describe('adding a mailbox', () => {
 
   it('refuses an EAN with a wrong check digit, an unknown parent and a malformed SOR id', async () => {
     await expectDirectoryError(
-      insertMailbox(database.db, { ...socialpsykiatri, sorId: '999000001', ean: '5790000209355' }, admin),
+      insertMailbox(database.db, { ...socialpsykiatri, sorId: '10999000001', ean: '5790000209355' }, admin),
       'ean-invalid',
     );
     await expectDirectoryError(
-      insertMailbox(database.db, { ...socialpsykiatri, sorId: '999000002', parentSorId: '999999999' }, admin),
+      insertMailbox(database.db, { ...socialpsykiatri, sorId: '10999000002', parentSorId: '10999999999' }, admin),
       'parent-unknown',
     );
     await expectDirectoryError(
       insertMailbox(database.db, { ...socialpsykiatri, sorId: '99-000003' }, admin),
       'sor-id-invalid',
     );
-    expect((await getMailboxes(database.db, ['999000001', '999000002'])).size).toBe(0);
+    expect((await getMailboxes(database.db, ['10999000001', '10999000002'])).size).toBe(0);
   });
 });
 
 describe('reading mailboxes', () => {
   it('answers undefined for an unknown SOR id', async () => {
-    expect(await getMailbox(database.db, '123123123')).toBeUndefined();
+    expect(await getMailbox(database.db, '10123123123')).toBeUndefined();
   });
 
   it('fetches several at once, keyed by SOR id, leaving out unknown ones', async () => {
     const found = await getMailboxes(database.db, [
       socialpsykiatri.sorId,
       aarhusKommune.sorId,
-      '123123123',
+      '10123123123',
       aarhusKommune.sorId,
     ]);
     expect([...found.keys()].sort()).toEqual([aarhusKommune.sorId, socialpsykiatri.sorId]);
@@ -225,10 +225,10 @@ describe('changing a mailbox', () => {
   });
 
   it('refuses an unknown mailbox, a wrong EAN and an unknown parent', async () => {
-    await expectDirectoryError(updateMailbox(database.db, '123123123', { name: 'x' }, 1, admin), 'mailbox-not-found');
+    await expectDirectoryError(updateMailbox(database.db, '10123123123', { name: 'x' }, 1, admin), 'mailbox-not-found');
     await expectDirectoryError(updateMailbox(database.db, sorId, { ean: '5790000209350' }, 3, admin), 'ean-invalid');
     await expectDirectoryError(
-      updateMailbox(database.db, sorId, { parentSorId: '123123123' }, 3, admin),
+      updateMailbox(database.db, sorId, { parentSorId: '10123123123' }, 3, admin),
       'parent-unknown',
     );
   });
@@ -253,7 +253,7 @@ describe('the hierarchy', () => {
       socialpsykiatri.name,
     ]);
     expect(await mailboxPath(database.db, aarhusKommune.sorId)).toEqual(['Aarhus Kommune']);
-    expect(await mailboxPath(database.db, '123123123')).toEqual([]);
+    expect(await mailboxPath(database.db, '10123123123')).toEqual([]);
   });
 
   it('delivers to the nearest ancestor EAN when a unit has none, and to its own when it has one', async () => {
@@ -281,10 +281,10 @@ describe('the hierarchy', () => {
 
   it('stops at a parent cycle written behind the directory’s back instead of looping', async () => {
     await database.db.query(
-      `INSERT INTO mailboxes (sor_id, name, sector, parent_sor_id) VALUES ('888000001', 'Cycle A', 'gp', '888000002'), ('888000002', 'Cycle B', 'gp', '888000001')`,
+      `INSERT INTO mailboxes (sor_id, name, sector, parent_sor_id) VALUES ('10888000001', 'Cycle A', 'gp', '10888000002'), ('10888000002', 'Cycle B', 'gp', '10888000001')`,
     );
-    expect(await mailboxPath(database.db, '888000001')).toEqual(['Cycle B', 'Cycle A']);
-    expect(await effectiveEan(database.db, '888000001')).toBeUndefined();
+    expect(await mailboxPath(database.db, '10888000001')).toEqual(['Cycle B', 'Cycle A']);
+    expect(await effectiveEan(database.db, '10888000001')).toBeUndefined();
   });
 });
 
