@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAcknowledgementBundle } from '../../gateway/acknowledgements/acknowledgement-bundle-build.ts';
 import { buildFollowUp } from '../../gateway/medcom/care-communication-followup.ts';
 import { readCareCommunication, withAttachmentPlaceholders } from '../../gateway/medcom/care-communication-read.ts';
 import { readFhirXml, type FhirResource } from '../../gateway/medcom/fhir-xml-read.ts';
@@ -34,12 +35,33 @@ async function waitUntil(letterId: string, status: string, key: string) {
   }
 }
 
-const acknowledgeOk = (letterId: string) =>
-  stack
+/** The receiving system's MedCom Acknowledgement `ok`, as FHIR XML, for a message it received. */
+function acknowledgeOk(letterId: string) {
+  const message = readCareCommunication(deliveredBundle(letterId));
+  const party = (sorId: string, ean: string | undefined) => ({ sorId, ean, name: `SOR ${sorId}` });
+  const bundle = buildAcknowledgementBundle({
+    bundleId: crypto.randomUUID(),
+    timestamp: new Date().toISOString(),
+    messageHeaderId: crypto.randomUUID(),
+    code: 'ok',
+    issues: [],
+    acknowledgedAt: new Date().toISOString(),
+    letter: {
+      id: letterId,
+      messageHeaderId: message.messageHeaderId,
+      activity: message.activity,
+      sentAt: new Date().toISOString(),
+    },
+    acknowledging: party(message.recipient.sorId, message.recipient.ean),
+    acknowledged: party(message.sender.sorId, message.sender.ean),
+  });
+  return stack
     .api()
     .post('/v1/acknowledgements')
     .auth(stack.adapterKey, { type: 'bearer' })
-    .send({ messageId: letterId, outcome: 'positive' });
+    .set('content-type', 'application/fhir+xml')
+    .send(writeFhirXml(bundle));
+}
 
 /** What the receiving system got: the delivered Bundle, read from its FHIR XML. */
 function deliveredBundle(letterId: string): FhirResource {
@@ -59,7 +81,8 @@ describe('a conversation through Postbud with a system that speaks only MedCom',
     expect(sent.status).toBe(202);
     const first = sent.body.id as string;
     await waitUntil(first, 'delivered', stack.senderKey);
-    expect((await acknowledgeOk(first)).status).toBe(200);
+    const ack = await acknowledgeOk(first);
+    expect(ack.status, JSON.stringify(ack.body)).toBe(200);
     await waitUntil(first, 'acknowledged', stack.senderKey);
 
     // 2. The municipal system replies with a CareCommunication Bundle built from what it received.
@@ -88,7 +111,9 @@ describe('a conversation through Postbud with a system that speaks only MedCom',
     expect(reply.status, JSON.stringify(reply.body)).toBe(202);
     expect(reply.body.id).toBe(replyId);
     await waitUntil(replyId, 'delivered', municipalKey);
-    expect((await acknowledgeOk(replyId)).status).toBe(200);
+    const replyAck = await acknowledgeOk(replyId);
+    expect(replyAck.status, JSON.stringify(replyAck.body)).toBe(200);
+    await waitUntil(replyId, 'acknowledged', municipalKey);
 
     // The region's EPJ receives the reply with the thread kept and the earlier attachments cited.
     const replyReceived = readCareCommunication(deliveredBundle(replyId));
