@@ -10,6 +10,7 @@ import { ProblemError } from './platform/problem.ts';
 import { problemHandler } from './http/problem-handler.ts';
 import { rateLimitPerClient } from './http/rate-limit.ts';
 import { acknowledgementRoutes } from './acknowledgements/acknowledgements-api.ts';
+import { medcomRefusals } from './acknowledgements/refusal-acknowledgement-api.ts';
 import { adminClientRoutes } from './clients/client-keys-api.ts';
 import { adminDeadLetterRoutes } from './delivery/dead-letters-api.ts';
 import { auditRoutes } from './audit/audit-api.ts';
@@ -76,6 +77,7 @@ export function createApp(given: AppDeps): Express {
   app.use((_req, _res, next) => {
     next(new ProblemError(404, 'not-found', 'Not found', 'No such route; see /docs.'));
   });
+  app.use(medcomRefusals);
   app.use(dependencyProblems);
   app.use(problemHandler);
   return app;

@@ -10,6 +10,7 @@ import {
 import { windowsExecutable } from '../support/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { letterIdOfMessageHeader } from '../../gateway/medcom/care-communication-read.ts';
+import { readAcknowledgementBundle } from '../../gateway/acknowledgements/acknowledgement-bundle-read.ts';
 
 // MedCom's JSON is walked freely here; its shape is MedCom's, not restated by the test.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -144,6 +145,37 @@ describe('inbound CareCommunication 5.0 Bundles, as MedCom publishes them', () =
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body).toMatchObject({ code: 'medcom-message-invalid', medcomCode: 'MSG_CodeSystem_VALUE_UNKNOWN' });
       expect(res.body.errors.join('\n')).toMatch(/^communication-category: /m);
+    },
+  );
+
+  it.each(['xml', 'json'] as const)(
+    'answers a refused message with a MedCom fatal-error Acknowledgement in FHIR %s when asked for',
+    async (format) => {
+      const [example] = invalidCareCommunication50();
+      const res = await stack
+        .api()
+        .post('/v1/messages')
+        .auth(epjKey, { type: 'bearer' })
+        .set('content-type', mediaType(example!))
+        .set('accept', `application/fhir+${format}`)
+        .buffer(true)
+        .parse((response, done) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          response.on('end', () => done(null, text));
+        })
+        .send(example!.text);
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(`application/fhir+${format}`);
+      const text = res.body as string;
+      const acknowledgement = readAcknowledgementBundle(
+        format === 'xml' ? { fhir: 'xml', text } : { fhir: 'json', json: JSON.parse(text) },
+      );
+      expect(acknowledgement).toMatchObject({
+        code: 'fatal-error',
+        acknowledgedMessageHeaderId: String(bundleOf(example!).entry[0].resource.id),
+      });
+      expect(JSON.stringify(acknowledgement.issues)).toContain('MSG_CodeSystem_VALUE_UNKNOWN');
     },
   );
 
