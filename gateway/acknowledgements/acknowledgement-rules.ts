@@ -9,7 +9,7 @@ import {
   responseCodes,
 } from '../../schemas/acknowledgement-codes.ts';
 import { careCommunicationUris as uri, identifierSystems } from '../../schemas/care-communication-xml.ts';
-import type { BundleRule } from '../medcom/care-communication-rules.ts';
+import { messageBundleRules, type BundleRule } from '../medcom/care-communication-rules.ts';
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(' | ');
 const header = 'entry.first().resource.ofType(MessageHeader)';
@@ -27,25 +27,7 @@ const fromValueSet = Object.entries({ ...issueDetailsValueSet, ...legacyIssueDet
  * Bundle that must be true. Tests hold them to MedCom's examples and to the FSH invariants.
  */
 export const acknowledgementRules: readonly BundleRule[] = [
-  { id: 'bundle-type', text: 'Bundle.type shall be message', expression: "type = 'message'", code: 'MSG_BAD_FORMAT' },
-  {
-    id: 'bundle-id',
-    text: 'Bundle.id and Bundle.timestamp shall be present',
-    expression: 'id.exists() and timestamp.exists()',
-    code: 'MSG_RESOURCE_ID_MISSING',
-  },
-  {
-    id: 'bundle-profile',
-    text: `Bundle.meta.profile shall name ${ack.messageProfile}`,
-    expression: `meta.profile.where($this.startsWith('${ack.messageProfile}')).exists()`,
-    code: 'MSG_UNKNOWN_TYPE',
-  },
-  {
-    id: 'entry-resource',
-    text: 'every entry shall have a fullUrl and a resource with an id',
-    expression: 'entry.all(fullUrl.exists() and resource.id.exists())',
-    code: 'MSG_RESOURCE_ID_MISSING',
-  },
+  ...messageBundleRules(ack.messageProfile),
   {
     id: 'medcom-acknowledgement-2',
     text: 'the first entry shall be the MessageHeader, of the acknowledgementHeader profile',

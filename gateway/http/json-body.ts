@@ -184,6 +184,15 @@ function unsupportedEncoding(detail: string): ProblemError {
   return new ProblemError(415, 'body-encoding-unsupported', 'Unsupported body encoding', detail);
 }
 
+/** Only UTF-8 and no content coding: a compressed body could inflate far past the limit. */
+function assertPlainUtf8(req: IncomingMessage): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    throw unsupportedEncoding('Send the body as UTF-8.');
+  if (coding !== 'identity') throw unsupportedEncoding('Send the body without Content-Encoding.');
+}
+
 /** Reads the body up to `limitBytes`, refusing as soon as the declared or received size passes it. */
 function readLimited(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
@@ -231,12 +240,8 @@ export function letterJsonBody(limitBytes: number): RequestHandler {
     // By the header alone: `req.is` says "no body" for an empty one, which must be refused here.
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (mediaType !== 'application/json') return next();
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-    const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     try {
-      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
-        throw unsupportedEncoding('Send the body as UTF-8.');
-      if (coding !== 'identity') throw unsupportedEncoding('Send the body without Content-Encoding.');
+      assertPlainUtf8(req);
       const body = parseStrictJson(await readLimited(req, limitBytes));
       assertSafeText(body, letterTextSkipped);
       req.body = body;
@@ -258,12 +263,8 @@ export function fhirBody(limitBytes: number): RequestHandler {
   return async (req, _res, next) => {
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(fhirMediaTypes as readonly string[]).includes(mediaType)) return next();
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-    const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     try {
-      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
-        throw unsupportedEncoding('Send the body as UTF-8.');
-      if (coding !== 'identity') throw unsupportedEncoding('Send the body without Content-Encoding.');
+      assertPlainUtf8(req);
       const bytes = await readLimited(req, limitBytes);
       if (mediaType === 'application/fhir+json') {
         const json = parseStrictJson(bytes, fhirJsonShape);

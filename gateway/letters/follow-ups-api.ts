@@ -3,6 +3,7 @@ import { forwardSchema, replySchema, type Forward, type Reply } from '../../sche
 import type { LetterAccepted } from '../../schemas/letter-responses.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
+import { idempotencyKey } from '../http/idempotency-key.ts';
 import { letterJsonBody } from '../http/json-body.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { assertValid, compile } from '../platform/validation.ts';
@@ -11,19 +12,6 @@ import { threadOf } from './threads.ts';
 
 const validReply = compile<Reply>(replySchema);
 const validForward = compile<Forward>(forwardSchema);
-
-function idempotencyKey(req: Request): string | undefined {
-  const key = req.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))
-    throw new ProblemError(
-      400,
-      'idempotency-key-invalid',
-      'Invalid Idempotency-Key',
-      'Use 1 to 200 visible ASCII characters.',
-    );
-  return key;
-}
 
 export function followUpRoutes(deps: AppDeps): Router {
   const router = Router();

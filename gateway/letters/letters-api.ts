@@ -12,6 +12,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { decodeBase64Strict } from '../attachments/attachment-checks.ts';
 import type { LetterAccepted, LetterEvents, LetterStatusResponse } from '../../schemas/letter-responses.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
+import { idempotencyKey } from '../http/idempotency-key.ts';
 import { visibleLetter } from './letter-access.ts';
 import { letterEventsFor, letterStatus } from './letter-status.ts';
 import { LetterIntake, type AcceptedLetter } from './letter-intake.ts';
@@ -39,20 +40,6 @@ function assertAttachmentCount(body: unknown): void {
       `A letter carries at most ${maxAttachments} attachments.`,
     );
   }
-}
-
-function idempotencyKey(req: Request): string | undefined {
-  const key = req.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new ProblemError(
-      400,
-      'idempotency-key-invalid',
-      'Invalid Idempotency-Key',
-      'Use 1 to 200 visible ASCII characters.',
-    );
-  }
-  return key;
 }
 
 const withoutData = (letter: LetterSubmission): LetterEnvelope => ({

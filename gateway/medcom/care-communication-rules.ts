@@ -37,31 +37,38 @@ const uuidValue = "'^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 const replacementCprSystems = "'^urn:oid:1[.]2[.]208[.]176[.]1[.]6[.]1[.](1|3)([.][0-9]+)?$'";
 const patientSystems = `(system = '${identifierSystems.cpr}' or system.matches(${replacementCprSystems}))`;
 
+/** What every MedCom message Bundle must be, whatever it carries: a message of its profile, entries with ids. */
+export function messageBundleRules(profile: string): BundleRule[] {
+  return [
+    { id: 'bundle-type', text: 'Bundle.type shall be message', expression: "type = 'message'", code: 'MSG_BAD_FORMAT' },
+    {
+      id: 'bundle-id',
+      text: 'Bundle.id and Bundle.timestamp shall be present',
+      expression: 'id.exists() and timestamp.exists()',
+      code: 'MSG_RESOURCE_ID_MISSING',
+    },
+    {
+      id: 'bundle-profile',
+      text: `Bundle.meta.profile shall name ${profile}`,
+      expression: `meta.profile.where($this.startsWith('${profile}')).exists()`,
+      code: 'MSG_UNKNOWN_TYPE',
+    },
+    {
+      id: 'entry-resource',
+      text: 'every entry shall have a fullUrl and a resource with an id',
+      expression: 'entry.all(fullUrl.exists() and resource.id.exists())',
+      code: 'MSG_RESOURCE_ID_MISSING',
+    },
+  ];
+}
+
 /**
  * Our reading of the MedCom CareCommunication 5.0, Messaging 4.0 and Core 3.0 profiles: their
  * cardinalities, fixed values and invariants, for the messages a sending system posts to us.
  * Tests hold them to MedCom's own examples and invariants (read from ../shared/medcom at test time).
  */
 export const careCommunicationRules: readonly BundleRule[] = [
-  { id: 'bundle-type', text: 'Bundle.type shall be message', expression: "type = 'message'", code: 'MSG_BAD_FORMAT' },
-  {
-    id: 'bundle-id',
-    text: 'Bundle.id and Bundle.timestamp shall be present',
-    expression: 'id.exists() and timestamp.exists()',
-    code: 'MSG_RESOURCE_ID_MISSING',
-  },
-  {
-    id: 'bundle-profile',
-    text: `Bundle.meta.profile shall name ${uri.messageProfile}`,
-    expression: `meta.profile.where($this.startsWith('${uri.messageProfile}')).exists()`,
-    code: 'MSG_UNKNOWN_TYPE',
-  },
-  {
-    id: 'entry-resource',
-    text: 'every entry shall have a fullUrl and a resource with an id',
-    expression: 'entry.all(fullUrl.exists() and resource.id.exists())',
-    code: 'MSG_RESOURCE_ID_MISSING',
-  },
+  ...messageBundleRules(uri.messageProfile),
   {
     id: 'medcom-careCommunication-1',
     text: 'the first entry shall be the MessageHeader, of the careCommunication-messageHeader profile',
