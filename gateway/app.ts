@@ -5,7 +5,9 @@ import { authenticate } from './http/auth.ts';
 import type { AppDeps } from './app-deps.ts';
 import { createBackPressure } from './delivery/back-pressure.ts';
 import { dependencyProblems } from './http/dependency-problems.ts';
-import { corsPolicy, securityHeaders } from './http/security-headers.ts';
+import { corsPolicy, noStore, securityHeaders } from './http/security-headers.ts';
+import { methodNotAllowed } from './http/method-not-allowed.ts';
+import { openApiDocument } from '../schemas/openapi.ts';
 import { ProblemError } from './platform/problem.ts';
 import { problemHandler } from './http/problem-handler.ts';
 import { rateLimitPerClient } from './http/rate-limit.ts';
@@ -63,7 +65,7 @@ export function createApp(given: AppDeps): Express {
 
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
-  app.use('/v1', authenticate(deps.db), rateLimitPerClient(deps.config.rateLimit));
+  app.use('/v1', noStore, authenticate(deps.db), rateLimitPerClient(deps.config.rateLimit));
   app.use(letterRoutes(deps));
   app.use(followUpRoutes(deps));
   app.use(misrouteRoutes(deps));
@@ -73,6 +75,7 @@ export function createApp(given: AppDeps): Express {
   app.use(adminClientRoutes(deps));
   app.use(adminDeadLetterRoutes(deps));
   app.use(auditRoutes(deps));
+  app.use(methodNotAllowed(openApiDocument.paths));
   // The path is not echoed back: a mistyped URL may carry what should never be repeated.
   app.use((_req, _res, next) => {
     next(new ProblemError(404, 'not-found', 'Not found', 'No such route; see /docs.'));
