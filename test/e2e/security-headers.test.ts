@@ -154,10 +154,8 @@ describe('answers no cache may keep, and methods named', () => {
     ['PUT', '/v1/directory/mailboxes', 'GET, POST'],
     ['GET', '/v1/acknowledgements', 'POST'],
   ])('%s %s → 405 with Allow', async (method, path, allowed) => {
-    const res = await stack
-      .api()
-      [method.toLowerCase() as 'delete' | 'put' | 'get'](path)
-      .auth(stack.adminKey, { type: 'bearer' });
+    const verb = method.toLowerCase() as 'delete' | 'put' | 'get';
+    const res = await stack.api()[verb](path).auth(stack.adminKey, { type: 'bearer' });
     expect(res.status).toBe(405);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     for (const method of allowed.split(', ')) expect(res.headers.allow).toContain(method);
