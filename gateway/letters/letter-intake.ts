@@ -20,6 +20,7 @@ import {
   storedRouting,
   type ResolvedRouting,
 } from './letter-routing.ts';
+import { episodeOfCareFor } from '../medcom/episode-of-care.ts';
 import { draftPatient } from '../medcom/patient-identity.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
 import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
@@ -119,6 +120,9 @@ export class LetterIntake {
       sender: routing.sender,
       recipient: routing.recipient,
       patient,
+      ...(envelope.episodeOfCare
+        ? { episodeOfCare: episodeOfCareFor(envelope.episodeOfCare, routing.sender.sorId) }
+        : {}),
       category: envelope.category,
       ...(envelope.topic ? { topic: envelope.topic } : {}),
       ...(envelope.priority ? { priority: envelope.priority } : {}),

@@ -25,6 +25,8 @@ export interface LetterDraft {
     /** Left out when unknown; sent as unknown (data-absent-reason), as MedCom does. */
     family?: string;
   };
+  /** The episode of care (an Encounter), with the identifier system and value as sent. */
+  episodeOfCare?: { system: string; value: string; encounterClass: string };
   category: string;
   topic?: string;
   priority?: 'routine' | 'asap';
@@ -61,4 +63,5 @@ export interface LetterIds {
   sender: string;
   recipient: string;
   provenance: string;
+  encounter: string;
 }

@@ -79,4 +79,20 @@ describe('letters with MedCom 5.0 content beyond a plain new letter', () => {
     expect(both.body).toMatchObject({ status: 422, code: 'patient-identifier-conflict' });
     expect(await letterTableCounts(stack.database.db)).toEqual(before);
   });
+
+  it('an LPR3 episode of care: an Encounter referred to from the Communication', async () => {
+    const xml = await sentXml(
+      testLetter({ episodeOfCare: { identifier: '6a7f4a43-5a8c-5e0b-9c1d-2b3a4c5d6e7f', encounterClass: 'IMP' } }),
+    );
+    const encounter = xml.slice(xml.indexOf('<Encounter>'), xml.indexOf('</Encounter>'));
+    expect(encounter).toMatch(
+      /<episodeOfCare>\s*<identifier>\s*<system value="https:\/\/www.esundhed.dk\/Registre\/Landspatientregisteret"\/>\s*<value value="urn:uuid:6a7f4a43-5a8c-5e0b-9c1d-2b3a4c5d6e7f"\/>/,
+    );
+    const encounterId = /<id value="([^"]+)"/.exec(encounter)?.[1];
+    expect(xml).toContain(`<encounter>\n          <reference value="Encounter/${encounterId}"/>`);
+    const refused = await post(
+      testLetter({ episodeOfCare: { identifier: '6a7f4a43-5a8c-3e0b-9c1d-2b3a4c5d6e7f', encounterClass: 'IMP' } }),
+    );
+    expect(refused.body).toMatchObject({ status: 422, code: 'episode-of-care-invalid' });
+  });
 });
