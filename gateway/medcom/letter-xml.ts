@@ -146,7 +146,8 @@ export function buildLetterXml(draft: LetterDraft): string {
     encounter: id('Encounter'),
   };
   const bundle = create({ version: '1.0', encoding: 'UTF-8' }).ele(fhirNamespace, 'Bundle');
-  primitive(bundle, 'id', draft.letterId, 'letterId');
+  // Bundle.id names one sending; each sending gets its own (stampSending), the stored letter this one.
+  primitive(bundle, 'id', id('Bundle'), 'letterId');
   primitive(bundle.ele('meta'), 'profile', uri.messageProfile);
   primitive(bundle, 'type', 'message');
   primitive(bundle, 'timestamp', draft.sentAt, 'sentAt');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { letterTableCounts } from '../support/counts.ts';
 import { testLetter } from '../support/fixtures.ts';
+import { fetchLetterXml } from '../support/letter-xml.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -16,18 +17,7 @@ const post = (body: object) => stack.api().post('/v1/messages').auth(stack.sende
 async function sentXml(letter: object): Promise<string> {
   const accepted = await post(letter);
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
-  const xml = await stack
-    .api()
-    .get(`/v1/messages/${accepted.body.id}/xml`)
-    .auth(stack.senderKey, { type: 'bearer' })
-    .buffer(true)
-    .parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      res.on('end', () => done(null, text));
-    });
-  expect(xml.status).toBe(200);
-  return xml.body as string;
+  return fetchLetterXml(stack, accepted.body.id as string, stack.senderKey);
 }
 
 /** The Patient resource's XML, between its tags. */

@@ -16,6 +16,8 @@ export interface ReceivedLetter {
 export interface TestReceiver {
   url: string;
   received: ReceivedLetter[];
+  /** Every POST that arrived, answered 2xx or not, with the status it was answered. */
+  attempts: Array<ReceivedLetter & { status: number }>;
   script(statuses: number[]): void;
   holdNext(): { arrived: Promise<void>; release(status?: number): void };
   deliveriesOf(letterId: string): ReceivedLetter[];
@@ -25,6 +27,7 @@ export interface TestReceiver {
 
 export async function startTestReceiver(): Promise<TestReceiver> {
   const received: ReceivedLetter[] = [];
+  const attempts: Array<ReceivedLetter & { status: number }> = [];
   let scripted: number[] = [];
   let held: { arrived: () => void; wait: Promise<number> } | undefined;
   const server: Server = createServer((req, res) => {
@@ -50,6 +53,7 @@ export async function startTestReceiver(): Promise<TestReceiver> {
       res.on('finish', () => {
         if (status >= 200 && status < 300) received.push(letter);
       });
+      attempts.push({ ...letter, status });
       res.statusCode = status;
       res.end();
     });
@@ -59,6 +63,7 @@ export async function startTestReceiver(): Promise<TestReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    attempts,
     script(statuses) {
       scripted = [...statuses];
     },
