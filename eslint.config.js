@@ -22,7 +22,7 @@ const gatewayLayers = {
   directory: ['platform', 'http', 'audit', 'clients'],
   letters: ['platform', 'http', 'medcom', 'attachments', 'audit', 'clients'],
   misroutes: ['platform', 'http', 'attachments', 'audit', 'clients', 'letters'],
-  acknowledgements: ['platform', 'http', 'audit', 'letters', 'misroutes'],
+  acknowledgements: ['platform', 'http', 'medcom', 'audit', 'clients', 'letters', 'misroutes'],
   delivery: ['platform', 'http', 'audit', 'letters'],
   audit: ['platform', 'http', 'medcom', 'clients', 'letters', 'misroutes', 'delivery'],
   cli: ['platform', 'medcom', 'audit', 'clients', 'directory', 'letters', 'delivery'],

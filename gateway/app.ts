@@ -10,6 +10,7 @@ import { ProblemError } from './platform/problem.ts';
 import { problemHandler } from './http/problem-handler.ts';
 import { rateLimitPerClient } from './http/rate-limit.ts';
 import { acknowledgementRoutes } from './acknowledgements/acknowledgements-api.ts';
+import { medcomRefusals } from './acknowledgements/refusal-acknowledgement-api.ts';
 import { adminClientRoutes } from './clients/client-keys-api.ts';
 import { adminDeadLetterRoutes } from './delivery/dead-letters-api.ts';
 import { auditRoutes } from './audit/audit-api.ts';
@@ -18,6 +19,7 @@ import { directoryRoutes } from './directory/directory-api.ts';
 import { docsRoutes } from './http/docs-api.ts';
 import { healthRoutes } from './http/health-api.ts';
 import { letterRoutes } from './letters/letters-api.ts';
+import { followUpRoutes } from './letters/follow-ups-api.ts';
 import { misrouteRoutes } from './misroutes/misroutes-api.ts';
 
 export function createApp(given: AppDeps): Express {
@@ -63,6 +65,7 @@ export function createApp(given: AppDeps): Express {
   app.use(docsRoutes());
   app.use('/v1', authenticate(deps.db), rateLimitPerClient(deps.config.rateLimit));
   app.use(letterRoutes(deps));
+  app.use(followUpRoutes(deps));
   app.use(misrouteRoutes(deps));
   app.use(acknowledgementRoutes(deps));
   app.use(directoryRoutes(deps));
@@ -74,6 +77,7 @@ export function createApp(given: AppDeps): Express {
   app.use((_req, _res, next) => {
     next(new ProblemError(404, 'not-found', 'Not found', 'No such route; see /docs.'));
   });
+  app.use(medcomRefusals);
   app.use(dependencyProblems);
   app.use(problemHandler);
   return app;

@@ -224,6 +224,18 @@ describe('warnings', () => {
     expect(warnings[0]!.status).toBeUndefined();
   });
 
+  it("warns when a message's receiver EAN is not the one the directory has for the addressed SOR unit", () => {
+    const { warnings, blocking } = checkRouting(
+      context({ recipientEffectiveEan: '5790001353308', claimedRecipientEan: '5790000209354' }),
+    );
+    expect(blocking).toEqual([]);
+    expect(warnings).toMatchObject([
+      { code: 'receiver-ean-differs', details: { claimedEan: '5790000209354', directoryEan: '5790001353308' } },
+    ]);
+    const same = context({ recipientEffectiveEan: '5790001353308', claimedRecipientEan: '5790001353308' });
+    expect(checkRouting(same).warnings).toEqual([]);
+  });
+
   it('does not compare municipalities for a regional recipient or an unknown patient municipality', () => {
     const toHospital = context({
       senderSorId: socialPsychiatry.sorId,

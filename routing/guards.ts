@@ -22,7 +22,12 @@ export const blockingCodes = [
   'recipient-cannot-receive',
 ] as const;
 /** A look-alike is the likeliest misroute, a first contact the weakest hint. */
-export const warningCodes = ['confusable-name', 'municipality-mismatch', 'first-contact'] as const;
+export const warningCodes = [
+  'confusable-name',
+  'receiver-ean-differs',
+  'municipality-mismatch',
+  'first-contact',
+] as const;
 
 export type BlockingCode = (typeof blockingCodes)[number];
 export type WarningCode = (typeof warningCodes)[number];
@@ -63,6 +68,8 @@ export interface RoutingContext {
   /** The recipient name the user confirmed (`recipient.expectedName`). */
   expectedName?: string;
   patientMunicipalityCode?: string;
+  /** The receiver EAN a MedCom message names beside the SOR endpoint it addresses. */
+  claimedRecipientEan?: string;
   /** Active look-alikes of the recipient in its sector (confusables.ts). */
   confusableWith: readonly ConfusableMailbox[];
   earlierLettersSenderToRecipient: number;
@@ -244,6 +251,18 @@ function warningFindings(context: RoutingContext, recipient: Mailbox): Finding[]
   }
   const lookalikes = context.confusableWith.filter((match) => match.mailbox.sorId !== recipient.sorId);
   if (lookalikes.length > 0) findings.push(confusableFinding(recipient, lookalikes));
+  const claimed = context.claimedRecipientEan;
+  const directoryEan = context.recipientEffectiveEan;
+  // The VANS network delivers by EAN: one that is not the addressed unit's reaches another mailbox.
+  if (claimed !== undefined && typeof directoryEan === 'string' && claimed !== directoryEan) {
+    findings.push({
+      code: 'receiver-ean-differs',
+      message:
+        `The message names receiver EAN ${claimed}, but ${label(recipient)} has EAN ${directoryEan} ` +
+        'in the directory; a network that routes by EAN would deliver it elsewhere.',
+      details: { sorId: recipient.sorId, claimedEan: claimed, directoryEan },
+    });
+  }
   if (context.earlierLettersSenderToRecipient === 0) {
     findings.push({
       code: 'first-contact',

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { acknowledgementSummarySchema } from './acknowledgement.ts';
 import { letterStatuses, sectors } from './categories.ts';
 import { sorIdSchema } from './letter.ts';
 
@@ -83,6 +84,10 @@ export const letterStatusSchema = {
       },
     },
     reroutedFrom: uuid,
+    acknowledgement: {
+      ...acknowledgementSummarySchema,
+      description: 'The receiving system’s latest acknowledgement, once there is one.',
+    },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },

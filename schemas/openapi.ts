@@ -1,10 +1,12 @@
-import { acknowledgementSchema } from './acknowledgement.ts';
+import { acknowledgementRecordedSchema, acknowledgementSchema } from './acknowledgement.ts';
+import { acknowledgementUris } from './acknowledgement-codes.ts';
 import { misrouteReportSchema, rerouteSchema } from './misroute.ts';
 import { apiClientSchema } from './api-client.ts';
 import { auditPaths } from './openapi-audit.ts';
 import { directoryPaths, directorySchemas } from './openapi-directory.ts';
 import { attachmentContentTypes, careCommunicationCategories, letterStatuses } from './categories.ts';
 import { letterEnvelopeSchema, letterSubmissionSchema, maxAttachments } from './letter.ts';
+import { forwardSchema, replySchema } from './letter-followup.ts';
 import { letterAcceptedSchema, letterEventsSchema, letterStatusSchema } from './letter-responses.ts';
 import { problemSchema } from './problem.ts';
 import { auditEventSchema } from './audit.ts';
@@ -66,8 +68,11 @@ export const openApiDocument = {
     },
     schemas: {
       LetterSubmission: letterSubmissionSchema,
+      Reply: replySchema,
+      Forward: forwardSchema,
       LetterEnvelope: letterEnvelopeSchema,
       Acknowledgement: acknowledgementSchema,
+      AcknowledgementRecorded: acknowledgementRecordedSchema,
       MisrouteReport: misrouteReportSchema,
       Reroute: rerouteSchema,
       ApiClientRequest: apiClientSchema,
@@ -87,13 +92,31 @@ export const openApiDocument = {
     '/v1/messages': {
       post: withResponses(
         operation(
-          'Submit a letter (JSON with base64 attachments, or multipart/form-data with a `message` part then up to ten file parts)',
+          'Submit a letter: JSON with base64 attachments; multipart/form-data with a `message` part then up to ten file parts; or a MedCom CareCommunication 5.0 Bundle as application/fhir+xml or application/fhir+json (its MessageHeader.id is the letter id and the idempotency key; refusals carry `medcomCode`)',
           ['sender'],
           {
-            parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 } }],
+            parameters: [
+              { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 } },
+              {
+                name: 'Postbud-Acknowledged-Warnings',
+                in: 'header',
+                description: 'For a Bundle: the warning codes the user confirmed, comma-separated',
+                schema: { type: 'string' },
+              },
+              {
+                name: 'acknowledgedWarnings',
+                in: 'query',
+                description: 'For a Bundle: as the header',
+                schema: { type: 'string' },
+              },
+            ],
             requestBody: {
               content: {
                 'application/json': { schema: { $ref: '#/components/schemas/LetterSubmission' } },
+                'application/fhir+xml': { schema: { type: 'string', description: 'A CareCommunication 5.0 Bundle' } },
+                'application/fhir+json': {
+                  schema: { type: 'object', description: 'A CareCommunication 5.0 Bundle' },
+                },
                 'multipart/form-data': {
                   schema: {
                     type: 'object',
@@ -107,9 +130,47 @@ export const openApiDocument = {
         ),
         {
           '202': { description: 'Accepted', ...json(schemaRef('LetterAccepted')) },
-          '409': { description: 'Warnings need acknowledgement (`confirmation-required`)' },
           '413': { description: 'Attachment or letter too large' },
+          '409': {
+            description:
+              'Warnings need acknowledgement (`confirmation-required`); a Bundle whose MessageHeader.id is taken by other content (`message-id-reused`, MSG_DUPLICATE_ID)',
+          },
           '422': { description: 'Invalid letter or blocked by a misroute guard' },
+        },
+      ),
+    },
+    '/v1/messages/{id}/reply': {
+      post: withResponses(
+        operation(
+          "Reply in MedCom's form, from the letter's recipient to its sender: the thread is kept, earlier text re-included, earlier attachments cited without data",
+          ['sender'],
+          { parameters: [idParam], requestBody: json({ $ref: '#/components/schemas/Reply' }) },
+        ),
+        { '202': { description: 'The reply, as a new letter', ...json(schemaRef('LetterAccepted')) } },
+      ),
+    },
+    '/v1/messages/{id}/forward': {
+      post: withResponses(
+        operation(
+          "Forward in MedCom's form to a new recipient: a new thread, every earlier attachment re-sent",
+          ['sender'],
+          { parameters: [idParam], requestBody: json({ $ref: '#/components/schemas/Forward' }) },
+        ),
+        { '202': { description: 'The forward, as a new letter', ...json(schemaRef('LetterAccepted')) } },
+      ),
+    },
+    '/v1/threads/{identifier}': {
+      get: withResponses(
+        operation(
+          "A conversation's letters in order (by Communication.identifier), for its parties and auditors",
+          ['sender', 'auditor', 'admin'],
+          { parameters: [{ name: 'identifier', in: 'path', required: true, schema: { type: 'string' } }] },
+        ),
+        {
+          '200': {
+            description:
+              '`{ identifier, letters: [{ id, activity, status, senderSorId, recipientSorId, createdAt, forwardedAs }] }`',
+          },
         },
       ),
     },
@@ -178,13 +239,72 @@ export const openApiDocument = {
     '/v1/acknowledgements': {
       post: withResponses(
         operation(
-          'Positive or negative acknowledgement; code `wrong-recipient` marks a misroute',
+          'The receiving system’s acknowledgement of a letter: a MedCom Acknowledgement 2.0 Bundle, or the JSON form',
           ['adapter', 'admin'],
           {
-            requestBody: json({ $ref: '#/components/schemas/Acknowledgement' }),
+            description: [
+              'As `application/fhir+xml` or `application/fhir+json`: a MedCom Acknowledgement 2.0 Bundle',
+              `(${acknowledgementUris.messageProfile}). \`MessageHeader.response.identifier\` is the acknowledged`,
+              'MessageHeader.id, which finds the letter however it was submitted. The Bundle is checked against the',
+              'Acknowledgement profile (cardinalities, fixed values, the issue-details value set, the invariants',
+              'medcom-acknowledgement-1/-2); a refusal is 422 `acknowledgement-invalid` with `medcomCode` and `errors`',
+              '(rule ids and paths, never values). MessageHeader.sender must be the letter’s recipient and',
+              'destination.receiver its sender, by SOR id or EAN (422 `acknowledgement-parties-mismatch`).',
+              '',
+              '`ok` → acknowledged; `transient-error` → recorded, the letter stays open for a later `ok` or',
+              '`fatal-error`; `fatal-error` → rejected with its OperationOutcome codes. The same acknowledgement again',
+              '(same MessageHeader.id, or the same answer as the last) is answered alike with `duplicate: true` and',
+              'recorded once; `ok` after `fatal-error` is 409 `letter-state-conflict`; a MessageHeader.id used before',
+              'for other content is 409 `acknowledgement-id-reused`.',
+              '',
+              'As `application/json`: `positive` (= `ok`) or `negative` (= `fatal-error`), or the MedCom codes',
+              'themselves; `code` is a MedCom error code, or `wrong-recipient`, which marks a misroute.',
+            ].join('\n'),
+            requestBody: {
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/Acknowledgement' } },
+                'application/fhir+xml': { schema: { type: 'string', description: 'A MedCom Acknowledgement Bundle' } },
+                'application/fhir+json': { schema: { type: 'object', description: 'A MedCom Acknowledgement Bundle' } },
+              },
+            },
           },
         ),
-        { '200': { description: '`{ messageId, status }`' } },
+        {
+          '200': { description: 'Recorded, or a repeat', ...json(schemaRef('AcknowledgementRecorded')) },
+          '404': { description: 'No such letter (`letter-not-found`)' },
+          '409': { description: '`letter-state-conflict` or `acknowledgement-id-reused`' },
+          '422': { description: '`acknowledgement-invalid` or `acknowledgement-parties-mismatch`' },
+        },
+      ),
+    },
+    '/v1/messages/{id}/acknowledgement': {
+      get: withResponses(
+        operation(
+          'The letter’s latest acknowledgement as a MedCom Acknowledgement 2.0 Bundle, for the sending system',
+          ['sender', 'auditor', 'admin', 'adapter'],
+          {
+            description: [
+              'FHIR JSON by default, FHIR XML with `Accept: application/fhir+xml`. The MessageHeader',
+              '(acknowledgementHeader profile) goes from the letter’s recipient to its sender, `response.identifier`',
+              'is the letter’s MessageHeader.id and `response.details` the OperationOutcome unless `ok`; two',
+              'Provenances (the letter’s, with its activity, and the acknowledgement’s, activity `acknowledgement`,',
+              'entity the acknowledged MessageHeader); both Organizations with SOR id and EAN. Each call has a new',
+              'Bundle.id and timestamp; the acknowledgement’s MessageHeader.id stays.',
+            ].join('\n'),
+            parameters: [idParam],
+          },
+        ),
+        {
+          '200': {
+            description: 'The Acknowledgement Bundle',
+            content: {
+              'application/fhir+json': { schema: { type: 'object' } },
+              'application/fhir+xml': { schema: { type: 'string' } },
+            },
+          },
+          '404': { description: '`letter-not-found`, or `acknowledgement-not-found` until the receiver answers' },
+          '406': { description: 'Neither FHIR JSON nor FHIR XML is acceptable (`not-acceptable`)' },
+        },
       ),
     },
     '/v1/admin/clients': {

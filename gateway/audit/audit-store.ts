@@ -176,3 +176,16 @@ export async function eventTuples(q: Queryable, fromSeq: number, toSeq: number, 
   });
   return result.rows;
 }
+
+/** Letters forwarded from any of `letterIds`, as their `forwarded` events record them, oldest first. */
+export async function forwardsOf(
+  q: Queryable,
+  letterIds: readonly string[],
+): Promise<Array<{ letterId: string; previousLetterId: string }>> {
+  const result = await q.query<{ letterId: string; previousLetterId: string }>(
+    `SELECT letter_id AS "letterId", details ->> 'previousLetterId' AS "previousLetterId" FROM audit_events
+      WHERE action = 'forwarded' AND details ->> 'previousLetterId' = ANY ($1::text[]) ORDER BY seq`,
+    [letterIds],
+  );
+  return result.rows;
+}

@@ -9,9 +9,18 @@ export interface JsonShapeLimits {
   maxDepth: number;
   /** Object members and array elements together; a letter with ten attachments has about 80. */
   maxMembers: number;
+  /** FHIR JSON keeps a primitive's extensions under `_name`. */
+  underscoreKeys?: boolean;
 }
 
 export const letterJsonShape: Readonly<JsonShapeLimits> = Object.freeze({ maxDepth: 16, maxMembers: 2_000 });
+
+/** A MedCom Bundle nests about 12 deep and, with its narratives, has a few hundred members. */
+export const fhirJsonShape: Readonly<JsonShapeLimits> = Object.freeze({
+  maxDepth: 32,
+  maxMembers: 20_000,
+  underscoreKeys: true,
+});
 
 const malformed = (detail: string) => new ProblemError(400, 'body-malformed', 'Malformed request body', detail);
 
@@ -66,7 +75,9 @@ export function checkJsonShape(bytes: Buffer, limits: JsonShapeLimits = letterJs
         } catch {
           return;
         }
-        if (typeof key !== 'string' || !keyGrammar.test(key) || forbiddenKeys.has(key)) {
+        if (typeof key !== 'string') throw malformed('The body is not valid JSON.');
+        const name = limits.underscoreKeys ? key.replace(/^_/, '') : key;
+        if (!keyGrammar.test(name) || forbiddenKeys.has(name)) {
           throw new ProblemError(
             400,
             'body-key-invalid',
@@ -173,6 +184,15 @@ function unsupportedEncoding(detail: string): ProblemError {
   return new ProblemError(415, 'body-encoding-unsupported', 'Unsupported body encoding', detail);
 }
 
+/** Only UTF-8 and no content coding: a compressed body could inflate far past the limit. */
+function assertPlainUtf8(req: IncomingMessage): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    throw unsupportedEncoding('Send the body as UTF-8.');
+  if (coding !== 'identity') throw unsupportedEncoding('Send the body without Content-Encoding.');
+}
+
 /** Reads the body up to `limitBytes`, refusing as soon as the declared or received size passes it. */
 function readLimited(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
@@ -220,15 +240,46 @@ export function letterJsonBody(limitBytes: number): RequestHandler {
     // By the header alone: `req.is` says "no body" for an empty one, which must be refused here.
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (mediaType !== 'application/json') return next();
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-    const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     try {
-      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
-        throw unsupportedEncoding('Send the body as UTF-8.');
-      if (coding !== 'identity') throw unsupportedEncoding('Send the body without Content-Encoding.');
+      assertPlainUtf8(req);
       const body = parseStrictJson(await readLimited(req, limitBytes));
       assertSafeText(body, letterTextSkipped);
       req.body = body;
+      next();
+    } catch (error) {
+      if (!req.complete) discardRest(req, limitBytes);
+      next(error);
+    }
+  };
+}
+
+/** A MedCom message as posted: FHIR XML as text, FHIR JSON parsed (strictly, duplicate keys refused). */
+export type FhirBody = { fhir: 'xml'; text: string } | { fhir: 'json'; json: unknown };
+
+export const fhirMediaTypes = ['application/fhir+xml', 'application/fhir+json'] as const;
+
+/** As letterJsonBody, for `application/fhir+xml` and `application/fhir+json`: sets `req.body` to a FhirBody. */
+export function fhirBody(limitBytes: number): RequestHandler {
+  return async (req, _res, next) => {
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!(fhirMediaTypes as readonly string[]).includes(mediaType)) return next();
+    try {
+      assertPlainUtf8(req);
+      const bytes = await readLimited(req, limitBytes);
+      if (mediaType === 'application/fhir+json') {
+        const json = parseStrictJson(bytes, fhirJsonShape);
+        assertSafeText(json, (path) => path.endsWith('/data'));
+        req.body = { fhir: 'json', json } satisfies FhirBody;
+      } else {
+        if (bytes.length === 0) throw new ProblemError(400, 'body-empty', 'Request body is empty');
+        let text: string;
+        try {
+          text = utf8.decode(bytes);
+        } catch {
+          throw malformed('The body is not valid UTF-8.');
+        }
+        req.body = { fhir: 'xml', text } satisfies FhirBody;
+      }
       next();
     } catch (error) {
       if (!req.complete) discardRest(req, limitBytes);

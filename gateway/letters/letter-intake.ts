@@ -46,6 +46,23 @@ export interface IntakeOptions {
   idempotencyKey?: string | undefined;
   reroutedFrom?: string;
   actor?: Actor;
+  /** A letter that arrived as a checked MedCom Bundle: its own ids and XML, which Postbud does not rebuild. */
+  prepared?: PreparedMessage;
+}
+
+/**
+ * A message Postbud does not build from a JSON letter: a MedCom Bundle as posted, or a reply or
+ * forward built from an earlier message. Its letter id, thread id and XML (with attachment
+ * placeholders), the XML possibly built from the resolved routing.
+ */
+export interface PreparedMessage {
+  letterId: string;
+  communicationId: string;
+  template: string | ((routing: ResolvedRouting) => string);
+  /** The patient's CPR or replacement CPR, for the auditors' search. */
+  patientIdentifier: string;
+  /** The receiver Organization's EAN, held to the directory's by the guards. */
+  claimedRecipientEan?: string;
 }
 
 /** The 202 answer without its URL, and whether it is the answer to an earlier submission. */
@@ -91,8 +108,8 @@ export class LetterIntake {
     envelope: LetterEnvelope,
     options: IntakeOptions = {},
   ): Promise<LetterIntake> {
-    checkLetterRules(envelope);
-    const { idempotencyKey, reroutedFrom } = options;
+    const { idempotencyKey, reroutedFrom, prepared } = options;
+    if (!prepared) checkLetterRules(envelope);
     const actor = options.actor ?? { id: client.id, name: client.name };
     const existing = idempotencyKey ? await findLetterByIdempotencyKey(deps.db, client.id, idempotencyKey) : undefined;
     // A replay answers as the first time did, even if the directory has changed since.
@@ -106,48 +123,21 @@ export class LetterIntake {
         undefined,
         existing,
       );
-    const routing = await resolveLetterRouting(deps.db, client, envelope);
+    const routing = await resolveLetterRouting(
+      deps.db,
+      client,
+      envelope,
+      prepared?.claimedRecipientEan ? { claimedRecipientEan: prepared.claimedRecipientEan } : {},
+    );
     // A backlogged sector refuses new letters before anything is stored.
     await deps.backPressure?.admit(routing.recipient.sector);
 
-    const letterId = randomUUID();
-    const communicationId = randomUUID();
-    const patient = draftPatient(envelope.patient);
-    const template = buildLetterXml({
-      letterId,
-      communicationId,
-      sentAt: new Date().toISOString(),
-      sender: routing.sender,
-      recipient: routing.recipient,
-      patient,
-      ...(envelope.episodeOfCare
-        ? { episodeOfCare: episodeOfCareFor(envelope.episodeOfCare, routing.sender.sorId) }
-        : {}),
-      category: envelope.category,
-      ...(envelope.topic ? { topic: envelope.topic } : {}),
-      ...(envelope.priority ? { priority: envelope.priority } : {}),
-      text: envelope.text,
-      author: envelope.author,
-      attachments: (envelope.attachments ?? []).map((attachment, position) => ({
-        title: sanitiseTitle(attachment.title),
-        contentType: attachment.contentType,
-        ...(attachment.creation ? { creation: attachment.creation } : {}),
-        position,
-      })),
-    });
-    const check = checkLetterXml(template);
-    if (!check.ok) {
-      // A letter that does not validate is never stored as sendable (DESIGN.md step 5).
-      throw new ProblemError(
-        422,
-        'letter-xml-invalid',
-        'The letter does not make a valid CareCommunication',
-        'See `errors`.',
-        {
-          errors: check.errors,
-        },
-      );
-    }
+    const { letterId, communicationId, template } = prepared
+      ? {
+          ...prepared,
+          template: typeof prepared.template === 'string' ? prepared.template : prepared.template(routing),
+        }
+      : buildChecked(envelope, routing);
     const transaction = await beginTransaction(deps.db);
     try {
       await insertLetter(transaction.tx, {
@@ -163,7 +153,7 @@ export class LetterIntake {
         envelope: deps.vault.seal(Buffer.from(JSON.stringify(envelope), 'utf8'), envelopeAad(letterId)),
         keyId: deps.vault.currentKeyId,
         // The auditors' patient search hashes the identifier sent, CPR or replacement CPR.
-        cprHmac: deps.vault.cprHmac(patient.cpr ?? patient.replacementCpr?.value ?? ''),
+        cprHmac: deps.vault.cprHmac(prepared?.patientIdentifier ?? patientIdentifierOf(envelope)),
         reroutedFrom: reroutedFrom ?? null,
         idempotencyKey: idempotencyKey ?? null,
         requestHash: null,
@@ -308,4 +298,55 @@ export class LetterIntake {
   private get tx(): Tx | undefined {
     return this.transaction?.tx;
   }
+}
+
+/** Builds a JSON letter's MedCom XML and checks it: a letter that does not validate is never stored as sendable. */
+function buildChecked(
+  envelope: LetterEnvelope,
+  routing: ResolvedRouting,
+): { letterId: string; communicationId: string; template: string } {
+  const letterId = randomUUID();
+  const communicationId = randomUUID();
+  const template = buildLetterXml({
+    letterId,
+    communicationId,
+    sentAt: new Date().toISOString(),
+    sender: routing.sender,
+    recipient: routing.recipient,
+    patient: draftPatient(envelope.patient),
+    ...(envelope.episodeOfCare
+      ? { episodeOfCare: episodeOfCareFor(envelope.episodeOfCare, routing.sender.sorId) }
+      : {}),
+    category: envelope.category,
+    ...(envelope.topic ? { topic: envelope.topic } : {}),
+    ...(envelope.priority ? { priority: envelope.priority } : {}),
+    text: envelope.text,
+    author: envelope.author,
+    attachments: (envelope.attachments ?? []).map((attachment, position) => ({
+      title: sanitiseTitle(attachment.title),
+      contentType: attachment.contentType,
+      ...(attachment.creation ? { creation: attachment.creation } : {}),
+      position,
+    })),
+  });
+  const check = checkLetterXml(template);
+  if (!check.ok) {
+    // A letter that does not validate is never stored as sendable (DESIGN.md step 5).
+    throw new ProblemError(
+      422,
+      'letter-xml-invalid',
+      'The letter does not make a valid CareCommunication',
+      'See `errors`.',
+      {
+        errors: check.errors,
+      },
+    );
+  }
+  return { letterId, communicationId, template };
+}
+
+/** The identifier the auditors' patient search hashes: the CPR, or the replacement CPR sent instead. */
+function patientIdentifierOf(envelope: LetterEnvelope): string {
+  const patient = draftPatient(envelope.patient);
+  return patient.cpr ?? patient.replacementCpr?.value ?? '';
 }

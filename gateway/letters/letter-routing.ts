@@ -32,7 +32,12 @@ export interface RoutingEvaluation {
 }
 
 /** Loads what the guards need from the directory and runs them (DESIGN.md, misroute guards). */
-async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope) {
+/** What a MedCom message says beyond a JSON letter's fields. */
+export interface RoutingClaims {
+  claimedRecipientEan?: string;
+}
+
+async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope, claims: RoutingClaims = {}) {
   const senderSorId = letter.sender.sorId;
   const recipientSorId = letter.recipient.sorId;
   const found = await getMailboxes(q, [senderSorId, recipientSorId]);
@@ -62,6 +67,7 @@ async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope) {
       : {}),
     ...(letter.recipient.expectedName ? { expectedName: letter.recipient.expectedName } : {}),
     ...(letter.patient.municipalityCode ? { patientMunicipalityCode: letter.patient.municipalityCode } : {}),
+    ...(claims.claimedRecipientEan ? { claimedRecipientEan: claims.claimedRecipientEan } : {}),
     confusableWith,
     earlierLettersSenderToRecipient: earlier,
     today: new Date(),
@@ -106,8 +112,9 @@ export async function resolveLetterRouting(
   q: Queryable,
   client: ApiClient,
   letter: LetterEnvelope,
+  claims: RoutingClaims = {},
 ): Promise<ResolvedRouting> {
-  const { sender, recipient, senderEan, recipientEan, path, findings } = await gather(q, client, letter);
+  const { sender, recipient, senderEan, recipientEan, path, findings } = await gather(q, client, letter, claims);
   const first = findings.blocking[0];
   if (first) {
     throw new ProblemError(first.status ?? 422, first.code, first.message, undefined, {

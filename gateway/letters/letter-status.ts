@@ -4,14 +4,16 @@ import { getAttachments } from '../attachments/attachment-store.ts';
 import { letterEvents } from '../audit/audit-store.ts';
 import type { ApiClient } from '../clients/client-store.ts';
 import type { Queryable } from '../platform/db.ts';
+import { latestAcknowledgement } from './acknowledgement-store.ts';
 import { visibleLetter } from './letter-access.ts';
 
 /** A letter's status as its sender (or an auditor, admin or adapter) sees it. */
 export async function letterStatus(q: Queryable, client: ApiClient, letterId: string): Promise<LetterStatusResponse> {
   const letter = await visibleLetter(q, client, letterId, ['auditor', 'admin', 'adapter']);
-  const [mailboxes, attachments] = await Promise.all([
+  const [mailboxes, attachments, acknowledgement] = await Promise.all([
     getMailboxes(q, [letter.senderSorId, letter.recipientSorId]),
     getAttachments(q, letter.id),
+    latestAcknowledgement(q, letter.id),
   ]);
   const sender = mailboxes.get(letter.senderSorId);
   const recipient = mailboxes.get(letter.recipientSorId);
@@ -31,6 +33,17 @@ export async function letterStatus(q: Queryable, client: ApiClient, letterId: st
     },
     attachments: attachments.map(({ title, contentType, size, sha256 }) => ({ title, contentType, size, sha256 })),
     ...(letter.reroutedFrom ? { reroutedFrom: letter.reroutedFrom } : {}),
+    // The receiving system's latest answer, with MedCom's code and issue texts as it gave them.
+    ...(acknowledgement
+      ? {
+          acknowledgement: {
+            code: acknowledgement.code,
+            acknowledgementId: acknowledgement.messageHeaderId,
+            receivedAt: acknowledgement.receivedAt,
+            issues: acknowledgement.issues,
+          },
+        }
+      : {}),
     createdAt: letter.createdAt,
     updatedAt: letter.updatedAt,
   };

@@ -240,3 +240,12 @@ export async function replaceSealedContent(
     letter.keyId,
   ]);
 }
+
+/** The letters of one thread (one Communication.identifier), oldest first. */
+export async function lettersInThread(q: Queryable, communicationId: string): Promise<LetterRow[]> {
+  const result = await q.query<LetterRow>(
+    `SELECT ${letterColumns} FROM letters WHERE communication_id = $1 ORDER BY created_at, id`,
+    [communicationId],
+  );
+  return result.rows;
+}

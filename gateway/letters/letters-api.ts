@@ -12,13 +12,15 @@ import type { AppDeps } from '../app-deps.ts';
 import { decodeBase64Strict } from '../attachments/attachment-checks.ts';
 import type { LetterAccepted, LetterEvents, LetterStatusResponse } from '../../schemas/letter-responses.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
+import { idempotencyKey } from '../http/idempotency-key.ts';
 import { visibleLetter } from './letter-access.ts';
 import { letterEventsFor, letterStatus } from './letter-status.ts';
 import { LetterIntake, type AcceptedLetter } from './letter-intake.ts';
 import { openLetterXml } from './letter-reader.ts';
 import { newSending } from '../medcom/letter-xml-render.ts';
 import { evaluateLetterRouting } from './letter-routing.ts';
-import { letterJsonBody } from '../http/json-body.ts';
+import { fhirBody, letterJsonBody, type FhirBody } from '../http/json-body.ts';
+import { submitBundle } from './bundle-intake.ts';
 import { readMultipartLetter } from './multipart-intake.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
@@ -41,20 +43,6 @@ function assertAttachmentCount(body: unknown): void {
   }
 }
 
-function idempotencyKey(req: Request): string | undefined {
-  const key = req.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new ProblemError(
-      400,
-      'idempotency-key-invalid',
-      'Invalid Idempotency-Key',
-      'Use 1 to 200 visible ASCII characters.',
-    );
-  }
-  return key;
-}
-
 const withoutData = (letter: LetterSubmission): LetterEnvelope => ({
   ...letter,
   ...(letter.attachments ? { attachments: letter.attachments.map(({ data: _data, ...meta }) => meta) } : {}),
@@ -69,6 +57,8 @@ export function letterRoutes(deps: AppDeps): Router {
   const router = Router();
   // Base64 is 4/3 of the bytes; the JSON around it is small. Refused while streaming, not after.
   const letterJson = letterJsonBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024);
+  // A Bundle carries the same base64 plus narratives and resources around it.
+  const fhirMessage = fhirBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024);
 
   async function submitJson(req: Request): Promise<AcceptedLetter> {
     assertAttachmentCount(req.body);
@@ -84,6 +74,25 @@ export function letterRoutes(deps: AppDeps): Router {
     } finally {
       await intake.abort();
     }
+  }
+
+  /** A Bundle has no place for them, so acknowledged warnings come as a header or a query parameter. */
+  function acknowledgedWarnings(req: Request): string[] {
+    const header = req.headers['postbud-acknowledged-warnings'];
+    const query = req.query.acknowledgedWarnings;
+    const raw = [header, query].flat().filter((value): value is string => typeof value === 'string');
+    const codes = raw
+      .flatMap((value) => value.split(','))
+      .map((code) => code.trim())
+      .filter(Boolean);
+    if (codes.length > 20 || codes.some((code) => !/^[a-z0-9-]{1,60}$/.test(code)))
+      throw new ProblemError(
+        400,
+        'acknowledged-warnings-invalid',
+        'Invalid acknowledged warnings',
+        'Give up to 20 warning codes, comma-separated.',
+      );
+    return codes;
   }
 
   async function submitMultipart(req: Request): Promise<AcceptedLetter> {
@@ -109,17 +118,19 @@ export function letterRoutes(deps: AppDeps): Router {
     }
   }
 
-  router.post('/v1/messages', requireRole('sender'), letterJson, async (req, res) => {
+  router.post('/v1/messages', requireRole('sender'), letterJson, fhirMessage, async (req, res) => {
     let accepted: AcceptedLetter;
     try {
       if (req.is('multipart/form-data')) accepted = await submitMultipart(req);
       else if (req.is('application/json')) accepted = await submitJson(req);
+      else if (req.is('application/fhir+xml') || req.is('application/fhir+json'))
+        accepted = await submitBundle(deps, currentClient(req), req.body as FhirBody, acknowledgedWarnings(req));
       else
         throw new ProblemError(
           415,
           'unsupported-media-type',
           'Unsupported media type',
-          'Send application/json or multipart/form-data.',
+          'Send application/json, multipart/form-data, or a MedCom Bundle as application/fhir+xml or application/fhir+json.',
         );
     } catch (error) {
       metrics.lettersRefused.inc({ code: error instanceof ProblemError ? error.code : 'internal-error' });

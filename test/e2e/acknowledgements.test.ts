@@ -30,7 +30,7 @@ describe('acknowledgements from the receiving system', () => {
     const letterId = await deliveredLetter();
     const res = await acknowledge({ messageId: letterId, outcome: 'positive' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ messageId: letterId, status: 'acknowledged' });
+    expect(res.body).toMatchObject({ messageId: letterId, status: 'acknowledged', code: 'ok', duplicate: false });
     expect((await lastEvent(letterId)).action).toBe('acknowledged');
     expect((await acknowledge({ messageId: letterId, outcome: 'positive' })).status).toBe(200);
     const events = await stack.api().get(`/v1/messages/${letterId}/events`).auth(stack.senderKey, { type: 'bearer' });
@@ -64,6 +64,40 @@ describe('acknowledgements from the receiving system', () => {
       letterId,
     ]);
     expect(misroutes.rows).toEqual([{ source: 'acknowledgement', note: 'Ikke vores borger' }]);
+  });
+
+  it('transient-error keeps the letter open for the final answer, and the status shows the MedCom code and text', async () => {
+    const letterId = await deliveredLetter();
+    const transient = await acknowledge({
+      messageId: letterId,
+      outcome: 'transient-error',
+      code: 'MSG_Mailbox_Out_Of_Operation',
+      text: 'Postkassen er lukket i weekenden',
+    });
+    expect(transient.status).toBe(200);
+    expect(transient.body).toMatchObject({ status: 'delivered', code: 'transient-error', duplicate: false });
+    const status = await stack.api().get(`/v1/messages/${letterId}`).auth(stack.senderKey, { type: 'bearer' });
+    expect(status.body.acknowledgement).toMatchObject({
+      code: 'transient-error',
+      issues: [
+        {
+          severity: 'error',
+          details: {
+            coding: [
+              {
+                system: 'http://medcomfhir.dk/ig/terminology/CodeSystem/medcom-acknowledgement-error-codes',
+                code: 'MSG_Mailbox_Out_Of_Operation',
+              },
+            ],
+            text: 'Postkassen er lukket i weekenden',
+          },
+        },
+      ],
+    });
+    expect((await lastEvent(letterId)).action).toBe('acknowledgement-transient-error');
+    const positive = await acknowledge({ messageId: letterId, outcome: 'positive' });
+    expect(positive.status).toBe(200);
+    expect(positive.body.status).toBe('acknowledged');
   });
 
   it('refuses senders (403), unknown letters (404) and an acknowledgement of a letter not yet sent (409)', async () => {

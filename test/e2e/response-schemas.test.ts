@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acknowledgementRecordedSchema } from '../../schemas/acknowledgement.ts';
 import { auditEventSchema } from '../../schemas/audit.ts';
 import { letterAcceptedSchema, letterEventsSchema, letterStatusSchema } from '../../schemas/letter-responses.ts';
 import { mailboxSchema } from '../../schemas/mailbox.ts';
@@ -66,6 +67,19 @@ describe('real answers match the response schemas', () => {
     expect(events.body.events.map((event: { action: string }) => event.action)).toContain('delivered');
   });
 
+  it('an acknowledgement recorded, and the status that shows it', async () => {
+    const res = await stack
+      .api()
+      .post('/v1/acknowledgements')
+      .auth(stack.adapterKey, { type: 'bearer' })
+      .send({ messageId: letterId, outcome: 'transient-error', code: 'MSG_Mailbox_Out_Of_Operation', text: 'Lukket' });
+    expect(res.status).toBe(200);
+    expectMatches(acknowledgementRecordedSchema, res.body);
+    const status = await stack.api().get(`/v1/messages/${letterId}`).auth(stack.senderKey, { type: 'bearer' });
+    expectMatches(letterStatusSchema, status.body);
+    expect(status.body.acknowledgement.code).toBe('transient-error');
+  });
+
   it('a mailbox', async () => {
     const created = await stack
       .api()
@@ -106,6 +120,7 @@ describe('real answers match the response schemas', () => {
     expect(schemas.LetterStatus).toBe(letterStatusSchema);
     expect(schemas.AuditEvent).toBe(auditEventSchema);
     expect(schemas.Problem).toBe(problemSchema);
+    expect(schemas.AcknowledgementRecorded).toBe(acknowledgementRecordedSchema);
     const responses = openApiDocument.paths['/v1/messages'].post.responses as Record<string, unknown>;
     expect(responses['202']).toMatchObject({
       content: { 'application/json': { schema: { $ref: '#/components/schemas/LetterAccepted' } } },

@@ -39,8 +39,15 @@ const routes: RouteAccess[] = [
   { method: 'GET', path: '/v1/messages/:id/events', access: ['sender', 'auditor', 'admin'] },
   { method: 'POST', path: '/v1/messages/:id/misroute', access: ['adapter', 'admin', 'auditor'] },
   { method: 'POST', path: '/v1/messages/:id/reroute', access: ['sender', 'admin'] },
+  // A reply comes from the letter's recipient side, a forward from either party: sending systems.
+  { method: 'POST', path: '/v1/messages/:id/reply', access: ['sender'] },
+  { method: 'POST', path: '/v1/messages/:id/forward', access: ['sender'] },
+  // The parties to a conversation, and its auditors.
+  { method: 'GET', path: '/v1/threads/:identifier', access: ['sender', 'auditor', 'admin'] },
   // Design: adapter, receiving system; a receiving system without an adapter acknowledges through an admin client.
   { method: 'POST', path: '/v1/acknowledgements', access: ['adapter', 'admin'] },
+  // The MedCom acknowledgement for the sending system: the same access as the letter's status.
+  { method: 'GET', path: '/v1/messages/:id/acknowledgement', access: ['sender', 'auditor', 'admin', 'adapter'] },
   { method: 'POST', path: '/v1/directory/mailboxes', access: ['admin'] },
   { method: 'GET', path: '/v1/directory/mailboxes', access: 'authenticated' },
   { method: 'GET', path: '/v1/directory/mailboxes/:sorId', access: 'authenticated' },

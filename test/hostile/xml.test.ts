@@ -130,7 +130,8 @@ describe('XML sent to POST /v1/messages', () => {
   it.each([
     ['application/xml', 415, 'unsupported-media-type'],
     ['text/xml; charset=utf-8', 415, 'unsupported-media-type'],
-    ['application/fhir+xml', 415, 'unsupported-media-type'],
+    // A MedCom Bundle is received as FHIR XML: its DOCTYPE is refused before any parser sees it.
+    ['application/fhir+xml', 422, 'medcom-message-invalid'],
     ['application/xhtml+xml', 415, 'unsupported-media-type'],
   ])('a billion laughs as %s → %i %s', async (contentType, status, code) => {
     const answer = await send(stack.url, {

@@ -12,9 +12,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of its own for one test file; `drop()` removes it. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `postbud_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+/** A fresh, migrated database of its own for one test file (or benchmark); `drop()` removes it. */
+export async function createTestDatabase(namePrefix = 'postbud_test'): Promise<TestDatabase> {
+  const name = `${namePrefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const url = `${serverUrl}/${name}`;
   await migrate(url);
   const db = createPool(url, 20);

@@ -22,10 +22,18 @@ export class ServiceProcess {
   constructor(
     private readonly entry: string,
     private readonly env: NodeJS.ProcessEnv,
+    /** Extra options for node itself, such as `--cpu-prof`. */
+    private readonly nodeOptions: readonly string[] = [],
   ) {}
 
+  /** The process id while it runs, for sampling it from /proc. */
+  get pid(): number | undefined {
+    const child = this.#child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
   start(): void {
-    this.#child = spawn(process.execPath, ['--import', 'tsx', `${root}${this.entry}`], {
+    this.#child = spawn(process.execPath, [...this.nodeOptions, '--import', 'tsx', `${root}${this.entry}`], {
       env: { PATH: process.env.PATH, ...this.env },
       stdio: process.env.FAULT_DEBUG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     });

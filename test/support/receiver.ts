@@ -7,6 +7,13 @@ export interface ReceivedLetter {
   idempotencyKey: string | undefined;
   contentType: string | undefined;
   body: Buffer;
+  /** `performance.now()` when the 2xx answer reached the sender. */
+  receivedAt: number;
+}
+
+export interface TestReceiverOptions {
+  /** Keep each letter's body (default); a benchmark counts letters and drops the bytes. */
+  keepBodies?: boolean;
 }
 
 /**
@@ -25,14 +32,17 @@ export interface TestReceiver {
   close(): Promise<void>;
 }
 
-export async function startTestReceiver(): Promise<TestReceiver> {
+export async function startTestReceiver(options: TestReceiverOptions = {}): Promise<TestReceiver> {
+  const keepBodies = options.keepBodies ?? true;
   const received: ReceivedLetter[] = [];
   const attempts: Array<ReceivedLetter & { status: number }> = [];
   let scripted: number[] = [];
   let held: { arrived: () => void; wait: Promise<number> } | undefined;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('data', (chunk: Buffer) => {
+      if (keepBodies) chunks.push(chunk);
+    });
     req.on('end', async () => {
       const letter: ReceivedLetter = {
         sector: (req.url ?? '/').slice(1),
@@ -40,6 +50,7 @@ export async function startTestReceiver(): Promise<TestReceiver> {
         idempotencyKey: req.headers['idempotency-key'] as string | undefined,
         contentType: req.headers['content-type'],
         body: Buffer.concat(chunks),
+        receivedAt: 0,
       };
       const hold = held;
       held = undefined;
@@ -51,6 +62,7 @@ export async function startTestReceiver(): Promise<TestReceiver> {
       // A letter counts as received once its 2xx answer reached the sender: if the adapter died
       // meanwhile, the answer never arrives and the receiving system treats it as not received.
       res.on('finish', () => {
+        letter.receivedAt = performance.now();
         if (status >= 200 && status < 300) received.push(letter);
       });
       attempts.push({ ...letter, status });

@@ -132,7 +132,8 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
   return stack;
 }
 
-async function deleteTopology(prefix: string, retryDelaysMs: number[]): Promise<void> {
+/** Removes the exchange and every queue of a test's prefix. */
+export async function deleteTopology(prefix: string, retryDelaysMs: readonly number[]): Promise<void> {
   const connection = await amqp.connect(amqpUrl);
   const channel = await connection.createChannel();
   for (const queue of topologyQueues({ prefix, retryDelaysMs })) await channel.deleteQueue(queue);

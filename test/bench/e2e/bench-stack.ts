@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { testMailboxes } from '../../support/fixtures.ts';
+import { freePort, newSecrets, ServiceProcess, waitUntil } from '../../support/processes.ts';
+import { startTestReceiver, type TestReceiver } from '../../support/receiver.ts';
+import { amqpUrl, deleteTopology } from '../../support/stack.ts';
+
+/**
+ * The whole Postbud as `npm start` runs it, for the benchmark: a gateway process and an adapters
+ * process on a fresh database of their own and their own queue prefix, rate limits off, and a
+ * receiving system in this process that answers 200 at once and counts what it got.
+ */
+export interface BenchStack {
+  url: string;
+  prefix: string;
+  database: TestDatabase;
+  receiver: TestReceiver;
+  gateway: ServiceProcess;
+  adapters: ServiceProcess;
+  senderKey: string;
+  stop(): Promise<void>;
+}
+
+export interface BenchStackOptions {
+  logLevel: string;
+  /** Where `--cpu-prof` profiles go; no profiling when undefined. */
+  cpuProfileDir?: string | undefined;
+}
+
+// The adapters' and gateway's defaults, as `npm start` has them.
+const retryDelaysMs = [1000, 5000, 30000, 120000];
+
+/** POSTBUD_* settings of the caller's environment (say POSTBUD_ADAPTER_PREFETCH) go to both processes. */
+function tuning(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('POSTBUD_') && entry[1] !== undefined,
+    ),
+  );
+}
+
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const database = await createTestDatabase('postbud_bench');
+  const prefix = `bench${randomBytes(3).toString('hex')}`;
+  const secrets = newSecrets();
+  const receiver = await startTestReceiver({ keepBodies: false });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const profile = (name: string) =>
+    options.cpuProfileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [];
+  if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
+  const common = {
+    ...tuning(),
+    AMQP_URL: amqpUrl,
+    POSTBUD_AMQP_PREFIX: prefix,
+    POSTBUD_RETRY_DELAYS_MS: retryDelaysMs.join(','),
+    LOG_LEVEL: options.logLevel,
+  };
+  const gateway = new ServiceProcess(
+    'gateway/main.ts',
+    {
+      POSTBUD_RATE_LIMIT_PER_MINUTE: '0',
+      POSTBUD_ADAPTER_RATE_LIMIT_PER_MINUTE: '0',
+      ...common,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      POSTBUD_DATA_KEY: secrets.dataKey,
+      POSTBUD_BOOTSTRAP_ADMIN_KEY: secrets.adminKey,
+      POSTBUD_BOOTSTRAP_ADAPTER_KEY: secrets.adapterKey,
+    },
+    profile('gateway'),
+  );
+  const adapters = new ServiceProcess(
+    'adapters/main.ts',
+    {
+      ...common,
+      POSTBUD_GATEWAY_URL: url,
+      POSTBUD_ADAPTER_KEY: secrets.adapterKey,
+      REGION_ENDPOINT: `${receiver.url}/region`,
+      MUNICIPALITY_ENDPOINT: `${receiver.url}/municipality`,
+      GP_ENDPOINT: `${receiver.url}/gp`,
+    },
+    profile('adapters'),
+  );
+  const stop = async () => {
+    // SIGTERM, so both stop gracefully and write their CPU profiles.
+    await adapters.kill('SIGTERM');
+    await gateway.kill('SIGTERM');
+    await receiver.close();
+    await deleteTopology(prefix, retryDelaysMs).catch(() => undefined);
+    await database.drop();
+  };
+  try {
+    gateway.start();
+    await waitUntil('the gateway to be ready', async () => (await fetch(`${url}/health/ready`)).status === 200);
+    const admin = (path: string, body: object) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secrets.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    for (const mailbox of testMailboxes()) {
+      const res = await admin('/v1/directory/mailboxes', mailbox);
+      if (res.status !== 201) throw new Error(`seeding mailbox ${mailbox.sorId} failed: ${res.status}`);
+    }
+    const sender = await admin('/v1/admin/clients', {
+      name: 'Bench EPJ',
+      roles: ['sender'],
+      senders: [testMailboxes()[1]!.sorId],
+    });
+    const senderKey = ((await sender.json()) as { key: string }).key;
+    adapters.start();
+    return { url, prefix, database, receiver, gateway, adapters, senderKey, stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
