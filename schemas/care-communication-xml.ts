@@ -1,4 +1,5 @@
 import { attachmentContentTypes, categoryCodes } from './categories.ts';
+import { lpr3System, lpr3ValuePattern } from './episode-of-care.ts';
 import {
   dataAbsentReasonUrl,
   dEcprSystemPattern,
@@ -57,6 +58,7 @@ export const careCommunicationUris = {
   patientProfile: `${ig}/core/StructureDefinition/medcom-core-patient`,
   practitionerRoleProfile: `${ig}/core/StructureDefinition/medcom-core-practitionerrole`,
   practitionerProfile: `${ig}/core/StructureDefinition/medcom-core-practitioner`,
+  encounterProfile: `${ig}/core/StructureDefinition/medcom-core-encounter`,
   organizationProfile: `${ig}/messaging/StructureDefinition/medcom-messaging-organization`,
   eventCodes: `${ig}/terminology/CodeSystem/medcom-messaging-eventCodes`,
   destinationUseExtension: `${ig}/messaging/StructureDefinition/medcom-messaging-destinationUseExtension`,
@@ -434,6 +436,32 @@ const practitionerRole = resource(u.practitionerRoleProfile, ['practitioner', 'c
 
 const practitioner = resource(u.practitionerProfile, ['name'], { name: { type: 'array', minItems: 1 } });
 
+// MedCom Core Encounter: carries the episode-of-care identifier; an LPR3 one is a UUID v5.
+const encounter = resource(u.encounterProfile, ['status', 'class', 'subject'], {
+  status: valueOf(nonEmpty),
+  class: { type: 'object', required: ['system', 'code'] },
+  subject: reference('Patient'),
+  episodeOfCare: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        // `identifier` is parsed as a list wherever it appears (repeatingElementNames); FHIR allows one here.
+        identifier: {
+          type: 'array',
+          maxItems: 1,
+          items: {
+            type: 'object',
+            required: ['value'],
+            if: systemIs(lpr3System),
+            then: described('an LPR3 identifier must be urn:uuid: and a UUID v5', identifierValue(lpr3ValuePattern)),
+          },
+        },
+      },
+    },
+  },
+});
+
 const provenance = resource(u.provenanceProfile, ['target', 'recorded', 'activity', 'agent'], {
   target: { type: 'array', minItems: 1, items: reference('MessageHeader') },
   recorded: valueOf(dateTime),
@@ -462,6 +490,7 @@ const entry = {
         PractitionerRole: practitionerRole,
         Practitioner: practitioner,
         Provenance: provenance,
+        Encounter: encounter,
       },
     },
   },

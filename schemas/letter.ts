@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { attachmentContentTypes, categoryCodes } from './categories.ts';
+import { encounterClasses, episodeOfCareIdPattern, type EncounterClass } from './episode-of-care.ts';
 import { regionCodes, replacementCprSystems } from './patient-identifiers.ts';
 
 export const maxAttachments = 10;
@@ -69,6 +70,17 @@ function letterSchema<A extends object>(id: string, attachment: A) {
             },
           },
           municipalityCode: { type: 'string', pattern: '^[0-9]{3}$' },
+        },
+      },
+      episodeOfCare: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['identifier', 'encounterClass'],
+        description:
+          'The episode of care (forløb) the letter belongs to: an LPR3 identifier (UUID v5) is sent under the National Patient Registry, a UUID v4 as the sending organisation’s own. `encounterClass` is the HL7 v3 code of the patient’s contact (e.g. `IMP` inpatient, `AMB` ambulatory, `HH` home).',
+        properties: {
+          identifier: { type: 'string', pattern: episodeOfCareIdPattern },
+          encounterClass: { type: 'string', enum: Object.keys(encounterClasses) as EncounterClass[] },
         },
       },
       category: { type: 'string', enum: [...categoryCodes] },

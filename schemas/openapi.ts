@@ -191,9 +191,16 @@ export const openApiDocument = {
       ),
     },
     '/v1/messages/{id}/xml': {
-      get: withResponses(operation('The MedCom XML as sent', ['sender', 'adapter'], { parameters: [idParam] }), {
-        '200': { description: 'application/fhir+xml' },
-      }),
+      get: withResponses(
+        operation(
+          'The MedCom XML. A sender reads it as accepted; an adapter fetches it to send it, and each fetch is a sending of its own: a new Bundle.id, Bundle.timestamp and Provenance recorded time, the same MessageHeader.id (the letter id)',
+          ['sender', 'adapter'],
+          { parameters: [idParam] },
+        ),
+        {
+          '200': { description: 'application/fhir+xml' },
+        },
+      ),
     },
     '/v1/messages/{id}/events': {
       get: withResponses(

@@ -20,6 +20,7 @@ import {
   storedRouting,
   type ResolvedRouting,
 } from './letter-routing.ts';
+import { episodeOfCareFor } from '../medcom/episode-of-care.ts';
 import { draftPatient } from '../medcom/patient-identity.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
 import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
@@ -313,6 +314,9 @@ function buildChecked(
     sender: routing.sender,
     recipient: routing.recipient,
     patient: draftPatient(envelope.patient),
+    ...(envelope.episodeOfCare
+      ? { episodeOfCare: episodeOfCareFor(envelope.episodeOfCare, routing.sender.sorId) }
+      : {}),
     category: envelope.category,
     ...(envelope.topic ? { topic: envelope.topic } : {}),
     ...(envelope.priority ? { priority: envelope.priority } : {}),

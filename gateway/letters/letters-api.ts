@@ -17,6 +17,7 @@ import { visibleLetter } from './letter-access.ts';
 import { letterEventsFor, letterStatus } from './letter-status.ts';
 import { LetterIntake, type AcceptedLetter } from './letter-intake.ts';
 import { openLetterXml } from './letter-reader.ts';
+import { newSending } from '../medcom/letter-xml-render.ts';
 import { evaluateLetterRouting } from './letter-routing.ts';
 import { fhirBody, letterJsonBody, type FhirBody } from '../http/json-body.ts';
 import { submitBundle } from './bundle-intake.ts';
@@ -165,10 +166,14 @@ export function letterRoutes(deps: AppDeps): Router {
   });
 
   router.get('/v1/messages/:id/xml', requireRole('sender', 'adapter'), async (req, res) => {
-    const letter = await visibleLetter(db, currentClient(req), String(req.params.id), ['adapter']);
+    const client = currentClient(req);
+    const letter = await visibleLetter(db, client, String(req.params.id), ['adapter']);
     await assertLetterNotPurged(db, letter.id);
+    // An adapter fetches a letter to send it: every fetch is a sending with its own Bundle.id and time.
+    const sending = client.roles.includes('adapter') ? newSending() : undefined;
+    if (sending) req.log.info({ letterId: letter.id, bundleId: sending.bundleId }, 'letter sending stamped');
     res.type('application/fhir+xml; charset=utf-8');
-    await pipeline(Readable.from(openLetterXml(db, deps.vault, letter)), res);
+    await pipeline(Readable.from(openLetterXml(db, deps.vault, letter, sending)), res);
   });
 
   router.get('/v1/messages/:id/events', requireRole('sender', 'auditor', 'admin'), async (req, res) => {

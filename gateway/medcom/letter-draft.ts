@@ -8,7 +8,10 @@ export interface OrganisationParty {
 }
 
 export interface LetterDraft {
-  /** UUID v4: Bundle.id and MessageHeader.id, so acknowledgements (which cite the MessageHeader id) lead back to the letter. */
+  /**
+   * UUID v4: the MessageHeader.id, the same at every sending, so acknowledgements (which cite it)
+   * lead back to the letter. Bundle.id is new at each sending.
+   */
   letterId: string;
   /** UUID v4 for Communication.identifier (`urn:uuid:…`); MedCom keeps it on replies, renews it on forwards. */
   communicationId: string;
@@ -25,6 +28,8 @@ export interface LetterDraft {
     /** Left out when unknown; sent as unknown (data-absent-reason), as MedCom does. */
     family?: string;
   };
+  /** The episode of care (an Encounter), with the identifier system and value as sent. */
+  episodeOfCare?: { system: string; value: string; encounterClass: string };
   category: string;
   topic?: string;
   priority?: 'routine' | 'asap';
@@ -61,4 +66,5 @@ export interface LetterIds {
   sender: string;
   recipient: string;
   provenance: string;
+  encounter: string;
 }

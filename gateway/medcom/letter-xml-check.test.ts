@@ -247,4 +247,28 @@ describe('checking a CareCommunication letter', () => {
     const neither = broken(/<code>\s*<coding>[\s\S]*?<\/coding>\s*<\/code>/, '<code><extension url="x"/></code>');
     expect(errorsOf(neither).join('\n')).toMatch(/PractitionerRole\/code\/0: must carry either a coding or a text/);
   });
+  it('holds Encounter and Communication.encounter together (medcom-careCommunication-9, -15)', () => {
+    const withEncounter = buildLetterXml({
+      ...draft,
+      episodeOfCare: {
+        system: 'https://www.esundhed.dk/Registre/Landspatientregisteret',
+        value: 'urn:uuid:6a7f4a43-5a8c-5e0b-9c1d-2b3a4c5d6e7f',
+        encounterClass: 'AMB',
+      },
+    });
+    expect(checkLetterXml(withEncounter).ok).toBe(true);
+    const communication = (xml: string) => errorsOf(xml).join('\n');
+    expect(communication(withEncounter.replace(/<encounter>[\s\S]*?<\/encounter>/, ''))).toMatch(
+      /Communication\/encounter: must refer to the Encounter in the Bundle/,
+    );
+    expect(communication(withEncounter.replace(/<episodeOfCare>[\s\S]*?<\/episodeOfCare>/, ''))).toMatch(
+      /Communication\/encounter: the Encounter must carry an episode-of-care identifier/,
+    );
+    expect(communication(withEncounter.replaceAll('5a8c-5e0b', '5a8c-4e0b'))).toMatch(
+      /Encounter\/episodeOfCare\/0\/identifier\/0: an LPR3 identifier must be urn:uuid: and a UUID v5/,
+    );
+    expect(
+      communication(broken('<payload>', '<encounter><reference value="Encounter/x1"/></encounter><payload>')),
+    ).toMatch(/Communication\/encounter\/reference: does not resolve to an entry of type Encounter/);
+  });
 });

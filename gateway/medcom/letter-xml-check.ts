@@ -137,6 +137,8 @@ interface ResourceView {
   source?: { endpoint: Primitive };
   focus?: Reference[];
   subject?: Reference;
+  encounter?: Reference;
+  episodeOfCare?: Array<{ identifier?: Identifier[] }>;
 }
 /** The parts of a schema-valid tree the cross-checks read. */
 interface BundleView {
@@ -217,8 +219,39 @@ function crossCheck(tree: BundleView): string[] {
     if (header.source) sameSor(header.source.endpoint, sender, `${headerPath}/source/endpoint`, 'sender');
   }
   entries.forEach((entry, index) => {
-    const subject = entry.resource.Communication?.subject;
-    if (subject) resolve(subject, 'Patient', `/Bundle/entry/${index}/resource/Communication/subject`);
+    const subject = entry.resource.Communication?.subject ?? entry.resource.Encounter?.subject;
+    const type = entry.resource.Communication ? 'Communication' : 'Encounter';
+    if (subject) resolve(subject, 'Patient', `/Bundle/entry/${index}/resource/${type}/subject`);
+  });
+  errors.push(...encounterErrors(entries, located));
+  return errors;
+}
+
+/**
+ * MedCom medcom-careCommunication-9 and -15: an Encounter is sent exactly when the Communication
+ * refers to it, and then it carries an episode-of-care identifier.
+ */
+function encounterErrors(entries: BundleView['Bundle']['entry'], located: Map<string, ResourceView>): string[] {
+  const errors: string[] = [];
+  const encounterIds = entries.flatMap((entry) => {
+    const id = entry.resource.Encounter?.id['@_value'];
+    return id === undefined ? [] : [id];
+  });
+  entries.forEach((entry, index) => {
+    const communication = entry.resource.Communication;
+    if (!communication) return;
+    const path = `/Bundle/entry/${index}/resource/Communication/encounter`;
+    if (!communication.encounter) {
+      if (encounterIds.length > 0) errors.push(`${path}: must refer to the Encounter in the Bundle`);
+      return;
+    }
+    const key = communication.encounter.reference['@_value'].split('/').slice(-2).join('/');
+    const target = key.startsWith('Encounter/') ? located.get(key) : undefined;
+    if (!target) errors.push(`${path}/reference: does not resolve to an entry of type Encounter`);
+    else if (
+      !target.episodeOfCare?.some((episode) => episode.identifier?.some((identifier) => identifier.value !== undefined))
+    )
+      errors.push(`${path}: the Encounter must carry an episode-of-care identifier`);
   });
   return errors;
 }

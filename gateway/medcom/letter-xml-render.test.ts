@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildLetterXml, type LetterDraft } from './letter-xml.ts';
 import { checkLetterXml, parseLetterXml } from './letter-xml-check.ts';
-import { base64Chunks, renderLetterXml, templatePlaceholders } from './letter-xml-render.ts';
+import { base64Chunks, newSending, renderLetterXml, stampSending, templatePlaceholders } from './letter-xml-render.ts';
 
 const draft: LetterDraft = {
   letterId: '3b0d2c8e-7f5a-4e21-9c4d-1a2b3c4d5e6f',
@@ -106,5 +106,46 @@ describe('rendering a stored letter with its attachments', () => {
       }
     }
     expect(pulled).toBe(Math.ceil(100_003 / 3_000) + Math.ceil(4_096 / 3_000) + 1);
+  });
+});
+
+describe('stamping each sending of a letter', () => {
+  const template = buildLetterXml(draft);
+  type Tree = {
+    Bundle: Record<string, unknown> & { entry: Array<{ resource: Record<string, Record<string, unknown>> }> };
+  };
+  const bundleOf = (xml: string) => (parseLetterXml(xml) as unknown as Tree).Bundle;
+  const resourceOf = (xml: string, type: string) =>
+    bundleOf(xml).entry.find((entry) => entry.resource[type])!.resource[type]!;
+
+  it('gives each sending its own Bundle.id, timestamp and Provenance recorded time, the MessageHeader.id kept', () => {
+    const first = stampSending(template, newSending(new Date('2026-11-23T10:16:00Z')));
+    const second = stampSending(template, newSending(new Date('2026-11-23T10:21:00Z')));
+    for (const xml of [first, second]) {
+      const result = checkLetterXml(xml);
+      expect(result.ok ? [] : result.errors).toEqual([]);
+      expect(resourceOf(xml, 'MessageHeader').id).toEqual({ '@_value': draft.letterId });
+    }
+    expect(bundleOf(first).id).not.toEqual(bundleOf(second).id);
+    expect(bundleOf(first).id).not.toEqual({ '@_value': draft.letterId });
+    expect(bundleOf(second).timestamp).toEqual({ '@_value': '2026-11-23T10:21:00.000Z' });
+    expect(resourceOf(second, 'Provenance').recorded).toEqual({ '@_value': '2026-11-23T10:21:00.000Z' });
+    // The segments keep the time the author sent them; the Provenance keeps when it happened.
+    expect(resourceOf(second, 'Provenance').occurredDateTime).toEqual({ '@_value': draft.sentAt });
+    const changedLines = (a: string, b: string) => a.split('\n').filter((line, i) => line !== b.split('\n')[i]);
+    expect(changedLines(template, second)).toHaveLength(3);
+  });
+
+  it('leaves an earlier Provenance’s recorded time alone, and stamps templates stored with Bundle.id = letter id', () => {
+    const older = template
+      .replace(/(<Bundle xmlns="http:\/\/hl7.org\/fhir">\s*<id value=")[^"]*/, `$1${draft.letterId}`)
+      .replace('<recorded value', '<recorded value="2026-01-01T00:00:00Z"/><recorded value');
+    const stamped = stampSending(older, {
+      bundleId: 'a1f0c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      timestamp: '2026-11-24T08:00:00Z',
+    });
+    expect(stamped).toContain('<recorded value="2026-01-01T00:00:00Z"/><recorded value="2026-11-24T08:00:00Z"/>');
+    expect(bundleOf(stamped).id).toEqual({ '@_value': 'a1f0c2d3-4e5f-4a6b-8c7d-9e0f1a2b3c4d' });
+    expect(() => stampSending('<Bundle/>', newSending())).toThrow(/no Bundle id/);
   });
 });

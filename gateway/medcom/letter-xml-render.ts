@@ -1,4 +1,36 @@
+import { randomUUID } from 'node:crypto';
 import { attachmentPlaceholderPrefix } from '../../schemas/care-communication-xml.ts';
+
+/** One sending of a letter: MedCom wants a new Bundle.id and time each time, the MessageHeader.id unchanged. */
+export interface Sending {
+  bundleId: string;
+  /** ISO 8601; becomes Bundle.timestamp and the recorded time of this message's Provenance. */
+  timestamp: string;
+}
+
+export function newSending(now = new Date()): Sending {
+  return { bundleId: randomUUID(), timestamp: now.toISOString() };
+}
+
+const bundleHead = /^(\s*(?:<\?xml[^>]*\?>\s*)?<Bundle xmlns="http:\/\/hl7\.org\/fhir">\s*<id value=")([^"]*)("\/>)/;
+const bundleTimestamp = /(<timestamp value=")([^"]*)("\/>)/;
+
+/**
+ * The stored template as one sending of it: its Bundle.id, Bundle.timestamp and the recorded
+ * time of this message's Provenance (the one recorded when the Bundle was stamped, so a reply's
+ * earlier Provenances keep theirs) are replaced. The template is our own builder's output, so
+ * these are the Bundle's first `id`, its only `timestamp`, and the `recorded` equal to it.
+ */
+export function stampSending(template: string, sending: Sending): string {
+  const head = bundleHead.exec(template);
+  const timestamp = bundleTimestamp.exec(template);
+  if (!head || !timestamp) throw new Error('letter template has no Bundle id or timestamp to stamp');
+  const recordedThen = `<recorded value="${timestamp[2]}"/>`;
+  return template
+    .replace(bundleHead, `$1${sending.bundleId}$3`)
+    .replace(bundleTimestamp, `$1${sending.timestamp}$3`)
+    .replaceAll(recordedThen, `<recorded value="${sending.timestamp}"/>`);
+}
 
 /**
  * A placeholder is only ever the whole `value` of a `data` element: user text cannot forge one,

@@ -109,6 +109,34 @@ describe('building a CareCommunication letter', () => {
     }
   });
 
+  it('adds an Encounter with the episode-of-care identifier, ordered and shaped like MedCom’s example', () => {
+    const lpr3 = 'urn:uuid:6a7f4a43-5a8c-5e0b-9c1d-2b3a4c5d6e7f';
+    const episodeOfCare = {
+      system: 'https://www.esundhed.dk/Registre/Landspatientregisteret',
+      value: lpr3,
+      encounterClass: 'IMP',
+    };
+    const built = buildLetterXml(draft({ episodeOfCare }));
+    const result = checkLetterXml(built);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    const types = (xml: string) => tree(xml).Bundle.entry.map((entry) => Object.keys(entry.resource)[0]);
+    const reference = referenceXml('Bundle-S-Tek-A-');
+    expect(types(built)).toEqual(types(reference));
+    expect([...elementPaths(resourceOf(built, 'Encounter'))].sort()).toEqual(
+      [...elementPaths(resourceOf(reference, 'Encounter'))].sort(),
+    );
+    const encounter = resourceOf(built, 'Encounter');
+    expect(encounter.episodeOfCare).toEqual([
+      { identifier: [{ system: { '@_value': episodeOfCare.system }, value: { '@_value': lpr3 } }] },
+    ]);
+    const communication = resourceOf(built, 'Communication');
+    expect(communication.encounter).toEqual({
+      reference: { '@_value': `Encounter/${String((encounter.id as { '@_value': string })['@_value'])}` },
+    });
+    expect(elementPaths(communication)).toContain('encounter.reference.@_value');
+    expect(buildLetterXml(draft())).not.toContain('Encounter');
+  });
+
   it('points the MessageHeader at the recipient’s SOR endpoint and the Communication', () => {
     const header = JSON.stringify(resourceOf(buildLetterXml(draft()), 'MessageHeader'));
     expect(header).toContain('"endpoint":{"@_value":"https://sor2.sum.dsdn.dk/#id=330461000016004"}');

@@ -7,6 +7,7 @@ import {
   fhirNamespace,
 } from '../../schemas/care-communication-xml.ts';
 import { attachmentPlaceholder, derivedId, type LetterDraft, type LetterIds } from './letter-draft.ts';
+import { encounter } from './letter-xml-encounter.ts';
 import { author, organisation, patient } from './letter-xml-parties.ts';
 import { coding, entry, extension, narrative, primitive, reference } from './letter-xml-writer.ts';
 
@@ -57,6 +58,9 @@ function communication(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): 
     ['category', `Kategori: ${label}`],
     ...(draft.topic !== undefined ? [['topic', `Emne: ${draft.topic}`] as [string, string]] : []),
     ...(priority !== undefined ? [['priority', `Prioritet: ${priority}`] as [string, string]] : []),
+    ...(draft.episodeOfCare !== undefined
+      ? [['episodeOfCare', `Forløb: ${draft.episodeOfCare.value}`] as [string, string]]
+      : []),
     ['author', `Sendt ${draft.sentAt} af ${author.name} (${author.role}), tlf. ${author.phone}`],
     ['text', draft.text],
     ...draft.attachments.map((a, i): [string, string] => [`attachments[${i}]`, `Bilag: ${a.title} (${a.contentType})`]),
@@ -67,6 +71,8 @@ function communication(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): 
   if (priority !== undefined) primitive(resource, 'priority', priority);
   reference(resource, 'subject', `Patient/${ids.patient}`);
   if (draft.topic !== undefined) primitive(resource.ele('topic'), 'text', draft.topic, 'topic');
+  // MedCom (medcom-careCommunication-15): Communication.encounter exactly when an Encounter is sent.
+  if (draft.episodeOfCare !== undefined) reference(resource, 'encounter', `Encounter/${ids.encounter}`);
 
   const [textSegment = '', ...attachmentSegments] = segmentIds(draft);
   const text = resource.ele('payload');
@@ -137,9 +143,11 @@ export function buildLetterXml(draft: LetterDraft): string {
     sender: id('Organization/sender'),
     recipient: id('Organization/recipient'),
     provenance: id('Provenance'),
+    encounter: id('Encounter'),
   };
   const bundle = create({ version: '1.0', encoding: 'UTF-8' }).ele(fhirNamespace, 'Bundle');
-  primitive(bundle, 'id', draft.letterId, 'letterId');
+  // Bundle.id names one sending; each sending gets its own (stampSending), the stored letter this one.
+  primitive(bundle, 'id', id('Bundle'), 'letterId');
   primitive(bundle.ele('meta'), 'profile', uri.messageProfile);
   primitive(bundle, 'type', 'message');
   primitive(bundle, 'timestamp', draft.sentAt, 'sentAt');
@@ -147,6 +155,7 @@ export function buildLetterXml(draft: LetterDraft): string {
   patient(bundle, draft, ids);
   communication(bundle, draft, ids);
   author(bundle, draft, ids);
+  encounter(bundle, draft, ids);
   organisation(bundle, ids.sender, draft.sender, 'sender');
   organisation(bundle, ids.recipient, draft.recipient, 'recipient');
   provenance(bundle, draft, ids);

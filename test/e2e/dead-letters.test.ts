@@ -2,6 +2,7 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologyNames } from '../../schemas/amqp-topology.ts';
 import { sorIds, testLetter } from '../support/fixtures.ts';
+import { sendingOf } from '../support/letter-xml.ts';
 import { amqpUrl, startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -90,6 +91,13 @@ describe('a letter whose receiving system is down', () => {
     await waitForStatus(stack, letterId, 'delivered');
     await settle();
     expect(stack.receiver.deliveriesOf(letterId)).toHaveLength(1);
+    // The replay is a sending of its own: a Bundle.id none of the failed attempts carried, the same MessageHeader.id.
+    const sendings = stack.receiver.attempts
+      .filter((attempt) => attempt.letterId === letterId)
+      .map((attempt) => sendingOf(attempt.body.toString('utf8')));
+    expect(sendings.length).toBeGreaterThan(1);
+    expect(new Set(sendings.map((sending) => sending.bundleId)).size).toBe(sendings.length);
+    expect(new Set(sendings.map((sending) => sending.messageHeaderId))).toEqual(new Set([letterId]));
     expect(await deadLetterQueueIds()).toEqual([]);
     expect((await actions(letterId)).slice(-4)).toEqual(['failed', 'replayed', 'queued', 'delivered']);
     expect((await listDeadLetters()).items.map((item) => item.letterId)).not.toContain(letterId);

@@ -2,7 +2,9 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologyNames } from '../../schemas/amqp-topology.ts';
 import { killHard, spawnAdapters } from '../support/adapter-process.ts';
+import { checkLetterXml } from '../../gateway/medcom/letter-xml-check.ts';
 import { testLetter } from '../support/fixtures.ts';
+import { fetchLetterXml, sendingOf } from '../support/letter-xml.ts';
 import { amqpUrl, startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -46,6 +48,29 @@ describe('delivery to a receiving system that struggles', () => {
       'delivery-attempt-failed',
       'delivered',
     ]);
+  });
+
+  it('503 then 200 → the receiver sees two different Bundle.ids and times, the same MessageHeader.id', async () => {
+    stack.receiver.script([503, 200]);
+    const letterId = await submit();
+    await waitForStatus(stack, letterId, 'delivered');
+    const attempts = stack.receiver.attempts.filter((attempt) => attempt.letterId === letterId);
+    expect(attempts.map((attempt) => attempt.status)).toEqual([503, 200]);
+    const sendings = attempts.map((attempt) => sendingOf(attempt.body.toString('utf8')));
+    expect(sendings[0]!.messageHeaderId).toBe(letterId);
+    expect(sendings[1]!.messageHeaderId).toBe(letterId);
+    expect(sendings[0]!.bundleId).not.toBe(sendings[1]!.bundleId);
+    expect(sendings[0]!.bundleId).not.toBe(letterId);
+    expect(sendings[1]!.timestamp > sendings[0]!.timestamp).toBe(true);
+    expect(sendings[1]!.recorded).toBe(sendings[1]!.timestamp);
+    for (const attempt of attempts) {
+      const check = checkLetterXml(attempt.body.toString('utf8'));
+      expect(check.ok ? [] : check.errors).toEqual([]);
+    }
+    // What the sender reads back is the letter as accepted, not one of its sendings.
+    const stored = sendingOf(await fetchLetterXml(stack, letterId, stack.senderKey));
+    expect(stored.messageHeaderId).toBe(letterId);
+    expect(sendings.map((sending) => sending.bundleId)).not.toContain(stored.bundleId);
   });
 
   it('503 on every attempt → dead-letter queue and failed', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { letterTableCounts } from '../support/counts.ts';
 import { testLetter } from '../support/fixtures.ts';
+import { fetchLetterXml } from '../support/letter-xml.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -16,18 +17,7 @@ const post = (body: object) => stack.api().post('/v1/messages').auth(stack.sende
 async function sentXml(letter: object): Promise<string> {
   const accepted = await post(letter);
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
-  const xml = await stack
-    .api()
-    .get(`/v1/messages/${accepted.body.id}/xml`)
-    .auth(stack.senderKey, { type: 'bearer' })
-    .buffer(true)
-    .parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      res.on('end', () => done(null, text));
-    });
-  expect(xml.status).toBe(200);
-  return xml.body as string;
+  return fetchLetterXml(stack, accepted.body.id as string, stack.senderKey);
 }
 
 /** The Patient resource's XML, between its tags. */
@@ -78,5 +68,21 @@ describe('letters with MedCom 5.0 content beyond a plain new letter', () => {
     );
     expect(both.body).toMatchObject({ status: 422, code: 'patient-identifier-conflict' });
     expect(await letterTableCounts(stack.database.db)).toEqual(before);
+  });
+
+  it('an LPR3 episode of care: an Encounter referred to from the Communication', async () => {
+    const xml = await sentXml(
+      testLetter({ episodeOfCare: { identifier: '6a7f4a43-5a8c-5e0b-9c1d-2b3a4c5d6e7f', encounterClass: 'IMP' } }),
+    );
+    const encounter = xml.slice(xml.indexOf('<Encounter>'), xml.indexOf('</Encounter>'));
+    expect(encounter).toMatch(
+      /<episodeOfCare>\s*<identifier>\s*<system value="https:\/\/www.esundhed.dk\/Registre\/Landspatientregisteret"\/>\s*<value value="urn:uuid:6a7f4a43-5a8c-5e0b-9c1d-2b3a4c5d6e7f"\/>/,
+    );
+    const encounterId = /<id value="([^"]+)"/.exec(encounter)?.[1];
+    expect(xml).toContain(`<encounter>\n          <reference value="Encounter/${encounterId}"/>`);
+    const refused = await post(
+      testLetter({ episodeOfCare: { identifier: '6a7f4a43-5a8c-3e0b-9c1d-2b3a4c5d6e7f', encounterClass: 'IMP' } }),
+    );
+    expect(refused.body).toMatchObject({ status: 422, code: 'episode-of-care-invalid' });
   });
 });

@@ -23,6 +23,8 @@ export interface TestReceiverOptions {
 export interface TestReceiver {
   url: string;
   received: ReceivedLetter[];
+  /** Every POST that arrived, answered 2xx or not, with the status it was answered. */
+  attempts: Array<ReceivedLetter & { status: number }>;
   script(statuses: number[]): void;
   holdNext(): { arrived: Promise<void>; release(status?: number): void };
   deliveriesOf(letterId: string): ReceivedLetter[];
@@ -33,6 +35,7 @@ export interface TestReceiver {
 export async function startTestReceiver(options: TestReceiverOptions = {}): Promise<TestReceiver> {
   const keepBodies = options.keepBodies ?? true;
   const received: ReceivedLetter[] = [];
+  const attempts: Array<ReceivedLetter & { status: number }> = [];
   let scripted: number[] = [];
   let held: { arrived: () => void; wait: Promise<number> } | undefined;
   const server: Server = createServer((req, res) => {
@@ -62,6 +65,7 @@ export async function startTestReceiver(options: TestReceiverOptions = {}): Prom
         letter.receivedAt = performance.now();
         if (status >= 200 && status < 300) received.push(letter);
       });
+      attempts.push({ ...letter, status });
       res.statusCode = status;
       res.end();
     });
@@ -71,6 +75,7 @@ export async function startTestReceiver(options: TestReceiverOptions = {}): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    attempts,
     script(statuses) {
       scripted = [...statuses];
     },
