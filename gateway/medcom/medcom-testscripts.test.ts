@@ -8,6 +8,7 @@ import { buildFollowUp, type FollowUpDraft } from './care-communication-followup
 import { readCareCommunication, withAttachmentPlaceholders } from './care-communication-read.ts';
 import { readFhirXml, type FhirResource } from './fhir-xml-read.ts';
 import { attachmentPlaceholder, buildLetterXml, type LetterDraft } from './letter-xml.ts';
+import { lpr3System } from '../../schemas/episode-of-care.ts';
 
 /**
  * MedCom's 32 TouchStone send TestScripts, run against the messages Postbud builds for each
@@ -129,8 +130,22 @@ const cases: Record<string, Case> = {
   'new-attachment-link': () => single(newMessage()),
   'tec-02': () => single(newMessage()),
   'tec-03': () => single(newMessage()),
-  'tec-04': () => single(newMessage()),
-  'tec-05': () => single(newMessage()),
+  'tec-04': () =>
+    single(
+      newMessage({
+        patient: { replacementCpr: { system: 'urn:oid:1.2.208.176.1.6.1.1', value: '0703921VJ4' }, given: 'Bruno' },
+      }),
+    ),
+  'tec-05': () =>
+    single(
+      newMessage({
+        episodeOfCare: {
+          system: lpr3System,
+          value: 'urn:uuid:4fc8e5b3-9e4a-5f2b-8c1d-2a3b4c5d6e7f',
+          encounterClass: 'AMB',
+        },
+      }),
+    ),
   'reply-message': () => replyTo(newMessage()),
   'reply-new': () => replyTo(newMessage()),
   'reply-attachment': () => replyTo(newMessage(), {}, ['application/pdf']),
@@ -165,8 +180,6 @@ const notYetPassing: Record<string, string> = {
   'new-attachment-link': 'no link attachments in the JSON API yet',
   'new-attachment-structured': 'no author on attachment segments yet',
   'tec-02': 'no specific sender or recipient yet',
-  'tec-04': 'no replacement CPR in the JSON API yet',
-  'tec-05': 'no episode-of-care identifier in the JSON API yet',
 };
 
 const scripts = carecommunicationSendScripts();
