@@ -48,3 +48,24 @@ export function maskCprs<T>(value: T): { value: T; masked: boolean } {
   const result = walk(value) as T;
   return { value: result, masked };
 }
+
+/**
+ * A copy of `value` without mailbox delivery endpoints: operator data (where the adapters POST
+ * patient data, perhaps with a token in its path) that only admins see.
+ */
+export function withoutOperatorData<T>(value: T): { value: T; removed: boolean } {
+  let removed = false;
+  const strip = (item: unknown): unknown => {
+    if (Array.isArray(item)) return item.map(strip);
+    if (item && typeof item === 'object')
+      return Object.fromEntries(
+        Object.entries(item as Record<string, unknown>).flatMap(([key, inner]) => {
+          if (key !== 'endpoint') return [[key, strip(inner)]];
+          removed = true;
+          return [];
+        }),
+      );
+    return item;
+  };
+  return { value: strip(value) as T, removed };
+}
