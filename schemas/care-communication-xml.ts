@@ -59,6 +59,8 @@ export const careCommunicationUris = {
   practitionerRoleProfile: `${ig}/core/StructureDefinition/medcom-core-practitionerrole`,
   practitionerProfile: `${ig}/core/StructureDefinition/medcom-core-practitioner`,
   encounterProfile: `${ig}/core/StructureDefinition/medcom-core-encounter`,
+  careTeamProfile: `${ig}/core/StructureDefinition/medcom-core-careteam`,
+  senderExtension: `${ig}/core/StructureDefinition/medcom-core-sender-extension`,
   organizationProfile: `${ig}/messaging/StructureDefinition/medcom-messaging-organization`,
   eventCodes: `${ig}/terminology/CodeSystem/medcom-messaging-eventCodes`,
   destinationUseExtension: `${ig}/messaging/StructureDefinition/medcom-messaging-destinationUseExtension`,
@@ -434,6 +436,12 @@ const practitionerRole = resource(u.practitionerRoleProfile, ['practitioner', 'c
   },
 });
 
+// MedCom Core CareTeam: a named team within an organisation, as a specific sender or recipient.
+const careTeam = resource(u.careTeamProfile, ['name'], {
+  name: valueOf(nonEmpty),
+  managingOrganization: reference('Organization'),
+});
+
 const practitioner = resource(u.practitionerProfile, ['name'], { name: { type: 'array', minItems: 1 } });
 
 // MedCom Core Encounter: carries the episode-of-care identifier; an LPR3 one is a UUID v5.
@@ -491,6 +499,7 @@ const entry = {
         Practitioner: practitioner,
         Provenance: provenance,
         Encounter: encounter,
+        CareTeam: careTeam,
       },
     },
   },

@@ -8,11 +8,44 @@ export const maxAttachments = 10;
 /** dk-core `min-digits-sor`: a SOR id has at least 11 digits (e.g. `265161000016000`); 18 is our upper bound. */
 export const sorIdSchema = { type: 'string', pattern: '^[0-9]{11,18}$' } as const;
 
+const personName = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const roleName = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 100,
+  description:
+    'One of MedCom’s SKS role codes (e.g. `sygeplejerske`, `overlaege`, `socialraadgiver`) is sent as that code; any other role (e.g. `Visitator`) as plain text.',
+} as const;
+
+/** Within the organisation, who exactly: a care team or a practitioner in a role (MedCom, optional). */
+const specificParty = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  description:
+    'A more specific sender or recipient than the organisation: a care team (e.g. a home-care group) or a named practitioner in a role (e.g. a named GP). Exactly one of the two.',
+  properties: {
+    careTeam: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: { name: personName },
+    },
+    practitioner: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'role'],
+      properties: { name: personName, role: roleName },
+    },
+  },
+} as const;
+
 const organisationRef = {
   type: 'object',
   additionalProperties: false,
   required: ['sorId'],
-  properties: { sorId: sorIdSchema },
+  properties: { sorId: sorIdSchema, specific: specificParty },
 } as const;
 
 const attachmentMeta = {
@@ -36,6 +69,7 @@ function letterSchema<A extends object>(id: string, attachment: A) {
         properties: {
           sorId: sorIdSchema,
           expectedName: { type: 'string', minLength: 1, maxLength: 300 },
+          specific: specificParty,
         },
       },
       patient: {
@@ -93,13 +127,7 @@ function letterSchema<A extends object>(id: string, attachment: A) {
         required: ['name', 'role', 'phone'],
         properties: {
           name: { type: 'string', minLength: 1, maxLength: 200 },
-          role: {
-            type: 'string',
-            minLength: 1,
-            maxLength: 100,
-            description:
-              'One of MedCom’s SKS role codes (e.g. `sygeplejerske`, `overlaege`, `socialraadgiver`) is sent as that code; any other role (e.g. `Visitator`) as plain text.',
-          },
+          role: roleName,
           phone: { type: 'string', pattern: '^\\+?[0-9 ]{8,20}$' },
         },
       },

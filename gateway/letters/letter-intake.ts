@@ -21,6 +21,7 @@ import {
   type ResolvedRouting,
 } from './letter-routing.ts';
 import { episodeOfCareFor } from '../medcom/episode-of-care.ts';
+import { specificPartyOf } from '../medcom/specific-party.ts';
 import { draftPatient } from '../medcom/patient-identity.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
 import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
@@ -317,6 +318,8 @@ function buildChecked(
     ...(envelope.episodeOfCare
       ? { episodeOfCare: episodeOfCareFor(envelope.episodeOfCare, routing.sender.sorId) }
       : {}),
+    ...(envelope.sender.specific ? { specificSender: specificPartyOf(envelope.sender.specific) } : {}),
+    ...(envelope.recipient.specific ? { specificRecipient: specificPartyOf(envelope.recipient.specific) } : {}),
     category: envelope.category,
     ...(envelope.topic ? { topic: envelope.topic } : {}),
     ...(envelope.priority ? { priority: envelope.priority } : {}),

@@ -7,6 +7,9 @@ export interface OrganisationParty {
   name: string;
 }
 
+/** Within an organisation, who exactly sends or is to receive: a care team or a practitioner in a role. */
+export type SpecificParty = { careTeam: { name: string } } | { practitioner: { name: string; role: string } };
+
 export interface LetterDraft {
   /**
    * UUID v4: the MessageHeader.id, the same at every sending, so acknowledgements (which cite it)
@@ -28,6 +31,10 @@ export interface LetterDraft {
     /** Left out when unknown; sent as unknown (data-absent-reason), as MedCom does. */
     family?: string;
   };
+  /** A more specific sender than the sending organisation (MedCom sender extension). */
+  specificSender?: SpecificParty;
+  /** A more specific recipient than the receiving organisation (Communication.recipient). */
+  specificRecipient?: SpecificParty;
   /** The episode of care (an Encounter), with the identifier system and value as sent. */
   episodeOfCare?: { system: string; value: string; encounterClass: string };
   category: string;
@@ -67,4 +74,8 @@ export interface LetterIds {
   recipient: string;
   provenance: string;
   encounter: string;
+  specificSender: string;
+  specificSenderPractitioner: string;
+  specificRecipient: string;
+  specificRecipientPractitioner: string;
 }

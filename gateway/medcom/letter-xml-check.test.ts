@@ -271,4 +271,36 @@ describe('checking a CareCommunication letter', () => {
       communication(broken('<payload>', '<encounter><reference value="Encounter/x1"/></encounter><payload>')),
     ).toMatch(/Communication\/encounter\/reference: does not resolve to an entry of type Encounter/);
   });
+  it('ties a specific sender and recipient to the MessageHeader’s organisations (medcom-careCommunication-11, -12)', () => {
+    const specific = buildLetterXml({
+      ...draft,
+      specificSender: { practitioner: { name: 'Emma Waters', role: 'sygeplejerske' } },
+      specificRecipient: { careTeam: { name: 'Team 2' } },
+    });
+    expect(checkLetterXml(specific).ok).toBe(true);
+    const [sender, receiver] = [...specific.matchAll(/<Organization>\s*<id value="([^"]+)"/g)].map((m) => m[1]!);
+    const swapped = specific
+      .replace(
+        `<managingOrganization>\n          <reference value="Organization/${receiver}"/>`,
+        `<managingOrganization>\n          <reference value="Organization/${sender}"/>`,
+      )
+      .replace(
+        `<organization>\n          <reference value="Organization/${sender}"/>`,
+        `<organization>\n          <reference value="Organization/${receiver}"/>`,
+      );
+    expect(errorsOf(swapped)).toEqual([
+      "/Bundle/entry/2/resource/Communication/extension/sender: must belong to the MessageHeader's sender Organization",
+      "/Bundle/entry/2/resource/Communication/recipient/0: must belong to the MessageHeader's receiver Organization",
+    ]);
+    expect(
+      errorsOf(
+        specific.replace(
+          /<recipient>\s*<reference value="CareTeam\/[^"]+"\/>/,
+          '<recipient><reference value="CareTeam/nope"/>',
+        ),
+      ),
+    ).toEqual([
+      '/Bundle/entry/2/resource/Communication/recipient/0: does not resolve to a CareTeam or PractitionerRole entry',
+    ]);
+  });
 });

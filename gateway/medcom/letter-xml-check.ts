@@ -138,6 +138,10 @@ interface ResourceView {
   focus?: Reference[];
   subject?: Reference;
   encounter?: Reference;
+  extension?: Array<{ '@_url': string; valueReference?: Reference }>;
+  recipient?: Reference[];
+  organization?: Reference;
+  managingOrganization?: Reference;
   episodeOfCare?: Array<{ identifier?: Identifier[] }>;
 }
 /** The parts of a schema-valid tree the cross-checks read. */
@@ -224,6 +228,7 @@ function crossCheck(tree: BundleView): string[] {
     if (subject) resolve(subject, 'Patient', `/Bundle/entry/${index}/resource/${type}/subject`);
   });
   errors.push(...encounterErrors(entries, located));
+  errors.push(...specificPartyErrors(entries, located));
   return errors;
 }
 
@@ -274,4 +279,39 @@ export function checkLetterXml(
   if (!validate(tree)) return { ok: false, errors: describeErrors(validate.errors ?? []) };
   const errors = crossCheck(tree as unknown as BundleView);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, tree };
+}
+
+/**
+ * MedCom medcom-careCommunication-11 and -12: a specific sender (or recipient) belongs to the
+ * MessageHeader's sender (or receiver) Organization: a CareTeam it manages or a PractitionerRole in it.
+ */
+function specificPartyErrors(entries: BundleView['Bundle']['entry'], located: Map<string, ResourceView>): string[] {
+  const errors: string[] = [];
+  const header = entries[0]?.resource.MessageHeader;
+  const keyOf = (reference: Reference | undefined) => reference?.reference['@_value'].split('/').slice(-2).join('/');
+  const senderKey = keyOf(header?.sender);
+  const receiverKey = keyOf(header?.destination?.[0]?.receiver);
+  entries.forEach((entry, index) => {
+    const communication = entry.resource.Communication;
+    if (!communication) return;
+    const path = `/Bundle/entry/${index}/resource/Communication`;
+    const check = (reference: Reference | undefined, organisationKey: string | undefined, at: string, role: string) => {
+      const key = keyOf(reference);
+      const party = key && /^(CareTeam|PractitionerRole)\//.test(key) ? located.get(key) : undefined;
+      if (!party) {
+        errors.push(`${at}: does not resolve to a CareTeam or PractitionerRole entry`);
+        return;
+      }
+      const belongsTo = keyOf(party.managingOrganization ?? party.organization);
+      if (belongsTo === undefined || belongsTo !== organisationKey)
+        errors.push(`${at}: must belong to the MessageHeader's ${role} Organization`);
+    };
+    communication.extension
+      ?.filter((extension) => extension['@_url'] === careCommunicationUris.senderExtension)
+      .forEach((extension) => check(extension.valueReference, senderKey, `${path}/extension/sender`, 'sender'));
+    communication.recipient?.forEach((recipient, i) =>
+      check(recipient, receiverKey, `${path}/recipient/${i}`, 'receiver'),
+    );
+  });
+  return errors;
 }

@@ -3,7 +3,7 @@ import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { careCommunicationUris as uri, identifierSystems } from '../../schemas/care-communication-xml.ts';
 import { dataAbsentReasonUrl } from '../../schemas/patient-identifiers.ts';
 import { isPractitionerRoleCode, practitionerRoleCodes } from '../../schemas/practitioner-roles.ts';
-import type { LetterDraft, LetterIds, OrganisationParty } from './letter-draft.ts';
+import type { LetterDraft, LetterIds, OrganisationParty, SpecificParty } from './letter-draft.ts';
 import { coding, entry, extension, narrative, primitive, reference } from './letter-xml-writer.ts';
 
 function splitName(name: string): { family: string; given: string[] } {
@@ -61,20 +61,65 @@ export function patient(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds):
   for (const part of (given ?? '').trim().split(/\s+/).filter(Boolean)) primitive(name, 'given', part, 'patient.given');
 }
 
+/** MedCom: a role from its SKS list is sent as that code, any other role as plain text (never as a made-up code). */
+function roleCode(resource: XMLBuilder, role: string, field: string): void {
+  if (isPractitionerRoleCode(role)) coding(resource.ele('code'), uri.practitionerRoles, role, field);
+  else primitive(resource.ele('code'), 'text', role, field);
+}
+
+const roleLabel = (role: string) => (isPractitionerRoleCode(role) ? practitionerRoleCodes[role] : role);
+
+function practitionerEntry(bundle: XMLBuilder, id: string, fullName: string, field: string): void {
+  const practitioner = entry(bundle, 'Practitioner', id, uri.practitionerProfile);
+  narrative(practitioner, 'generated', [[field, fullName]]);
+  const { family, given } = splitName(fullName);
+  const name = practitioner.ele('name');
+  primitive(name, 'family', family, field);
+  for (const part of given) primitive(name, 'given', part, field);
+}
+
 export function author(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): void {
   const role = entry(bundle, 'PractitionerRole', ids.practitionerRole, uri.practitionerRoleProfile);
-  const roleName = draft.author.role;
-  const known = isPractitionerRoleCode(roleName);
-  narrative(role, 'generated', [['author.role', known ? practitionerRoleCodes[roleName] : roleName]]);
+  narrative(role, 'generated', [['author.role', roleLabel(draft.author.role)]]);
   reference(role, 'practitioner', `Practitioner/${ids.practitioner}`);
-  // MedCom: a role from its SKS list is sent as that code, any other role as plain text (never as a made-up code).
-  if (known) coding(role.ele('code'), uri.practitionerRoles, roleName, 'author.role');
-  else primitive(role.ele('code'), 'text', roleName, 'author.role');
+  roleCode(role, draft.author.role, 'author.role');
+  practitionerEntry(bundle, ids.practitioner, draft.author.name, 'author.name');
+}
 
-  const practitioner = entry(bundle, 'Practitioner', ids.practitioner, uri.practitionerProfile);
-  narrative(practitioner, 'generated', [['author.name', draft.author.name]]);
-  const { family, given } = splitName(draft.author.name);
-  const name = practitioner.ele('name');
-  primitive(name, 'family', family, 'author.name');
-  for (const part of given) primitive(name, 'given', part, 'author.name');
+/** The reference a Communication makes to a specific sender or recipient written under `id`. */
+export function specificPartyReference(party: SpecificParty, id: string): string {
+  return 'careTeam' in party ? `CareTeam/${id}` : `PractitionerRole/${id}`;
+}
+
+/** What a reader sees of a specific party: the team's name, or the practitioner and role. */
+export function specificPartyLabel(party: SpecificParty): string {
+  return 'careTeam' in party
+    ? party.careTeam.name
+    : `${party.practitioner.name} (${roleLabel(party.practitioner.role)})`;
+}
+
+/**
+ * A specific sender or recipient, tied to its organisation as MedCom's invariants -11 and -12
+ * demand: a CareTeam managed by it, or a PractitionerRole (with its Practitioner) in it.
+ */
+export function specificParty(
+  bundle: XMLBuilder,
+  party: SpecificParty,
+  ids: { resource: string; practitioner: string },
+  organisationId: string,
+  field: 'specificSender' | 'specificRecipient',
+): void {
+  if ('careTeam' in party) {
+    const team = entry(bundle, 'CareTeam', ids.resource, uri.careTeamProfile);
+    narrative(team, 'generated', [[field, party.careTeam.name]]);
+    primitive(team, 'name', party.careTeam.name, `${field}.careTeam.name`);
+    reference(team, 'managingOrganization', `Organization/${organisationId}`);
+    return;
+  }
+  const role = entry(bundle, 'PractitionerRole', ids.resource, uri.practitionerRoleProfile);
+  narrative(role, 'generated', [[field, specificPartyLabel(party)]]);
+  reference(role, 'practitioner', `Practitioner/${ids.practitioner}`);
+  reference(role, 'organization', `Organization/${organisationId}`);
+  roleCode(role, party.practitioner.role, `${field}.practitioner.role`);
+  practitionerEntry(bundle, ids.practitioner, party.practitioner.name, `${field}.practitioner.name`);
 }

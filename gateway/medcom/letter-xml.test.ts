@@ -137,6 +137,58 @@ describe('building a CareCommunication letter', () => {
     expect(buildLetterXml(draft())).not.toContain('Encounter');
   });
 
+  it('names a specific sender and recipient tied to their organisations, like MedCom’s all-content example', () => {
+    const built = buildLetterXml(
+      draft({
+        specificSender: { practitioner: { name: 'Michael Burns', role: 'sygeplejerske' } },
+        specificRecipient: { careTeam: { name: 'Plejecenter Herlev Team 1' } },
+      }),
+    );
+    const result = checkLetterXml(built);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    const reference = readFileSync(
+      join(medcomDir, 'official/ig-carecommunication-5.0.2/Bundle-gfd00bc2-9c26-4174-934e-f6e4360845de.xml'),
+      'utf8',
+    );
+    const pathsOf = (xml: string, type: string, index = 0) =>
+      [...elementPaths(tree(xml).Bundle.entry.filter((entry) => entry.resource[type])[index]!.resource[type])].sort();
+    expect(pathsOf(built, 'CareTeam')).toEqual(pathsOf(reference, 'CareTeam'));
+    // The reference's specific sender is its author's PractitionerRole; ours is a second one.
+    expect(pathsOf(built, 'PractitionerRole', 1)).toEqual(pathsOf(reference, 'PractitionerRole'));
+    const communication = resourceOf(built, 'Communication');
+    const ids = tree(built).Bundle.entry.map((entry) => Object.entries(entry.resource)[0]!);
+    const idOf = (type: string, index = 0) =>
+      (ids.filter(([t]) => t === type)[index]![1].id as { '@_value': string })['@_value'];
+    expect(communication.extension).toEqual([
+      {
+        '@_url': 'http://medcomfhir.dk/ig/core/StructureDefinition/medcom-core-sender-extension',
+        valueReference: { reference: { '@_value': `PractitionerRole/${idOf('PractitionerRole', 1)}` } },
+      },
+    ]);
+    expect(communication.recipient).toEqual([{ reference: { '@_value': `CareTeam/${idOf('CareTeam')}` } }]);
+    const sender = ids.find(
+      ([type, r]) => type === 'Organization' && JSON.stringify(r).includes(draft().sender.sorId),
+    )!;
+    expect(resourceOf(built, 'CareTeam').managingOrganization).toEqual({
+      reference: { '@_value': `Organization/${idOf('Organization', 1)}` },
+    });
+    expect(ids.filter(([t]) => t === 'PractitionerRole')[1]![1].organization).toEqual({
+      reference: { '@_value': `Organization/${(sender[1].id as { '@_value': string })['@_value']}` },
+    });
+  });
+
+  it('takes a practitioner as specific recipient and a care team as specific sender too', () => {
+    const built = buildLetterXml(
+      draft({
+        specificSender: { careTeam: { name: 'Hjemmeplejen Nord' } },
+        specificRecipient: { practitioner: { name: 'Anne Lund', role: 'Praktiserende læge' } },
+      }),
+    );
+    const result = checkLetterXml(built);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    expect(built).toContain('Modtager: Anne Lund (Praktiserende læge)');
+  });
+
   it('points the MessageHeader at the recipient’s SOR endpoint and the Communication', () => {
     const header = JSON.stringify(resourceOf(buildLetterXml(draft()), 'MessageHeader'));
     expect(header).toContain('"endpoint":{"@_value":"https://sor2.sum.dsdn.dk/#id=330461000016004"}');

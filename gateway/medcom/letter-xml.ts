@@ -8,10 +8,23 @@ import {
 } from '../../schemas/care-communication-xml.ts';
 import { attachmentPlaceholder, derivedId, type LetterDraft, type LetterIds } from './letter-draft.ts';
 import { encounter } from './letter-xml-encounter.ts';
-import { author, organisation, patient } from './letter-xml-parties.ts';
+import {
+  author,
+  organisation,
+  patient,
+  specificParty,
+  specificPartyLabel,
+  specificPartyReference,
+} from './letter-xml-parties.ts';
 import { coding, entry, extension, narrative, primitive, reference } from './letter-xml-writer.ts';
 
-export { attachmentPlaceholder, derivedId, type LetterDraft, type OrganisationParty } from './letter-draft.ts';
+export {
+  attachmentPlaceholder,
+  derivedId,
+  type LetterDraft,
+  type OrganisationParty,
+  type SpecificParty,
+} from './letter-draft.ts';
 
 function messageHeader(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): void {
   const resource = entry(bundle, 'MessageHeader', ids.messageHeader, uri.messageHeaderProfile);
@@ -61,10 +74,20 @@ function communication(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): 
     ...(draft.episodeOfCare !== undefined
       ? [['episodeOfCare', `Forløb: ${draft.episodeOfCare.value}`] as [string, string]]
       : []),
+    ...(draft.specificSender
+      ? [['specificSender', `Afsender: ${specificPartyLabel(draft.specificSender)}`] as [string, string]]
+      : []),
+    ...(draft.specificRecipient
+      ? [['specificRecipient', `Modtager: ${specificPartyLabel(draft.specificRecipient)}`] as [string, string]]
+      : []),
     ['author', `Sendt ${draft.sentAt} af ${author.name} (${author.role}), tlf. ${author.phone}`],
     ['text', draft.text],
     ...draft.attachments.map((a, i): [string, string] => [`attachments[${i}]`, `Bilag: ${a.title} (${a.contentType})`]),
   ]);
+  if (draft.specificSender) {
+    const target = specificPartyReference(draft.specificSender, ids.specificSender);
+    reference(extension(resource, uri.senderExtension), 'valueReference', target);
+  }
   primitive(resource.ele('identifier'), 'value', `urn:uuid:${draft.communicationId}`, 'communicationId');
   primitive(resource, 'status', 'unknown');
   coding(resource.ele('category'), uri.categoryCodes, draft.category, 'category');
@@ -73,6 +96,8 @@ function communication(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): 
   if (draft.topic !== undefined) primitive(resource.ele('topic'), 'text', draft.topic, 'topic');
   // MedCom (medcom-careCommunication-15): Communication.encounter exactly when an Encounter is sent.
   if (draft.episodeOfCare !== undefined) reference(resource, 'encounter', `Encounter/${ids.encounter}`);
+  if (draft.specificRecipient)
+    reference(resource, 'recipient', specificPartyReference(draft.specificRecipient, ids.specificRecipient));
 
   const [textSegment = '', ...attachmentSegments] = segmentIds(draft);
   const text = resource.ele('payload');
@@ -144,6 +169,10 @@ export function buildLetterXml(draft: LetterDraft): string {
     recipient: id('Organization/recipient'),
     provenance: id('Provenance'),
     encounter: id('Encounter'),
+    specificSender: id('specific/sender'),
+    specificSenderPractitioner: id('specific/sender/Practitioner'),
+    specificRecipient: id('specific/recipient'),
+    specificRecipientPractitioner: id('specific/recipient/Practitioner'),
   };
   const bundle = create({ version: '1.0', encoding: 'UTF-8' }).ele(fhirNamespace, 'Bundle');
   // Bundle.id names one sending; each sending gets its own (stampSending), the stored letter this one.
@@ -156,6 +185,14 @@ export function buildLetterXml(draft: LetterDraft): string {
   communication(bundle, draft, ids);
   author(bundle, draft, ids);
   encounter(bundle, draft, ids);
+  if (draft.specificSender) {
+    const own = { resource: ids.specificSender, practitioner: ids.specificSenderPractitioner };
+    specificParty(bundle, draft.specificSender, own, ids.sender, 'specificSender');
+  }
+  if (draft.specificRecipient) {
+    const own = { resource: ids.specificRecipient, practitioner: ids.specificRecipientPractitioner };
+    specificParty(bundle, draft.specificRecipient, own, ids.recipient, 'specificRecipient');
+  }
   organisation(bundle, ids.sender, draft.sender, 'sender');
   organisation(bundle, ids.recipient, draft.recipient, 'recipient');
   provenance(bundle, draft, ids);

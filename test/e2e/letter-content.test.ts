@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { letterTableCounts } from '../support/counts.ts';
-import { testLetter } from '../support/fixtures.ts';
+import { sorIds, testLetter } from '../support/fixtures.ts';
 import { fetchLetterXml } from '../support/letter-xml.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -84,5 +84,31 @@ describe('letters with MedCom 5.0 content beyond a plain new letter', () => {
       testLetter({ episodeOfCare: { identifier: '6a7f4a43-5a8c-3e0b-9c1d-2b3a4c5d6e7f', encounterClass: 'IMP' } }),
     );
     expect(refused.body).toMatchObject({ status: 422, code: 'episode-of-care-invalid' });
+  });
+
+  it('a specific sender (a named nurse) and a specific recipient (a care team)', async () => {
+    const xml = await sentXml(
+      testLetter({
+        sender: {
+          sorId: sorIds.psychiatryUnit,
+          specific: { practitioner: { name: 'Else Jensen', role: 'sygeplejerske' } },
+        },
+        recipient: { sorId: sorIds.socialPsychiatry, specific: { careTeam: { name: 'Bostøtten Nord' } } },
+      }),
+    );
+    expect(xml).toMatch(
+      /<extension url="http:\/\/medcomfhir.dk\/ig\/core\/StructureDefinition\/medcom-core-sender-extension">\s*<valueReference>\s*<reference value="PractitionerRole\//,
+    );
+    expect(xml).toMatch(/<recipient>\s*<reference value="CareTeam\//);
+    expect(xml).toMatch(/<CareTeam>[\s\S]*<name value="Bostøtten Nord"\/>[\s\S]*<\/CareTeam>/);
+    const both = await post(
+      testLetter({
+        recipient: {
+          sorId: sorIds.socialPsychiatry,
+          specific: { careTeam: { name: 'A' }, practitioner: { name: 'B C', role: 'laege' } },
+        },
+      }),
+    );
+    expect(both.body).toMatchObject({ status: 422, code: 'validation-failed' });
   });
 });
