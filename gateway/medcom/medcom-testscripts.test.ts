@@ -128,7 +128,13 @@ const cases: Record<string, Case> = {
   'new-attachment-multiple': () => single(newMessage({}, ['application/pdf', 'image/png', 'image/jpeg'])),
   'new-attachment-structured': () => single(newMessage({}, ['application/pdf'])),
   'new-attachment-link': () => single(newMessage()),
-  'tec-02': () => single(newMessage()),
+  'tec-02': () =>
+    single(
+      newMessage({
+        specificSender: { practitioner: { name: 'Michael Magnus Burns', role: 'sygeplejerske' } },
+        specificRecipient: { careTeam: { name: 'Sundhedsplejen, team Nord' } },
+      }),
+    ),
   'tec-03': () => single(newMessage()),
   'tec-04': () =>
     single(
@@ -179,7 +185,6 @@ const notYetPassing: Record<string, string> = {
     "the script expects the reply to re-send the earlier attachment's data; a Postbud reply cites it without data",
   'new-attachment-link': 'no link attachments in the JSON API yet',
   'new-attachment-structured': 'no author on attachment segments yet',
-  'tec-02': 'no specific sender or recipient yet',
 };
 
 const scripts = carecommunicationSendScripts();
