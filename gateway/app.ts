@@ -7,6 +7,7 @@ import { createBackPressure } from './delivery/back-pressure.ts';
 import { dependencyProblems } from './http/dependency-problems.ts';
 import { corsPolicy, noStore, securityHeaders } from './http/security-headers.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
+import { loggablePath } from './http/log-path.ts';
 import { openApiDocument } from '../schemas/openapi.ts';
 import { ProblemError } from './platform/problem.ts';
 import { problemHandler } from './http/problem-handler.ts';
@@ -40,12 +41,12 @@ export function createApp(given: AppDeps): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // One line per request with method, path (no query: it may hold search terms) and status.
+      // One line per request with method, path (no query, no CPR-like number) and status.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: loggablePath(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
