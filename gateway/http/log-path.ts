@@ -14,7 +14,7 @@ export function loggablePath(url: string): string {
   }
   const redacted = decoded
     .replace(/\p{Nd}/gu, (digit) => (/^[0-9]$/.test(digit.normalize('NFKC')) ? digit.normalize('NFKC') : digit))
-    .replace(/(?<![0-9])[0-9]{2}[ .\-]?[0-9]{2}[ .\-]?[0-9]{2}[ .\-]?[0-9]{4}(?![0-9])/g, '[number]')
+    .replace(/(?<![0-9])[0-9]{2}[ .-]?[0-9]{2}[ .-]?[0-9]{2}[ .-]?[0-9]{4}(?![0-9])/g, '[number]')
     .replace(/\p{Cc}/gu, (control) => `\\x${control.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return redacted.length > 300 ? `${redacted.slice(0, 300)}…` : redacted;
 }
