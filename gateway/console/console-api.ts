@@ -4,10 +4,12 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { consolePolicy } from '../http/security-headers.ts';
 import { ProblemError } from '../platform/problem.ts';
-import { checkCsrf, contextOf, formText, pageContext, setLanguage } from './console-context-api.ts';
+import { checkCsrf, formText, pageContext, setLanguage } from './console-context-api.ts';
+import { consoleSession, consoleSignInRoutes } from './console-session-api.ts';
 import { renderErrorPage } from './message-pages.ts';
 import { consoleReturnPath } from './return-path.ts';
 import { renderSignInPage } from './sign-in-page.ts';
+import { textsFor } from './texts.ts';
 
 const assetsDir = fileURLToPath(new URL('./assets', import.meta.url));
 // Pico's stylesheet comes from its npm package, served from here: no CDN.
@@ -32,18 +34,31 @@ const consoleErrors: ErrorRequestHandler = (error, req, res, _next) => {
   }
   const shown = problem ?? new ProblemError(500, 'internal-error', 'Internal error');
   if (res.headersSent) return res.destroy();
-  res
-    .status(shown.status)
-    .type('html')
-    .send(renderErrorPage(contextOf(req), shown));
+  // A body refused by the form parser arrives before the page context is built.
+  const context = req.page ?? { language: 'da', t: textsFor('da'), csrfToken: '', client: undefined, here: '/console' };
+  // A form sent after the session ended: sign in again, then back to the page it came from.
+  const page =
+    shown.status === 401
+      ? renderSignInPage(context, { next: refererPath(req.get('referer')), notice: context.t.sessionEnded })
+      : renderErrorPage(context, shown);
+  res.status(shown.status).type('html').send(page);
 };
+
+function refererPath(referer: string | undefined): string {
+  try {
+    const url = new URL(referer ?? '');
+    return consoleReturnPath(url.pathname + url.search);
+  } catch {
+    return consoleReturnPath(undefined);
+  }
+}
 
 /**
  * The browser console at /console: server-rendered pages in Danish or English, forms with CSRF
  * tokens, a few assets from /console/assets. Pages call the same domain functions as the API,
  * with the signed-in client's roles checked the same way.
  */
-export function consoleRoutes(_deps: AppDeps): Router {
+export function consoleRoutes(deps: AppDeps): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.setHeader('Content-Security-Policy', consolePolicy);
@@ -58,13 +73,9 @@ export function consoleRoutes(_deps: AppDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  router.use(formBody, pageContext, checkCsrf);
+  router.use(formBody, consoleSession(deps), pageContext, checkCsrf);
 
-  router.get('/', (_req, res) => res.redirect(303, '/console/sign-in'));
-  router.get('/sign-in', (req, res) => {
-    const next = consoleReturnPath(req.query.next);
-    res.type('html').send(renderSignInPage(contextOf(req), { next }));
-  });
+  router.use(consoleSignInRoutes(deps));
   router.post('/language', (req, res) => {
     setLanguage(req, res);
     res.redirect(303, consoleReturnPath(formText(req, 'next'), '/console'));

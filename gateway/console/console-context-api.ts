@@ -3,12 +3,15 @@ import { parse, serialize } from 'cookie';
 import { ProblemError } from '../platform/problem.ts';
 import { fromSameOrigin, isCsrfTokenShaped, newCsrfToken, sameCsrfToken } from './csrf.ts';
 import type { PageContext } from './layout.ts';
+import type { ConsoleSession } from './sessions.ts';
 import { consoleReturnPath } from './return-path.ts';
 import { isLanguage, textsFor } from './texts.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
     page?: PageContext;
+    /** The signed-in session (console-session-api.ts). */
+    consoleSession?: ConsoleSession;
   }
 }
 
@@ -55,9 +58,9 @@ export const pageContext: RequestHandler = (req, res, next) => {
   req.page = {
     language,
     t: textsFor(language),
-    csrfToken: req.page?.csrfToken ?? visitorToken(req, res),
-    // Not `req.client` unread: before sign-in Node's request has its socket under that name.
-    client: undefined,
+    csrfToken: req.consoleSession?.csrfToken ?? visitorToken(req, res),
+    // Not `req.client`: before sign-in Node's request has its socket under that name.
+    client: req.consoleSession?.client,
     here: req.method === 'GET' ? consoleReturnPath(req.originalUrl, '/console') : '/console',
   };
   next();
@@ -68,9 +71,18 @@ export function contextOf(req: Request): PageContext {
   return req.page;
 }
 
-/** Every state-changing console request carries the page's token and comes from this site. */
+/** The forms a visitor may send without a session. */
+const visitorForms = new Set(['/sign-in', '/language']);
+
+/**
+ * Every state-changing console request carries the page's token and comes from this site. A form
+ * from a page whose session has since ended is answered with sign-in, not with a token error.
+ */
 export const checkCsrf: RequestHandler = (req, _res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD') return next();
+  if (!req.consoleSession && readCookie(req, cookieNames.session) && !visitorForms.has(req.path)) {
+    throw new ProblemError(401, 'unauthenticated', 'Unauthenticated');
+  }
   const body = (req.body ?? {}) as Record<string, unknown>;
   const sameSite = fromSameOrigin({
     origin: req.headers.origin,

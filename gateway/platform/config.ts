@@ -18,6 +18,7 @@ const configSchema = {
     'rateLimit',
     'backPressure',
     'corsOrigins',
+    'consoleSession',
     'logLevel',
   ],
   properties: {
@@ -86,6 +87,16 @@ const configSchema = {
       },
     },
     corsOrigins: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^https?://[^/\\s,]+$' } },
+    // The browser console's sessions end after this long unused, and at the latest after their lifetime.
+    consoleSession: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['idleMinutes', 'lifetimeMinutes'],
+      properties: {
+        idleMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+        lifetimeMinutes: { type: 'integer', minimum: 1, maximum: 10080 },
+      },
+    },
     logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   },
 } as const;
@@ -154,6 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    consoleSession: {
+      idleMinutes: integer(env, 'POSTBUD_CONSOLE_IDLE_MINUTES', 30),
+      lifetimeMinutes: integer(env, 'POSTBUD_CONSOLE_SESSION_MINUTES', 480),
+    },
     logLevel: env.LOG_LEVEL || 'info',
   };
   const ajv = new Ajv({ allErrors: false });
