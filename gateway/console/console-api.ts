@@ -6,6 +6,7 @@ import { consolePolicy } from '../http/security-headers.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { checkCsrf, formText, pageContext, setLanguage } from './console-context-api.ts';
 import { consoleSession, consoleSignInRoutes } from './console-session-api.ts';
+import { directoryPageRoutes } from './directory-pages-api.ts';
 import { renderErrorPage } from './message-pages.ts';
 import { consoleReturnPath } from './return-path.ts';
 import { renderSignInPage } from './sign-in-page.ts';
@@ -76,6 +77,7 @@ export function consoleRoutes(deps: AppDeps): Router {
   router.use(formBody, consoleSession(deps), pageContext, checkCsrf);
 
   router.use(consoleSignInRoutes(deps));
+  router.use(directoryPageRoutes(deps));
   router.post('/language', (req, res) => {
     setLanguage(req, res);
     res.redirect(303, consoleReturnPath(formText(req, 'next'), '/console'));

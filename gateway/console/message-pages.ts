@@ -1,6 +1,6 @@
 import { html } from './html.ts';
 import { renderPage, type PageContext } from './layout.ts';
-import type { Texts } from './texts.ts';
+import { codeText, type Texts } from './texts.ts';
 
 /** What a refusal's code means to a person, in the page's language; other codes show their own detail. */
 const plainWords: Partial<Record<string, (t: Texts) => string>> = {
@@ -18,7 +18,7 @@ export interface Refusal {
 
 export function renderErrorPage(context: PageContext, refusal: Refusal): string {
   const { t } = context;
-  const words = plainWords[refusal.code]?.(t) ?? refusal.detail ?? refusal.title;
+  const words = plainWords[refusal.code]?.(t) ?? codeText(t, refusal.code) ?? refusal.detail ?? refusal.title;
   return renderPage(context, {
     title: t.errorTitle,
     body: html`<h1>${t.errorTitle}</h1>

@@ -136,6 +136,18 @@ const da = {
   deactivateConfirm: 'Nedlæg postkassen? Den modtager ikke flere breve.',
   deactivated: 'Postkassen er nedlagt.',
   deactivationScheduled: (day: string) => `Postkassen nedlægges efter ${day}.`,
+  allSectors: 'Alle sektorer',
+  colSimilarity: 'Lighed',
+  changedSince: 'Ændringer siden din version',
+  fieldInvalid: (message: string) => `Ugyldig værdi (${message}).`,
+  'code_ean-invalid': 'EAN-nummeret har et forkert kontrolciffer.',
+  'code_parent-unknown': 'Den overordnede postkasse findes ikke i adressebogen.',
+  'code_parent-cycle': 'Den overordnede postkasse ligger selv under denne.',
+  'code_successor-invalid':
+    'Efterfølgeren skal findes i adressebogen og være i drift, og den kan ikke være postkassen selv.',
+  'code_mailbox-not-found': 'Postkassen findes ikke i adressebogen.',
+  'code_sor-id-invalid': 'SOR-id skal være mindst 11 cifre.',
+  'code_version-conflict': 'Postkassen er ændret af en anden imens. Indlæs siden igen.',
 };
 
 export type Texts = typeof da;
@@ -269,10 +281,32 @@ const en: Texts = {
   deactivateConfirm: 'Deactivate the mailbox? It will receive no more letters.',
   deactivated: 'The mailbox is deactivated.',
   deactivationScheduled: (day) => `The mailbox closes after ${day}.`,
+  allSectors: 'All sectors',
+  colSimilarity: 'Similarity',
+  changedSince: 'Changes since your version',
+  fieldInvalid: (message) => `Invalid value (${message}).`,
+  'code_ean-invalid': 'The EAN number has a wrong check digit.',
+  'code_parent-unknown': 'The parent mailbox is not in the directory.',
+  'code_parent-cycle': 'The parent mailbox is itself below this one.',
+  'code_successor-invalid':
+    'The successor must be in the directory and in operation, and cannot be the mailbox itself.',
+  'code_mailbox-not-found': 'The mailbox is not in the directory.',
+  'code_sor-id-invalid': 'An SOR id has at least 11 digits.',
+  'code_version-conflict': 'Someone else changed the mailbox meanwhile. Reload the page.',
 };
 
 const tables: Record<Language, Texts> = { da, en };
 
 export function textsFor(language: Language): Texts {
   return tables[language];
+}
+
+/** The plain words for a refusal's stable code (`code_…`), where the console has them. */
+export function codeText(t: Texts, code: string): string | undefined {
+  return (t as unknown as Record<string, string | undefined>)[`code_${code}`];
+}
+
+/** The label of a mailbox field (`field_…`), or the field's own name. */
+export function fieldLabel(t: Texts, field: string): string {
+  return (t as unknown as Record<string, string | undefined>)[`field_${field}`] ?? field;
 }
