@@ -18,6 +18,7 @@ import { adminClientRoutes } from './clients/client-keys-api.ts';
 import { adminDeadLetterRoutes } from './delivery/dead-letters-api.ts';
 import { auditRoutes } from './audit/audit-api.ts';
 import { clientRoutes } from './clients/clients-api.ts';
+import { consoleRoutes } from './console/console-api.ts';
 import { directoryRoutes } from './directory/directory-api.ts';
 import { docsRoutes } from './http/docs-api.ts';
 import { healthRoutes } from './http/health-api.ts';
@@ -66,6 +67,7 @@ export function createApp(given: AppDeps): Express {
 
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
+  app.use('/console', consoleRoutes(deps));
   app.use('/v1', noStore, authenticate(deps.db), rateLimitPerClient(deps.config.rateLimit));
   app.use(letterRoutes(deps));
   app.use(followUpRoutes(deps));

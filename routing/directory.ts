@@ -202,6 +202,15 @@ export async function mailboxPath(q: Queryable, sorId: string): Promise<string[]
   return result.rows.map((row) => row.name);
 }
 
+/** The same path with each level's SOR id, for links (breadcrumbs). */
+export async function mailboxAncestry(q: Queryable, sorId: string): Promise<Array<{ sorId: string; name: string }>> {
+  const result = await q.query<{ sorId: string; name: string }>(
+    `${ancestryCte} SELECT sor_id AS "sorId", coalesce(display_name, name) AS name FROM chain ORDER BY depth DESC`,
+    [sorId],
+  );
+  return result.rows;
+}
+
 /** The EAN a letter to `sorId` is delivered to: its own, else the nearest ancestor's. */
 export async function effectiveEan(q: Queryable, sorId: string): Promise<string | undefined> {
   const result = await q.query<{ ean: string }>(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDifference, findConfusable, nameSimilarity, normaliseName, sameName } from './names.ts';
+import { describeDifference, findConfusable, nameSegments, nameSimilarity, normaliseName, sameName } from './names.ts';
 
 const socialpsykiatri = 'Aarhus Kommune, Socialforvaltningen, Voksne Job og Handicap, Socialpsykiatri';
 const udsatteVoksne = 'Aarhus Kommune, Socialforvaltningen, Voksne Job og Handicap, Socialpsykiatri og Udsatte Voksne';
@@ -93,5 +93,25 @@ describe('how two names differ, in plain words', () => {
 
   it('finds no difference between spellings of one name', () => {
     expect(describeDifference('Åbenrå Kommune', 'Aabenraa kommune')).toEqual({ onlyInA: [], onlyInB: [] });
+  });
+});
+
+describe('a name cut into words for marking what differs', () => {
+  const marked = (a: string, b: string) =>
+    nameSegments(a, b)
+      .map((segment) => (segment.differs ? `[${segment.text}]` : segment.text))
+      .join('');
+
+  it('keeps the name as written and marks exactly the words describeDifference names', () => {
+    expect(marked(udsatteVoksne, socialpsykiatri)).toBe(
+      'Aarhus Kommune, Socialforvaltningen, Voksne Job og Handicap, Socialpsykiatri [og] [Udsatte] [Voksne]',
+    );
+    expect(marked(socialpsykiatri, udsatteVoksne)).toBe(socialpsykiatri);
+    expect(marked('Århus Kommune, Børn og Unge', 'Aarhus kommune - Ældre')).toBe('Århus Kommune, [Børn] [og] [Unge]');
+  });
+
+  it('marks nothing between spellings of one name, and everything against an empty one', () => {
+    expect(marked('Åbenrå Kommune', 'Aabenraa kommune')).toBe('Åbenrå Kommune');
+    expect(marked('(Lægerne i Testby)', '')).toBe('([Lægerne] [i] [Testby])');
   });
 });

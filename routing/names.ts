@@ -92,17 +92,40 @@ export function describeDifference(a: string, b: string): NameDifference {
 }
 
 function wordsMissingFrom(own: string[], other: string[]): string[] {
+  const flags = missingFlags(own, other);
+  return own.filter((_, i) => flags[i]);
+}
+
+/** For each of `own`'s words, whether `other` lacks it (each word of `other` pairs with one of `own`). */
+function missingFlags(own: string[], other: string[]): boolean[] {
   const available = new Map<string, number>();
   for (const word of other) {
     const key = normaliseName(word);
     available.set(key, (available.get(key) ?? 0) + 1);
   }
-  const missing: string[] = [];
-  for (const word of own) {
+  return own.map((word) => {
     const key = normaliseName(word);
     const count = available.get(key) ?? 0;
     if (count > 0) available.set(key, count - 1);
-    else if (key !== '') missing.push(word);
-  }
-  return missing;
+    return count === 0 && key !== '';
+  });
+}
+
+export interface NameSegment {
+  text: string;
+  /** A word the other name lacks (as describeDifference counts); separators never differ. */
+  differs: boolean;
+}
+
+/** Name `a` cut into its words and the text between them, for showing `a` with the words `b` lacks marked. */
+export function nameSegments(a: string, b: string): NameSegment[] {
+  const parts = a.split(/([^\p{L}\p{N}]+)/u);
+  const flags = missingFlags(
+    parts.filter((_, i) => i % 2 === 0 && parts[i] !== ''),
+    words(b),
+  );
+  let word = 0;
+  return parts
+    .map((text, i) => ({ text, differs: i % 2 === 0 && text !== '' ? flags[word++]! : false }))
+    .filter((segment) => segment.text !== '');
 }

@@ -34,7 +34,7 @@ const rethrow = (error: unknown) => {
 const unversioned = new Set(['version', 'createdAt', 'updatedAt']);
 
 /** The fields a change touched, each with its value before and after, for the audit trail. */
-function changedFields(before: Mailbox, after: Mailbox): Record<string, { before: unknown; after: unknown }> {
+export function changedFields(before: Mailbox, after: Mailbox): Record<string, { before: unknown; after: unknown }> {
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   for (const [field, value] of Object.entries(after)) {
     const old = (before as Record<string, unknown>)[field];

@@ -27,6 +27,19 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
+/**
+ * The browser console's pages: scripts, styles and images only from the gateway itself (Pico's
+ * icons are data: URLs in its stylesheet), forms posting back to it, nothing inline, no frames.
+ */
+export const consolePolicy = render({
+  ...strictDirectives,
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'form-action': ["'self'"],
+});
+
 /** The strict policy plus `style-src` for exactly these inline stylesheets. */
 export function cspAllowingStyles(...styles: string[]): string {
   const hashes = styles.map((style) => `'sha256-${createHash('sha256').update(style, 'utf8').digest('base64')}'`);

@@ -19,6 +19,7 @@ const configSchema = {
     'backPressure',
     'corsOrigins',
     'endpoints',
+    'consoleSession',
     'logLevel',
   ],
   properties: {
@@ -101,6 +102,16 @@ const configSchema = {
         allowHttp: { type: 'boolean' },
       },
     },
+    // The browser console's sessions end after this long unused, and at the latest after their lifetime.
+    consoleSession: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['idleMinutes', 'lifetimeMinutes'],
+      properties: {
+        idleMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+        lifetimeMinutes: { type: 'integer', minimum: 1, maximum: 10080 },
+      },
+    },
     logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   },
 } as const;
@@ -181,6 +192,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((origin) => origin.trim())
       .filter(Boolean),
     endpoints: endpointPolicyOf(env),
+    consoleSession: {
+      idleMinutes: integer(env, 'POSTBUD_CONSOLE_IDLE_MINUTES', 30),
+      lifetimeMinutes: integer(env, 'POSTBUD_CONSOLE_SESSION_MINUTES', 480),
+    },
     logLevel: env.LOG_LEVEL || 'info',
   };
   const ajv = new Ajv({ allErrors: false });
