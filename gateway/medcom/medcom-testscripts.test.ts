@@ -126,11 +126,36 @@ const cases: Record<string, Case> = {
   'new-attachment-tiff': () => single(newMessage({}, ['image/tiff'])),
   'new-attachment-multiple': () => single(newMessage({}, ['application/pdf', 'image/png', 'image/jpeg'])),
   'new-attachment-structured': () => single(newMessage({}, ['application/pdf'])),
-  'new-attachment-link': () => single(newMessage()),
-  'tec-02': () => single(newMessage()),
+  'new-attachment-link': () =>
+    single(newMessage({ links: [{ title: 'Link', url: 'https://medcom.dk/projekter/korrespondancemeddelelse/' }] })),
+  'tec-02': () =>
+    single(
+      newMessage({
+        specificSender: { practitioner: { name: 'Michael Burns', role: 'sygeplejerske' } },
+        specificRecipient: { careTeam: { name: 'Plejecenter Herlev Team 1' } },
+      }),
+    ),
   'tec-03': () => single(newMessage()),
-  'tec-04': () => single(newMessage()),
-  'tec-05': () => single(newMessage()),
+  'tec-04': () =>
+    single(
+      newMessage({
+        patient: {
+          replacementCpr: { system: 'urn:oid:1.2.208.176.1.6.1.1', value: '0703921VJ4' },
+          given: 'Birgit',
+          family: 'Berggren',
+        },
+      }),
+    ),
+  'tec-05': () =>
+    single(
+      newMessage({
+        episodeOfCare: {
+          system: 'https://www.esundhed.dk/Registre/Landspatientregisteret',
+          value: 'urn:uuid:6a7f4a43-5a8c-5e0b-9c1d-2b3a4c5d6e7f',
+          encounterClass: 'IMP',
+        },
+      }),
+    ),
   'reply-message': () => replyTo(newMessage()),
   'reply-new': () => replyTo(newMessage()),
   'reply-attachment': () => replyTo(newMessage(), {}, ['application/pdf']),
@@ -162,11 +187,6 @@ const notYetPassing: Record<string, string> = {
   'reply-forward': 'the script asserts on a variable it does not define',
   'reply-add-attachment':
     "the script expects the reply to re-send the earlier attachment's data; a Postbud reply cites it without data",
-  'new-attachment-link': 'no link attachments in the JSON API yet',
-  'new-attachment-structured': 'no author on attachment segments yet',
-  'tec-02': 'no specific sender or recipient yet',
-  'tec-04': 'no replacement CPR in the JSON API yet',
-  'tec-05': 'no episode-of-care identifier in the JSON API yet',
 };
 
 const scripts = carecommunicationSendScripts();
