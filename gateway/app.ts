@@ -5,7 +5,10 @@ import { authenticate } from './http/auth.ts';
 import type { AppDeps } from './app-deps.ts';
 import { createBackPressure } from './delivery/back-pressure.ts';
 import { dependencyProblems } from './http/dependency-problems.ts';
-import { corsPolicy, securityHeaders } from './http/security-headers.ts';
+import { corsPolicy, noStore, securityHeaders } from './http/security-headers.ts';
+import { methodNotAllowed } from './http/method-not-allowed.ts';
+import { loggablePath } from './http/log-path.ts';
+import { openApiDocument } from '../schemas/openapi.ts';
 import { ProblemError } from './platform/problem.ts';
 import { problemHandler } from './http/problem-handler.ts';
 import { rateLimitPerClient } from './http/rate-limit.ts';
@@ -38,12 +41,12 @@ export function createApp(given: AppDeps): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // One line per request with method, path (no query: it may hold search terms) and status.
+      // One line per request with method, path (no query, no CPR-like number) and status.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: loggablePath(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -63,7 +66,7 @@ export function createApp(given: AppDeps): Express {
 
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
-  app.use('/v1', authenticate(deps.db), rateLimitPerClient(deps.config.rateLimit));
+  app.use('/v1', noStore, authenticate(deps.db), rateLimitPerClient(deps.config.rateLimit));
   app.use(letterRoutes(deps));
   app.use(followUpRoutes(deps));
   app.use(misrouteRoutes(deps));
@@ -73,6 +76,7 @@ export function createApp(given: AppDeps): Express {
   app.use(adminClientRoutes(deps));
   app.use(adminDeadLetterRoutes(deps));
   app.use(auditRoutes(deps));
+  app.use(methodNotAllowed(openApiDocument.paths));
   // The path is not echoed back: a mistyped URL may carry what should never be repeated.
   app.use((_req, _res, next) => {
     next(new ProblemError(404, 'not-found', 'Not found', 'No such route; see /docs.'));

@@ -1,17 +1,24 @@
 /**
- * CSV for the auditor's spreadsheet (RFC 4180, CRLF line ends). A cell that a spreadsheet would
- * read as a formula (= + - @, or a leading tab or carriage return, OWASP's list) is prefixed with
- * an apostrophe, so an actor name or a clerk's note can never run as a formula on an auditor's PC.
+ * CSV for the auditor's spreadsheet (RFC 4180 quoting, CRLF line ends), separated by `;`, the
+ * list separator Danish Excel opens a CSV with. A formula trigger (= + - @, a tab or a line
+ * break: OWASP's list) is neutralised with an apostrophe wherever a spreadsheet could start a
+ * cell: at the start of the text, after a line break, and after a `;` or `,` inside it (a
+ * spreadsheet that splits on the other separator, or ignores the quotes, would start a cell
+ * there). So an actor name or a clerk's note never runs as a formula on an auditor's PC.
  */
+export const csvSeparator = ';';
+
+const formulaStart = /(^|[;,\r\n][ \t]*)([=+\-@\t\r])/g;
+
 export function csvCell(value: unknown): string {
-  let text =
+  const text =
     value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const safe = text.replace(formulaStart, "$1'$2");
+  return /[";,\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export function csvRow(values: readonly unknown[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+  return `${values.map(csvCell).join(csvSeparator)}\r\n`;
 }
 
 /** Excel reads a UTF-8 file without this mark as Windows-1252 and garbles æ, ø and å. */

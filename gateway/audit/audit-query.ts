@@ -1,7 +1,7 @@
 import type { AuditEventsQuery, PresentedAuditEvent } from '../../schemas/audit.ts';
 import { auditEventsPage, type AuditEvent, type AuditPage } from './audit-store.ts';
 import { letterIdsWhere } from '../letters/letter-store.ts';
-import { maskCprs } from './audit-redaction.ts';
+import { maskCprs, withoutOperatorData } from './audit-redaction.ts';
 import type { Vault } from '../platform/crypto.ts';
 import type { Queryable } from '../platform/db.ts';
 import { isValidCpr, maskCpr } from '../medcom/cpr.ts';
@@ -95,7 +95,10 @@ export async function* streamAuditEvents(
 
 /** An event as auditors see it: with its hashes, so they can check the chain themselves. */
 export function presentEvent(event: AuditEvent): PresentedAuditEvent {
-  const { value: details, masked } = maskCprs(event.details);
+  const cprsMasked = maskCprs(event.details);
+  // Auditors are not operators: mailbox endpoints are left out of what they see.
+  const { value: details, removed } = withoutOperatorData(cprsMasked.value);
+  const masked = cprsMasked.masked || removed;
   return {
     seq: event.seq,
     at: event.at,

@@ -1,11 +1,27 @@
 import { isValidCpr, maskCpr } from '../medcom/cpr.ts';
 
-// Ten digits (or six, dash, four) standing alone: SOR ids (15 digits) and EANs (13) never match.
-const cprLike = /(?<![0-9])([0-9]{6})-?([0-9]{4})(?![0-9])/g;
+// Ten digits standing alone, written together or grouped as 6+4 or 2+2+2+4 with a space, dot or
+// dash between groups: SOR ids (15 digits) and EANs (13) never match.
+const cprLike =
+  /(?<![0-9])([0-9]{2})[ .\-\u2010\u2011\u2012\u2013]?([0-9]{2})[ .\-\u2010\u2011\u2012\u2013]?([0-9]{2})[ .\-\u2010\u2011\u2012\u2013]?([0-9]{4})(?![0-9])/g;
 
-/** Replaces every valid-looking CPR number in free text with DDMMYY-xxxx. */
+/** Digits of other scripts (full-width ０–９, mathematical 𝟎–𝟗, …) as ASCII, so they are masked too. */
+function asciiDigits(text: string): string {
+  return text.replace(/\p{Nd}/gu, (digit) => {
+    const folded = digit.normalize('NFKC');
+    return /^[0-9]$/.test(folded) ? folded : digit;
+  });
+}
+
+/**
+ * Replaces every valid-looking CPR number in free text, however it is written, with
+ * DDMMYY-xxxx. Digits of other scripts come back as ASCII digits.
+ */
 export function maskCprsInText(text: string): string {
-  return text.replace(cprLike, (found) => (isValidCpr(found) ? maskCpr(found) : found));
+  return asciiDigits(text).replace(cprLike, (found, dd: string, mm: string, yy: string, serial: string) => {
+    const digits = `${dd}${mm}${yy}${serial}`;
+    return isValidCpr(digits) ? maskCpr(digits) : found;
+  });
 }
 
 /**
@@ -31,4 +47,25 @@ export function maskCprs<T>(value: T): { value: T; masked: boolean } {
   };
   const result = walk(value) as T;
   return { value: result, masked };
+}
+
+/**
+ * A copy of `value` without mailbox delivery endpoints: operator data (where the adapters POST
+ * patient data, perhaps with a token in its path) that only admins see.
+ */
+export function withoutOperatorData<T>(value: T): { value: T; removed: boolean } {
+  let removed = false;
+  const strip = (item: unknown): unknown => {
+    if (Array.isArray(item)) return item.map(strip);
+    if (item && typeof item === 'object')
+      return Object.fromEntries(
+        Object.entries(item as Record<string, unknown>).flatMap(([key, inner]) => {
+          if (key !== 'endpoint') return [[key, strip(inner)]];
+          removed = true;
+          return [];
+        }),
+      );
+    return item;
+  };
+  return { value: strip(value) as T, removed };
 }

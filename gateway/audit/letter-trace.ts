@@ -46,11 +46,20 @@ async function letterSummary(q: Queryable, letterId: string) {
   };
 }
 
+function originOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    return 'invalid';
+  }
+}
+
 async function deliveryAttempts(q: Queryable, letterId: string) {
   const attempts = await deliveryAttemptsOf(q, letterId);
   return attempts.map((attempt) => ({
     attempt: attempt.attempt,
-    endpoint: attempt.endpoint,
+    // Where, to the host: a path or query may hold the receiving system's token (operator data).
+    endpoint: originOf(attempt.endpoint),
     outcome: attempt.outcome,
     httpStatus: attempt.httpStatus,
     durationMs: attempt.durationMs,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { endpointPolicyOf } from '../platform/config.ts';
 import { createPool } from '../platform/db.ts';
 import {
   importDirectory,
@@ -72,6 +73,7 @@ export const directoryCommand: CliCommand = {
       const file = files[0]!;
       const csv = await readFile(file, 'utf8');
       const report = await importDirectory(db, csv, operator('import'), {
+        endpoints: endpointPolicyOf(env),
         dryRun: flags.has('--dry-run'),
         allOrNothing: flags.has('--all-or-nothing'),
         source: 'cli',

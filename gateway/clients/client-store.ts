@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Queryable } from '../platform/db.ts';
+import type { Queryable, Tx } from '../platform/db.ts';
 
 export type Role = 'sender' | 'admin' | 'auditor' | 'adapter';
 
@@ -102,14 +102,16 @@ export async function listApiClients(q: Queryable): Promise<ApiClientListing[]> 
 
 /**
  * Revokes a client for good; authentication reads the table on every request, so its key is
- * refused from the next request on. Returns undefined for an unknown client.
+ * refused from the next request on. Returns undefined for an unknown client. The row lock does
+ * not wait for the client's letters still uploading (they hold its key share, not the row); each
+ * of them finds the key revoked at its commit and stores nothing.
  */
 export async function revokeApiClient(
   q: Queryable,
   id: string,
 ): Promise<{ client: ApiClient; alreadyRevoked: boolean } | undefined> {
   const before = await q.query<ClientRow & { revoked: boolean }>(
-    'SELECT id, name, roles, senders, active, revoked_at IS NOT NULL AS revoked FROM api_clients WHERE id = $1 FOR UPDATE',
+    'SELECT id, name, roles, senders, active, revoked_at IS NOT NULL AS revoked FROM api_clients WHERE id = $1 FOR NO KEY UPDATE',
     [id],
   );
   const row = before.rows[0];
@@ -140,4 +142,13 @@ export async function rotateApiClientKey(
   ]);
   await q.query('UPDATE api_clients SET key_hash = $2, key_rotated_at = now() WHERE id = $1', [id, hashApiKey(key)]);
   return { client: toClient(row), key };
+}
+
+/**
+ * Whether the client is still active, holding its row against a concurrent revoke until the
+ * transaction ends: a letter stored in it was sent by a client active at its commit.
+ */
+export async function clientStillActive(tx: Tx, id: string): Promise<boolean> {
+  const result = await tx.query<{ active: boolean }>('SELECT active FROM api_clients WHERE id = $1 FOR SHARE', [id]);
+  return result.rows[0]?.active === true;
 }

@@ -14,6 +14,8 @@ import { ProblemError } from '../platform/problem.ts';
 import { assertValid, compile } from '../platform/validation.ts';
 import { directoryImportRoutes } from './directory-import-api.ts';
 import { directorySearchRoutes } from './directory-search-api.ts';
+import { operatorDataFor } from './operator-data.ts';
+import { endpointRefusal, type EndpointPolicy } from '../../routing/endpoint-policy.ts';
 import { closeMailbox, createMailbox, mailboxChanges, mailboxWithPath, patchMailbox } from './mailbox-admin.ts';
 
 const validMailbox = compile<MailboxCreate>(mailboxCreateSchema);
@@ -48,6 +50,13 @@ function ifMatchVersion(req: Request, required: boolean): number | undefined {
   return Number(match[1]);
 }
 
+/** A mailbox endpoint must be one the policy allows (routing/endpoint-policy.ts): 422 otherwise. */
+function assertEndpointAllowed(endpoint: string | null | undefined, policy: EndpointPolicy): void {
+  if (typeof endpoint !== 'string') return;
+  const refusal = endpointRefusal(endpoint, policy);
+  if (refusal) throw new ProblemError(422, 'endpoint-not-allowed', 'Endpoint not allowed', `The endpoint ${refusal}.`);
+}
+
 function sorIdOf(req: Request): string {
   const sorId = req.params.sorId;
   if (typeof sorId !== 'string') throw new ProblemError(404, 'mailbox-not-found', 'Mailbox not found');
@@ -62,6 +71,7 @@ export function directoryRoutes(deps: AppDeps): Router {
 
   router.post('/v1/directory/mailboxes', requireRole('admin'), smallJsonBody, async (req, res) => {
     const body = assertValid(validMailbox, req.body);
+    assertEndpointAllowed(body.endpoint, deps.config.endpoints);
     const mailbox = await createMailbox(db, actorOf(currentClient(req)), body);
     res
       .status(201)
@@ -72,12 +82,13 @@ export function directoryRoutes(deps: AppDeps): Router {
 
   router.get('/v1/directory/mailboxes/:sorId', async (req, res) => {
     const mailbox = await mailboxWithPath(db, req.params.sorId);
-    res.setHeader('ETag', `"${mailbox.version}"`).json(mailbox);
+    res.setHeader('ETag', `"${mailbox.version}"`).json(operatorDataFor(currentClient(req), mailbox));
   });
 
   router.patch('/v1/directory/mailboxes/:sorId', requireRole('admin'), smallJsonBody, async (req, res) => {
     const expectedVersion = ifMatchVersion(req, true)!;
     const body = assertValid(validPatch, req.body);
+    assertEndpointAllowed(body.endpoint, deps.config.endpoints);
     const updated = await patchMailbox(db, actorOf(currentClient(req)), sorIdOf(req), body, expectedVersion);
     res.setHeader('ETag', `"${updated.version}"`).json(updated);
   });
@@ -90,7 +101,7 @@ export function directoryRoutes(deps: AppDeps): Router {
   });
 
   router.get('/v1/directory/mailboxes/:sorId/history', async (req, res) => {
-    res.json(await mailboxChanges(db, sorIdOf(req)));
+    res.json(operatorDataFor(currentClient(req), await mailboxChanges(db, sorIdOf(req))));
   });
   return router;
 }

@@ -45,13 +45,14 @@ function csvText(req: Request): string {
 }
 
 /** `POST /v1/directory/import`: upsert an SOR extract; see the OpenAPI description for the columns. */
-export function directoryImportRoutes({ db }: AppDeps): Router {
+export function directoryImportRoutes({ db, config }: AppDeps): Router {
   const router = Router();
   router.post('/v1/directory/import', requireRole('admin'), csvBody, async (req, res) => {
     const dryRun = flag(req, 'dryRun');
     const allOrNothing = flag(req, 'allOrNothing');
     const text = csvText(req);
     const report = await importDirectory(db, text, actorOf(currentClient(req)), {
+      endpoints: config.endpoints,
       dryRun,
       allOrNothing,
       source: 'api',

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { DirectoryImportReport } from '../../schemas/directory.ts';
 import { applyImport, ImportFileError, readImportFile, type ImportFile } from '../../routing/import.ts';
 import { directoryIsEmpty, lockDirectoryForImport } from '../../routing/import-store.ts';
+import { endpointRefusal, type EndpointPolicy } from '../../routing/endpoint-policy.ts';
 import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
 import { beginTransaction, type Db } from '../platform/db.ts';
 import { ProblemError } from '../platform/problem.ts';
@@ -16,6 +17,8 @@ import { ProblemError } from '../platform/problem.ts';
  */
 
 export interface DirectoryImportOptions {
+  /** Where endpoints may point; rows naming another are rejected. */
+  endpoints?: EndpointPolicy;
   dryRun?: boolean;
   allOrNothing?: boolean;
   /** Write only into an empty directory (the demo seed); otherwise answer `skipped`. */
@@ -27,6 +30,20 @@ export interface DirectoryImportOptions {
 export type DirectoryImportOutcome = DirectoryImportReport & { skipped?: true };
 
 export const demoDirectoryFile = fileURLToPath(new URL('../../routing/demo/midtjylland.csv', import.meta.url));
+
+/** Rows whose endpoint the policy refuses become rejections with the reason, never imported. */
+function withEndpointPolicy(file: ImportFile, policy: EndpointPolicy | undefined): ImportFile {
+  if (!policy) return file;
+  const candidates: ImportFile['candidates'] = [];
+  const rejected = [...file.rejected];
+  for (const candidate of file.candidates) {
+    const endpoint = candidate.row.endpoint;
+    const refusal = typeof endpoint === 'string' ? endpointRefusal(endpoint, policy) : undefined;
+    if (refusal) rejected.push({ line: candidate.line, sorId: candidate.row.sorId, reason: `endpoint ${refusal}` });
+    else candidates.push(candidate);
+  }
+  return { ...file, candidates, rejected: rejected.sort((a, b) => a.line - b.line) };
+}
 
 function readFile(csv: string): ImportFile {
   try {
@@ -44,7 +61,7 @@ export async function importDirectory(
   actor: Actor,
   options: DirectoryImportOptions,
 ): Promise<DirectoryImportOutcome> {
-  const file = readFile(csv);
+  const file = withEndpointPolicy(readFile(csv), options.endpoints);
   const { rows, header } = file;
   const transaction = await beginTransaction(db);
   const { tx } = transaction;

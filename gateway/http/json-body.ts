@@ -185,7 +185,7 @@ function unsupportedEncoding(detail: string): ProblemError {
 }
 
 /** Only UTF-8 and no content coding: a compressed body could inflate far past the limit. */
-function assertPlainUtf8(req: IncomingMessage): void {
+export function assertPlainUtf8(req: IncomingMessage): void {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
   const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
@@ -194,7 +194,7 @@ function assertPlainUtf8(req: IncomingMessage): void {
 }
 
 /** Reads the body up to `limitBytes`, refusing as soon as the declared or received size passes it. */
-function readLimited(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+export function readLimited(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
   return new Promise((resolve, reject) => {

@@ -61,3 +61,13 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
     next();
   };
 }
+
+/**
+ * Every `/v1` answer carries patient data, keys or what leads to them: no cache (browser, proxy
+ * or CDN) may keep a copy.
+ */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
+  next();
+};

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Sector } from '../../schemas/categories.ts';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
 import type { LetterAccepted } from '../../schemas/letter-responses.ts';
-import type { ApiClient } from '../clients/client-store.ts';
+import { clientStillActive, type ApiClient } from '../clients/client-store.ts';
 import {
   AttachmentInspector,
   LetterSizeTracker,
@@ -85,6 +85,7 @@ export const chunkAad = (letterId: string, position: number, index: number) =>
 export class LetterIntake {
   readonly #digests: AttachmentDigest[] = [];
   readonly #size: LetterSizeTracker;
+  #clientId: string | undefined;
 
   private constructor(
     private readonly deps: IntakeDeps,
@@ -163,7 +164,9 @@ export class LetterIntake {
       await transaction.rollback();
       throw error;
     }
-    return new LetterIntake(deps, actor, envelope, routing, letterId, transaction, undefined, reroutedFrom);
+    const intake = new LetterIntake(deps, actor, envelope, routing, letterId, transaction, undefined, reroutedFrom);
+    intake.#clientId = client.id;
+    return intake;
   }
 
   get declaredAttachments(): number {
@@ -224,6 +227,14 @@ export class LetterIntake {
     if (this.existing) return this.#replay(requestHash);
     // Warnings speak last: a letter that would be refused anyway is refused, not first held.
     assertWarningsAcknowledged(this.routing);
+    // A key revoked while its upload streamed stores nothing.
+    if (this.#clientId && !(await clientStillActive(this.tx!, this.#clientId)))
+      throw new ProblemError(
+        401,
+        'unauthenticated',
+        'API key revoked',
+        'The key was revoked while the letter was sent.',
+      );
     const tx = this.tx!;
     const { recipient, sender } = this.routing;
     await setRequestHash(tx, this.letterId, requestHash);

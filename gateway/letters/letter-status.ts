@@ -1,6 +1,7 @@
 import { getMailboxes } from '../../routing/directory.ts';
 import type { LetterEvents, LetterStatusResponse } from '../../schemas/letter-responses.ts';
 import { getAttachments } from '../attachments/attachment-store.ts';
+import { maskCprs, maskCprsInText } from '../audit/audit-redaction.ts';
 import { letterEvents } from '../audit/audit-store.ts';
 import type { ApiClient } from '../clients/client-store.ts';
 import type { Queryable } from '../platform/db.ts';
@@ -40,7 +41,7 @@ export async function letterStatus(q: Queryable, client: ApiClient, letterId: st
             code: acknowledgement.code,
             acknowledgementId: acknowledgement.messageHeaderId,
             receivedAt: acknowledgement.receivedAt,
-            issues: acknowledgement.issues,
+            issues: maskCprs(acknowledgement.issues).value,
           },
         }
       : {}),
@@ -55,6 +56,13 @@ export async function letterEventsFor(q: Queryable, client: ApiClient, letterId:
   const events = await letterEvents(q, letter.id);
   return {
     letterId: letter.id,
-    events: events.map(({ seq, at, action, actorName, details }) => ({ seq, at, action, actor: actorName, details })),
+    // Details hold clerks' free text (acknowledgement and misroute notes): CPR numbers in it are masked for every reader.
+    events: events.map(({ seq, at, action, actorName, details }) => ({
+      seq,
+      at,
+      action,
+      actor: maskCprsInText(actorName),
+      details: maskCprs(details).value,
+    })),
   };
 }

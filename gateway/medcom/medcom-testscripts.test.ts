@@ -8,6 +8,7 @@ import { buildFollowUp, type FollowUpDraft } from './care-communication-followup
 import { readCareCommunication, withAttachmentPlaceholders } from './care-communication-read.ts';
 import { readFhirXml, type FhirResource } from './fhir-xml-read.ts';
 import { attachmentPlaceholder, buildLetterXml, type LetterDraft } from './letter-xml.ts';
+import { lpr3System } from '../../schemas/episode-of-care.ts';
 
 /**
  * MedCom's 32 TouchStone send TestScripts, run against the messages Postbud builds for each
@@ -131,28 +132,24 @@ const cases: Record<string, Case> = {
   'tec-02': () =>
     single(
       newMessage({
-        specificSender: { practitioner: { name: 'Michael Burns', role: 'sygeplejerske' } },
-        specificRecipient: { careTeam: { name: 'Plejecenter Herlev Team 1' } },
+        specificSender: { practitioner: { name: 'Michael Magnus Burns', role: 'sygeplejerske' } },
+        specificRecipient: { careTeam: { name: 'Sundhedsplejen, team Nord' } },
       }),
     ),
   'tec-03': () => single(newMessage()),
   'tec-04': () =>
     single(
       newMessage({
-        patient: {
-          replacementCpr: { system: 'urn:oid:1.2.208.176.1.6.1.1', value: '0703921VJ4' },
-          given: 'Birgit',
-          family: 'Berggren',
-        },
+        patient: { replacementCpr: { system: 'urn:oid:1.2.208.176.1.6.1.1', value: '0703921VJ4' }, given: 'Bruno' },
       }),
     ),
   'tec-05': () =>
     single(
       newMessage({
         episodeOfCare: {
-          system: 'https://www.esundhed.dk/Registre/Landspatientregisteret',
-          value: 'urn:uuid:6a7f4a43-5a8c-5e0b-9c1d-2b3a4c5d6e7f',
-          encounterClass: 'IMP',
+          system: lpr3System,
+          value: 'urn:uuid:4fc8e5b3-9e4a-5f2b-8c1d-2a3b4c5d6e7f',
+          encounterClass: 'AMB',
         },
       }),
     ),

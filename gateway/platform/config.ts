@@ -18,6 +18,7 @@ const configSchema = {
     'rateLimit',
     'backPressure',
     'corsOrigins',
+    'endpoints',
     'logLevel',
   ],
   properties: {
@@ -86,6 +87,20 @@ const configSchema = {
       },
     },
     corsOrigins: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^https?://[^/\\s,]+$' } },
+    // Where mailbox endpoints may point (routing/endpoint-policy.ts).
+    endpoints: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['allowedHosts', 'allowHttp'],
+      properties: {
+        allowedHosts: {
+          type: 'array',
+          maxItems: 500,
+          items: { type: 'string', pattern: '^(\\*\\.)?[A-Za-z0-9.:-]{1,253}$' },
+        },
+        allowHttp: { type: 'boolean' },
+      },
+    },
     logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   },
 } as const;
@@ -111,6 +126,17 @@ function dataKeys(raw: string | undefined): Array<{ id: string; key: string }> {
     }
     return { id, key };
   });
+}
+
+/** `POSTBUD_ENDPOINT_HOSTS` (hosts, `*.suffix` allowed, comma-separated) and `POSTBUD_ENDPOINT_ALLOW_HTTP=true`. */
+export function endpointPolicyOf(env: NodeJS.ProcessEnv): { allowedHosts: string[]; allowHttp: boolean } {
+  return {
+    allowedHosts: (env.POSTBUD_ENDPOINT_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+    allowHttp: env.POSTBUD_ENDPOINT_ALLOW_HTTP === 'true',
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -154,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    endpoints: endpointPolicyOf(env),
     logLevel: env.LOG_LEVEL || 'info',
   };
   const ajv = new Ajv({ allErrors: false });

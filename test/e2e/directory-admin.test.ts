@@ -208,7 +208,8 @@ describe('an admin deactivates a mailbox, naming its successor', () => {
 
   it('has no way to delete a mailbox', async () => {
     const res = await stack.api().delete(mailboxUrl(sorIds.socialPsychiatry)).auth(admin(), { type: 'bearer' });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).not.toContain('DELETE');
     expect((await get(sorIds.socialPsychiatry)).status).toBe(200);
   });
 });

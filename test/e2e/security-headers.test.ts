@@ -129,3 +129,41 @@ describe('CORS', () => {
     );
   });
 });
+
+describe('answers no cache may keep, and methods named', () => {
+  it.each([
+    ['a refused letter', () => stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send({})],
+    ['a mailbox', () => stack.api().get(mailboxPath).auth(stack.senderKey, { type: 'bearer' })],
+    [
+      'a new API key',
+      () =>
+        stack
+          .api()
+          .post('/v1/admin/clients')
+          .auth(stack.adminKey, { type: 'bearer' })
+          .send({ name: 'Nøgle', roles: ['auditor'] }),
+    ],
+    ['a refusal without a key', () => stack.api().get('/v1/audit/events')],
+  ])('%s carries Cache-Control: no-store', async (_what, call) => {
+    const res = await call();
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it.each([
+    ['DELETE', `/v1/messages/${randomBytes(16).toString('hex')}`, 'GET'],
+    ['PUT', '/v1/directory/mailboxes', 'GET, POST'],
+    ['GET', '/v1/acknowledgements', 'POST'],
+  ])('%s %s → 405 with Allow', async (method, path, allowed) => {
+    const verb = method.toLowerCase() as 'delete' | 'put' | 'get';
+    const res = await stack.api()[verb](path).auth(stack.adminKey, { type: 'bearer' });
+    expect(res.status).toBe(405);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    for (const method of allowed.split(', ')) expect(res.headers.allow).toContain(method);
+    expect(res.body.code).toBe('method-not-allowed');
+  });
+
+  it('an unknown path is still 404', async () => {
+    const res = await stack.api().get('/v1/nothing-here').auth(stack.adminKey, { type: 'bearer' });
+    expect(res.status).toBe(404);
+  });
+});

@@ -269,3 +269,30 @@ describe('JSON bodies over the letter limit → 413 while streaming, memory flat
     expect(growth.arrayBuffersMiB).toBeLessThan(64);
   });
 });
+
+describe('JSON bodies of the other routes are parsed as strictly as a letter', () => {
+  const admin = () => ({ Authorization: `Bearer ${stack.adminKey}`, 'Content-Type': 'application/json' });
+  const mailbox = '"sorId":"900001000016009","name":"Dublet","sector":"gp","accepts":["CareCommunication"]';
+
+  it.each([
+    ['a mailbox with its SOR id twice', '/v1/directory/mailboxes', `{${mailbox},"sorId":"900002000016008"}`],
+    ['a client with its roles twice', '/v1/admin/clients', '{"name":"x","roles":["auditor"],"roles":["admin"]}'],
+  ])('%s → 400 body-duplicate-key, nothing stored', async (_what, path, body) => {
+    const answer = await send(stack.url, { path, headers: admin(), body });
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(answer.text).code).toBe('body-duplicate-key');
+  });
+
+  it('a mailbox nested 17 deep → 400 body-too-deep', async () => {
+    const body = `{${mailbox},"extra":${nested(16, '[', ']')}}`;
+    const answer = await send(stack.url, { path: '/v1/directory/mailboxes', headers: admin(), body });
+    expect([answer.status, JSON.parse(answer.text).code]).toEqual([400, 'body-too-deep']);
+  });
+
+  it('a body over 1 MiB → 413 body-too-large', async () => {
+    const body = `{${mailbox},"name2":"${'x'.repeat(mib + 10)}"}`;
+    const answer = await send(stack.url, { path: '/v1/directory/mailboxes', headers: admin(), body });
+    expect([answer.status, JSON.parse(answer.text).code]).toEqual([413, 'body-too-large']);
+  });
+});

@@ -66,6 +66,9 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
     // Tests poll statuses every 50 ms; rate limits are tested where a test asks for them.
     POSTBUD_RATE_LIMIT_PER_MINUTE: '600000',
     POSTBUD_RATE_LIMIT_BURST: '10000',
+    // The test receivers listen on this machine, over plain http: admitted by name, as an operator would.
+    POSTBUD_ENDPOINT_HOSTS: '127.0.0.1',
+    POSTBUD_ENDPOINT_ALLOW_HTTP: 'true',
     ...options.env,
   });
   const log = options.log ?? quiet;
