@@ -306,7 +306,8 @@ const attachment = {
   properties: {
     contentType: valueOf({ enum: [...attachmentContentTypes] }),
     data: valueOf(attachmentData),
-    url: valueOf(nonEmpty),
+    // A link a receiver may open: web addresses only, never javascript: or data: URLs.
+    url: valueOf({ type: 'string', pattern: '^https?://[^\\s]+$' }),
     title: valueOf(nonEmpty),
     creation: valueOf(dateTime),
   },
@@ -317,6 +318,25 @@ const attachment = {
   ],
 } as const;
 
+// MedCom: a segment's identifier is a UUID v4 (medcom-uuidv4) assigned by an organisation.
+const segmentIdentifier = {
+  type: 'object',
+  required: ['valueIdentifier'],
+  properties: {
+    valueIdentifier: {
+      type: 'object',
+      required: ['value', 'assigner'],
+      properties: {
+        value: valueOf({
+          type: 'string',
+          pattern: '^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+        }),
+        assigner: reference('Organization'),
+      },
+    },
+  },
+} as const;
+
 // Every segment is dated and identified; a text segment also names its author and phone.
 const payload = {
   type: 'object',
@@ -324,6 +344,14 @@ const payload = {
   properties: {
     extension: {
       type: 'array',
+      items: {
+        type: 'object',
+        if: extensionWithUrl(u.identifierExtension),
+        then: described(
+          'the segment identifier must be a urn:uuid: UUID v4 with an assigner (medcom-uuidv4)',
+          segmentIdentifier,
+        ),
+      },
       allOf: [
         mustContain('must contain the sent date-time extension', extensionWithUrl(u.datetimeExtension)),
         mustContain('must contain the segment identifier extension', extensionWithUrl(u.identifierExtension)),

@@ -4,6 +4,7 @@ import { encounterClasses, episodeOfCareIdPattern, type EncounterClass } from '.
 import { regionCodes, replacementCprSystems } from './patient-identifiers.ts';
 
 export const maxAttachments = 10;
+export const maxLinks = 10;
 
 /** dk-core `min-digits-sor`: a SOR id has at least 11 digits (e.g. `265161000016000`); 18 is our upper bound. */
 export const sorIdSchema = { type: 'string', pattern: '^[0-9]{11,18}$' } as const;
@@ -132,6 +133,22 @@ function letterSchema<A extends object>(id: string, attachment: A) {
         },
       },
       attachments: { type: 'array', maxItems: maxAttachments, items: attachment },
+      links: {
+        type: 'array',
+        maxItems: maxLinks,
+        description:
+          'Links (e.g. to a web page with information for the patient), sent as MedCom attachment segments with a `url` instead of data. They carry no bytes and do not count against the ten attachments.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['title', 'url'],
+          properties: {
+            title: attachmentMeta.title,
+            url: { type: 'string', maxLength: 2000, pattern: '^https://[^\\s]+$' },
+            creation: attachmentMeta.creation,
+          },
+        },
+      },
       acknowledgedWarnings: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 60 } },
     },
   } as const;

@@ -342,6 +342,15 @@ function buildChecked(
       ...(attachment.creation ? { creation: attachment.creation } : {}),
       position,
     })),
+    ...(envelope.links?.length
+      ? {
+          links: envelope.links.map((link) => ({
+            title: sanitiseTitle(link.title),
+            url: link.url,
+            ...(link.creation ? { creation: link.creation } : {}),
+          })),
+        }
+      : {}),
   });
   const check = checkLetterXml(template);
   if (!check.ok) {

@@ -43,6 +43,8 @@ export interface LetterDraft {
   text: string;
   author: { name: string; role: string; phone: string };
   attachments: Array<{ title: string; contentType: string; creation?: string; position: number }>;
+  /** Links sent as attachment segments with a `url` (MedCom), after the attachments. */
+  links?: Array<{ title: string; url: string; creation?: string }>;
 }
 
 /** What a stored template carries in `contentAttachment.data` until rendering streams in the bytes. */

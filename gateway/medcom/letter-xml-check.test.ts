@@ -303,4 +303,16 @@ describe('checking a CareCommunication letter', () => {
       '/Bundle/entry/2/resource/Communication/recipient/0: does not resolve to a CareTeam or PractitionerRole entry',
     ]);
   });
+  it('refuses a link that is no web address and a segment identifier that is no UUID v4 with an assigner', () => {
+    const linked = buildLetterXml({ ...draft, links: [{ title: 'Link', url: 'https://medcom.dk/' }] });
+    expect(checkLetterXml(linked).ok).toBe(true);
+    expect(
+      errorsOf(linked.replace('url value="https://medcom.dk/"', 'url value="javascript:alert(1)"')).join('\n'),
+    ).toMatch(/contentAttachment\/url\/@_value: must match pattern/);
+    expect(
+      errorsOf(broken(/<valueIdentifier>\s*<value value="urn:uuid:/, '<valueIdentifier><value value="urn:x:')).join(
+        '\n',
+      ),
+    ).toMatch(/the segment identifier must be a urn:uuid: UUID v4 with an assigner/);
+  });
 });

@@ -189,6 +189,31 @@ describe('building a CareCommunication letter', () => {
     expect(built).toContain('Modtager: Anne Lund (Praktiserende læge)');
   });
 
+  it('sends a link as an attachment segment with a url, and names the author on every segment', () => {
+    const built = buildLetterXml(
+      draft({ links: [{ title: 'Link', url: 'https://medcom.dk/projekter/korrespondancemeddelelse/' }] }),
+    );
+    const result = checkLetterXml(built);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    const payload = resourceOf(built, 'Communication').payload as Array<Record<string, unknown>>;
+    expect(payload).toHaveLength(3);
+    expect(payload[2]!.contentAttachment).toEqual({
+      url: { '@_value': 'https://medcom.dk/projekter/korrespondancemeddelelse/' },
+      title: { '@_value': 'Link' },
+    });
+    const urls = (segment: Record<string, unknown>) =>
+      (segment.extension as Array<{ '@_url': string }>).map((extension) => extension['@_url'].split('/').pop());
+    for (const segment of payload)
+      expect(urls(segment)).toEqual([
+        'medcom-core-datetime-extension',
+        'medcom-core-identifier-extension',
+        'medcom-core-practitioner-extension',
+        'medcom-core-contact-extension',
+      ]);
+    // Provenance lists the link's segment too.
+    expect(built.match(/<entity>/g)).toHaveLength(3);
+  });
+
   it('points the MessageHeader at the recipient’s SOR endpoint and the Communication', () => {
     const header = JSON.stringify(resourceOf(buildLetterXml(draft()), 'MessageHeader'));
     expect(header).toContain('"endpoint":{"@_value":"https://sor2.sum.dsdn.dk/#id=330461000016004"}');

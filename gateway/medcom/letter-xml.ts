@@ -6,8 +6,9 @@ import {
   careCommunicationUris as uri,
   fhirNamespace,
 } from '../../schemas/care-communication-xml.ts';
-import { attachmentPlaceholder, derivedId, type LetterDraft, type LetterIds } from './letter-draft.ts';
+import { derivedId, type LetterDraft, type LetterIds } from './letter-draft.ts';
 import { encounter } from './letter-xml-encounter.ts';
+import { payloads, segmentIds } from './letter-xml-payload.ts';
 import {
   author,
   organisation,
@@ -46,19 +47,28 @@ function messageHeader(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): 
   primitive(resource, 'definition', uri.messageDefinition);
 }
 
-/** Segment identifiers are what Provenance lists and what a reply cites, so they are stable too. */
-function segmentIds(draft: LetterDraft): string[] {
-  return [
-    derivedId(draft.letterId, 'segment/text'),
-    ...draft.attachments.map((a) => derivedId(draft.letterId, `segment/attachment/${a.position}`)),
-  ];
-}
+type NarrativeLine = [field: string, text: string];
 
-function segmentHeader(payload: XMLBuilder, draft: LetterDraft, ids: LetterIds, segmentId: string): void {
-  primitive(extension(payload, uri.datetimeExtension), 'valueDateTime', draft.sentAt, 'sentAt');
-  const identifier = extension(payload, uri.identifierExtension).ele('valueIdentifier');
-  primitive(identifier, 'value', `urn:uuid:${segmentId}`);
-  reference(identifier, 'assigner', `Organization/${ids.sender}`);
+/** What a person reading the letter sees of the Communication, line by line. */
+function communicationNarrative(draft: LetterDraft, label: string, priority: string | undefined): NarrativeLine[] {
+  const { author } = draft;
+  const optional = (field: string, text: string | undefined): NarrativeLine[] =>
+    text === undefined ? [] : [[field, text]];
+  return [
+    ['category', `Kategori: ${label}`],
+    ...optional('topic', draft.topic && `Emne: ${draft.topic}`),
+    ...optional('priority', priority && `Prioritet: ${priority}`),
+    ...optional('episodeOfCare', draft.episodeOfCare && `Forløb: ${draft.episodeOfCare.value}`),
+    ...optional('specificSender', draft.specificSender && `Afsender: ${specificPartyLabel(draft.specificSender)}`),
+    ...optional(
+      'specificRecipient',
+      draft.specificRecipient && `Modtager: ${specificPartyLabel(draft.specificRecipient)}`,
+    ),
+    ['author', `Sendt ${draft.sentAt} af ${author.name} (${author.role}), tlf. ${author.phone}`],
+    ['text', draft.text],
+    ...draft.attachments.map((a, i): NarrativeLine => [`attachments[${i}]`, `Bilag: ${a.title} (${a.contentType})`]),
+    ...(draft.links ?? []).map((l, i): NarrativeLine => [`links[${i}]`, `Link: ${l.title} (${l.url})`]),
+  ];
 }
 
 function communication(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): void {
@@ -66,24 +76,7 @@ function communication(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): 
   const label = careCommunicationCategories[draft.category as CategoryCode];
   // MedCom: priority is only meaningful, and only allowed, on a letter about a referral.
   const priority = draft.category === 'regarding-referral' ? draft.priority : undefined;
-  const { author } = draft;
-  narrative(resource, 'extensions', [
-    ['category', `Kategori: ${label}`],
-    ...(draft.topic !== undefined ? [['topic', `Emne: ${draft.topic}`] as [string, string]] : []),
-    ...(priority !== undefined ? [['priority', `Prioritet: ${priority}`] as [string, string]] : []),
-    ...(draft.episodeOfCare !== undefined
-      ? [['episodeOfCare', `Forløb: ${draft.episodeOfCare.value}`] as [string, string]]
-      : []),
-    ...(draft.specificSender
-      ? [['specificSender', `Afsender: ${specificPartyLabel(draft.specificSender)}`] as [string, string]]
-      : []),
-    ...(draft.specificRecipient
-      ? [['specificRecipient', `Modtager: ${specificPartyLabel(draft.specificRecipient)}`] as [string, string]]
-      : []),
-    ['author', `Sendt ${draft.sentAt} af ${author.name} (${author.role}), tlf. ${author.phone}`],
-    ['text', draft.text],
-    ...draft.attachments.map((a, i): [string, string] => [`attachments[${i}]`, `Bilag: ${a.title} (${a.contentType})`]),
-  ]);
+  narrative(resource, 'extensions', communicationNarrative(draft, label, priority));
   if (draft.specificSender) {
     const target = specificPartyReference(draft.specificSender, ids.specificSender);
     reference(extension(resource, uri.senderExtension), 'valueReference', target);
@@ -99,26 +92,7 @@ function communication(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): 
   if (draft.specificRecipient)
     reference(resource, 'recipient', specificPartyReference(draft.specificRecipient, ids.specificRecipient));
 
-  const [textSegment = '', ...attachmentSegments] = segmentIds(draft);
-  const text = resource.ele('payload');
-  segmentHeader(text, draft, ids, textSegment);
-  reference(extension(text, uri.practitionerExtension), 'valueReference', `PractitionerRole/${ids.practitionerRole}`);
-  const phone = extension(text, uri.contactExtension).ele('valueContactPoint');
-  primitive(phone, 'system', 'phone');
-  primitive(phone, 'value', author.phone, 'author.phone');
-  primitive(text, 'contentString', draft.text, 'text');
-
-  draft.attachments.forEach((attachment, index) => {
-    const payload = resource.ele('payload');
-    segmentHeader(payload, draft, ids, attachmentSegments[index] ?? '');
-    const content = payload.ele('contentAttachment');
-    primitive(content, 'contentType', attachment.contentType, `attachments[${index}].contentType`);
-    primitive(content, 'data', attachmentPlaceholder(attachment.position));
-    // MedCom: the title is shown as given; no file extension is added.
-    primitive(content, 'title', attachment.title, `attachments[${index}].title`);
-    if (attachment.creation !== undefined)
-      primitive(content, 'creation', attachment.creation, `attachments[${index}].creation`);
-  });
+  payloads(resource, draft, ids);
 }
 
 function provenance(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): void {

@@ -127,7 +127,8 @@ const cases: Record<string, Case> = {
   'new-attachment-tiff': () => single(newMessage({}, ['image/tiff'])),
   'new-attachment-multiple': () => single(newMessage({}, ['application/pdf', 'image/png', 'image/jpeg'])),
   'new-attachment-structured': () => single(newMessage({}, ['application/pdf'])),
-  'new-attachment-link': () => single(newMessage()),
+  'new-attachment-link': () =>
+    single(newMessage({ links: [{ title: 'Link', url: 'https://medcom.dk/projekter/korrespondancemeddelelse/' }] })),
   'tec-02': () =>
     single(
       newMessage({
@@ -183,8 +184,6 @@ const notYetPassing: Record<string, string> = {
   'reply-forward': 'the script asserts on a variable it does not define',
   'reply-add-attachment':
     "the script expects the reply to re-send the earlier attachment's data; a Postbud reply cites it without data",
-  'new-attachment-link': 'no link attachments in the JSON API yet',
-  'new-attachment-structured': 'no author on attachment segments yet',
 };
 
 const scripts = carecommunicationSendScripts();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { letterTableCounts } from '../support/counts.ts';
-import { sorIds, testLetter } from '../support/fixtures.ts';
+import { sorIds, testFiles, testLetter, withBase64 } from '../support/fixtures.ts';
 import { fetchLetterXml } from '../support/letter-xml.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -110,5 +110,27 @@ describe('letters with MedCom 5.0 content beyond a plain new letter', () => {
       }),
     );
     expect(both.body).toMatchObject({ status: 422, code: 'validation-failed' });
+  });
+
+  it('a link attachment next to a file, the author named on every segment (JSON and multipart)', async () => {
+    const [file] = testFiles(1, 1000);
+    const links = [{ title: 'Information om forløbet', url: 'https://medcom.dk/projekter/korrespondancemeddelelse/' }];
+    const xml = await sentXml(testLetter({ attachments: withBase64([file!]), links }));
+    expect(xml).toMatch(
+      /<contentAttachment>\s*<url value="https:\/\/medcom.dk\/projekter\/korrespondancemeddelelse\/"\/>\s*<title value="Information om forløbet"\/>/,
+    );
+    expect(xml.match(/medcom-core-practitioner-extension/g)).toHaveLength(3);
+    const multipart = await stack
+      .api()
+      .post('/v1/messages')
+      .auth(stack.senderKey, { type: 'bearer' })
+      .field(
+        'message',
+        JSON.stringify(testLetter({ attachments: [{ title: 'a', contentType: file!.contentType }], links })),
+      )
+      .attach('a', file!.bytes, 'a.pdf');
+    expect(multipart.status).toBe(202);
+    const unsafe = await post(testLetter({ links: [{ title: 'x', url: 'javascript:alert(1)' }] }));
+    expect(unsafe.body).toMatchObject({ status: 422, code: 'validation-failed' });
   });
 });
