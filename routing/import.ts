@@ -1,3 +1,4 @@
+import { nameCharacterProblem } from './name-characters.ts';
 import { parseCsv } from './csv.ts';
 import { planImport } from './import-plan.ts';
 import {
@@ -39,6 +40,16 @@ export interface ImportOutcome extends ImportCounts {
   rejected: ImportRejection[];
 }
 
+/** A row whose name would read as another mailbox's is rejected like any invalid row. */
+function namesProblem(row: { name?: string | null; displayName?: string | null }): string | undefined {
+  for (const field of ['name', 'displayName'] as const) {
+    const value = row[field];
+    const problem = typeof value === 'string' ? nameCharacterProblem(value) : undefined;
+    if (problem) return `${field} ${problem}`;
+  }
+  return undefined;
+}
+
 export function readImportFile(csv: string): ImportFile {
   const [head, ...records] = parseCsv(csv);
   const header = readHeader(head);
@@ -47,7 +58,9 @@ export function readImportFile(csv: string): ImportFile {
   const rejected: ImportRejection[] = [];
   for (const record of records) {
     const result = readRow(header, record);
+    const problem = isRejection(result) ? undefined : namesProblem(result.row);
     if (isRejection(result)) rejected.push(result);
+    else if (problem) rejected.push({ line: result.line, sorId: result.row.sorId, reason: problem });
     else candidates.push(result);
   }
   return { header, rows: records.length, candidates, rejected };

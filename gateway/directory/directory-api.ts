@@ -16,6 +16,7 @@ import { directoryImportRoutes } from './directory-import-api.ts';
 import { directorySearchRoutes } from './directory-search-api.ts';
 import { operatorDataFor } from './operator-data.ts';
 import { endpointRefusal, type EndpointPolicy } from '../../routing/endpoint-policy.ts';
+import { nameCharacterProblem } from '../../routing/name-characters.ts';
 import { closeMailbox, createMailbox, mailboxChanges, mailboxWithPath, patchMailbox } from './mailbox-admin.ts';
 
 const validMailbox = compile<MailboxCreate>(mailboxCreateSchema);
@@ -57,6 +58,16 @@ function assertEndpointAllowed(endpoint: string | null | undefined, policy: Endp
   if (refusal) throw new ProblemError(422, 'endpoint-not-allowed', 'Endpoint not allowed', `The endpoint ${refusal}.`);
 }
 
+/** A name or display name that would read as another mailbox's: 422, nothing stored. */
+function assertNamesReadable(body: { name?: string | null; displayName?: string | null }): void {
+  for (const field of ['name', 'displayName'] as const) {
+    const value = body[field];
+    const problem = typeof value === 'string' ? nameCharacterProblem(value) : undefined;
+    if (problem)
+      throw new ProblemError(422, 'mailbox-name-invalid', 'Mailbox name not allowed', `The ${field} ${problem}.`);
+  }
+}
+
 function sorIdOf(req: Request): string {
   const sorId = req.params.sorId;
   if (typeof sorId !== 'string') throw new ProblemError(404, 'mailbox-not-found', 'Mailbox not found');
@@ -72,6 +83,7 @@ export function directoryRoutes(deps: AppDeps): Router {
   router.post('/v1/directory/mailboxes', requireRole('admin'), smallJsonBody, async (req, res) => {
     const body = assertValid(validMailbox, req.body);
     assertEndpointAllowed(body.endpoint, deps.config.endpoints);
+    assertNamesReadable(body);
     const mailbox = await createMailbox(db, actorOf(currentClient(req)), body);
     res
       .status(201)
@@ -89,6 +101,7 @@ export function directoryRoutes(deps: AppDeps): Router {
     const expectedVersion = ifMatchVersion(req, true)!;
     const body = assertValid(validPatch, req.body);
     assertEndpointAllowed(body.endpoint, deps.config.endpoints);
+    assertNamesReadable(body);
     const updated = await patchMailbox(db, actorOf(currentClient(req)), sorIdOf(req), body, expectedVersion);
     res.setHeader('ETag', `"${updated.version}"`).json(updated);
   });

@@ -103,3 +103,29 @@ describe('mailbox endpoints are not server-side request targets', () => {
     expect(JSON.stringify(trail.body)).not.toContain('token-abc');
   });
 });
+
+describe('mailbox names that read as another mailbox are refused', () => {
+  it.each([
+    ['a Cyrillic о', 'Aarhus Kommune, S\u043ecialpsykiatri'],
+    ['a bidi override', 'Psykiatri \u202eNORD'],
+    ['a zero-width space', 'Socialpsy\u200bkiatri'],
+  ])('%s in a name, by the API and by import', async (_what, name) => {
+    const created = await stack
+      .api()
+      .post('/v1/directory/mailboxes')
+      .auth(stack.adminKey, admin())
+      .send({ ...mailbox('990005000016005', 'https://epj.example.org/in'), name });
+    expect([created.status, created.body.code]).toEqual([422, 'mailbox-name-invalid']);
+    const csv = `sorId;name;sector;ean;accepts\n990006000016006;${name};gp;5790000000005;CareCommunication\n`;
+    const imported = await stack
+      .api()
+      .post('/v1/directory/import')
+      .auth(stack.adminKey, admin())
+      .set('content-type', 'text/csv')
+      .send(csv);
+    expect(imported.body.created).toBe(0);
+    expect(imported.body.rejected).toEqual([
+      expect.objectContaining({ line: 2, reason: expect.stringMatching(/^name /) }),
+    ]);
+  });
+});
