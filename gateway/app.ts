@@ -8,6 +8,7 @@ import { dependencyProblems } from './http/dependency-problems.ts';
 import { corsPolicy, noStore, securityHeaders } from './http/security-headers.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { loggablePath } from './http/log-path.ts';
+import { failedAuthenticationLimit } from './http/failed-authentication.ts';
 import { openApiDocument } from '../schemas/openapi.ts';
 import { ProblemError } from './platform/problem.ts';
 import { problemHandler } from './http/problem-handler.ts';
@@ -83,6 +84,7 @@ export function createApp(given: AppDeps): Express {
   app.use((_req, _res, next) => {
     next(new ProblemError(404, 'not-found', 'Not found', 'No such route; see /docs.'));
   });
+  app.use(failedAuthenticationLimit(deps.config.rateLimit.failedAuthenticationsPerMinute));
   app.use(medcomRefusals);
   app.use(dependencyProblems);
   app.use(problemHandler);

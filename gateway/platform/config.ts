@@ -70,11 +70,12 @@ const configSchema = {
     rateLimit: {
       type: 'object',
       additionalProperties: false,
-      required: ['perMinute', 'burst', 'adapterPerMinute'],
+      required: ['perMinute', 'burst', 'adapterPerMinute', 'failedAuthenticationsPerMinute'],
       properties: {
         perMinute: { type: 'integer', minimum: 0 },
         burst: { type: 'integer', minimum: 1 },
         adapterPerMinute: { type: 'integer', minimum: 0 },
+        failedAuthenticationsPerMinute: { type: 'integer', minimum: 1 },
       },
     },
     backPressure: {
@@ -181,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perMinute: integer(env, 'POSTBUD_RATE_LIMIT_PER_MINUTE', 600),
       burst: integer(env, 'POSTBUD_RATE_LIMIT_BURST', 120),
       adapterPerMinute: integer(env, 'POSTBUD_ADAPTER_RATE_LIMIT_PER_MINUTE', 12_000),
+      failedAuthenticationsPerMinute: integer(env, 'POSTBUD_FAILED_AUTH_PER_MINUTE', 60),
     },
     backPressure: {
       maxQueueDepth: integer(env, 'POSTBUD_MAX_QUEUE_DEPTH', 10_000),

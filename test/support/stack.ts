@@ -66,6 +66,8 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
     // Tests poll statuses every 50 ms; rate limits are tested where a test asks for them.
     POSTBUD_RATE_LIMIT_PER_MINUTE: '600000',
     POSTBUD_RATE_LIMIT_BURST: '10000',
+    // Tests call every route without a key; the limit on failed keys is tested where a test asks for it.
+    POSTBUD_FAILED_AUTH_PER_MINUTE: '100000',
     // The test receivers listen on this machine, over plain http: admitted by name, as an operator would.
     POSTBUD_ENDPOINT_HOSTS: '127.0.0.1',
     POSTBUD_ENDPOINT_ALLOW_HTTP: 'true',
