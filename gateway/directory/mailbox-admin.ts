@@ -59,7 +59,14 @@ function mailboxNotFound(sorId: string): ProblemError {
   );
 }
 
+/** A mailbox valid until before it becomes valid would never receive: refused, nothing stored. */
+function assertValidityPossible(mailbox: { validFrom?: string | null; validTo?: string | null }): void {
+  if (mailbox.validFrom && mailbox.validTo && mailbox.validTo < mailbox.validFrom)
+    throw new ProblemError(422, 'validity-impossible', 'Impossible validity period', 'validTo is before validFrom.');
+}
+
 export async function createMailbox(db: Db, actor: Actor, body: MailboxCreate): Promise<Mailbox> {
+  assertValidityPossible(body);
   return inTransaction(db, async (tx) => {
     const created = await insertMailbox(tx, body, actor.id);
     await appendAuditEvents(tx, actor, [
@@ -88,6 +95,8 @@ export async function patchMailbox(
     // update then refuses, so `before` is the version the admin edited.
     const before = await getMailbox(tx, sorId);
     const after = await updateMailbox(tx, sorId, body, expectedVersion, actor.id);
+    // Checked on the result, so a change of one end against the stored other end counts too; the throw rolls it back.
+    assertValidityPossible(after);
     const closed = before?.active === true && !after.active;
     await appendAuditEvents(tx, actor, [
       {

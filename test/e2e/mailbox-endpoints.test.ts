@@ -129,3 +129,33 @@ describe('mailbox names that read as another mailbox are refused', () => {
     ]);
   });
 });
+
+describe('validity periods that cannot be', () => {
+  it('refuses validTo before validFrom on create, and on a change against the stored other end', async () => {
+    const created = await stack
+      .api()
+      .post('/v1/directory/mailboxes')
+      .auth(stack.adminKey, admin())
+      .send({
+        ...mailbox('990007000016007', 'https://epj.example.org/in'),
+        validFrom: '2027-01-01',
+        validTo: '2026-01-01',
+      });
+    expect([created.status, created.body.code]).toEqual([422, 'validity-impossible']);
+    const ok = await stack
+      .api()
+      .post('/v1/directory/mailboxes')
+      .auth(stack.adminKey, admin())
+      .send({ ...mailbox('990008000016008', 'https://epj.example.org/in'), validFrom: '2027-01-01' });
+    expect(ok.status).toBe(201);
+    const patched = await stack
+      .api()
+      .patch('/v1/directory/mailboxes/990008000016008')
+      .auth(stack.adminKey, admin())
+      .set('if-match', String(ok.headers.etag))
+      .send({ validTo: '2026-06-30' });
+    expect([patched.status, patched.body.code]).toEqual([422, 'validity-impossible']);
+    const after = await stack.api().get('/v1/directory/mailboxes/990008000016008').auth(stack.adminKey, admin());
+    expect([after.body.validTo, after.headers.etag]).toEqual([null, ok.headers.etag]);
+  });
+});
