@@ -1,4 +1,5 @@
 import type { ApiClientRequest } from '../../schemas/api-client.ts';
+import { roleMixProblem } from './role-mix.ts';
 import { getApiClient, insertApiClient, revokeApiClient, rotateApiClientKey, type ApiClient } from './client-store.ts';
 import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
 import { inTransaction, type Db } from '../platform/db.ts';
@@ -25,6 +26,8 @@ export async function createClient(
   actor: Actor,
   request: ApiClientRequest,
 ): Promise<{ client: ApiClient; key: string }> {
+  const mix = roleMixProblem(request.roles);
+  if (mix) throw new ProblemError(422, 'role-mix-refused', 'Roles may not be combined', mix);
   return inTransaction(db, async (tx) => {
     const created = await insertApiClient(tx, {
       name: request.name,
@@ -39,6 +42,8 @@ export async function createClient(
           name: request.name,
           roles: request.roles,
           senders: request.senders ?? [],
+          // An adapter key reads every letter: one minted over the API is flagged for auditors.
+          ...(request.roles.includes('adapter') ? { flag: 'adapter-key-minted' } : {}),
         },
       },
     ]);

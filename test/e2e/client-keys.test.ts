@@ -165,3 +165,35 @@ describe('the bootstrap admin key', () => {
     stack.adminKey = rotated.body.key;
   });
 });
+
+describe('keys whose roles together would see more than each role is for', () => {
+  const create = (roles: string[]) =>
+    stack
+      .api()
+      .post('/v1/admin/clients')
+      .auth(stack.adminKey, { type: 'bearer' })
+      .send({ name: `Blandet ${roles.join('+')}`, roles, senders: [] });
+
+  it.each([[['sender', 'adapter']], [['admin', 'adapter']], [['auditor', 'adapter']], [['auditor', 'sender']]])(
+    'refuses %j',
+    async (roles) => {
+      const res = await create(roles);
+      expect([res.status, res.body.code]).toEqual([422, 'role-mix-refused']);
+      expect(res.body.key).toBeUndefined();
+    },
+  );
+
+  it('flags an adapter key minted over the API in the audit trail', async () => {
+    const res = await create(['adapter']);
+    expect(res.status).toBe(201);
+    const auditor = await create(['auditor']);
+    const events = await stack
+      .api()
+      .get('/v1/audit/events?action=client-created')
+      .auth(auditor.body.key as string, { type: 'bearer' });
+    const minted = events.body.events.find(
+      (event: { details: { clientId?: string } }) => event.details.clientId === res.body.id,
+    );
+    expect(minted.details.flag).toBe('adapter-key-minted');
+  });
+});
