@@ -2,8 +2,9 @@ import { getMailboxes } from '../../routing/directory.ts';
 import type { LetterEvents, LetterStatusResponse } from '../../schemas/letter-responses.ts';
 import { getAttachments } from '../attachments/attachment-store.ts';
 import { letterEvents } from '../audit/audit-store.ts';
+import { sealAuditTrail } from '../audit/audit-sealer.ts';
 import type { ApiClient } from '../clients/client-store.ts';
-import type { Queryable } from '../platform/db.ts';
+import type { Db, Queryable } from '../platform/db.ts';
 import { visibleLetter } from './letter-access.ts';
 
 /** A letter's status as its sender (or an auditor, admin or adapter) sees it. */
@@ -37,9 +38,11 @@ export async function letterStatus(q: Queryable, client: ApiClient, letterId: st
 }
 
 /** A letter's audit trail as its sender may see it: what happened and by whom, without hashes. */
-export async function letterEventsFor(q: Queryable, client: ApiClient, letterId: string): Promise<LetterEvents> {
-  const letter = await visibleLetter(q, client, letterId, ['auditor', 'admin']);
-  const events = await letterEvents(q, letter.id);
+export async function letterEventsFor(db: Db, client: ApiClient, letterId: string): Promise<LetterEvents> {
+  const letter = await visibleLetter(db, client, letterId, ['auditor', 'admin']);
+  // The sender sees every event so far, the last one too, each with its place in the chain.
+  await sealAuditTrail(db);
+  const events = await letterEvents(db, letter.id);
   return {
     letterId: letter.id,
     events: events.map(({ seq, at, action, actorName, details }) => ({ seq, at, action, actor: actorName, details })),
