@@ -12,6 +12,8 @@ import { prepareLetterXmlCheck } from './medcom/letter-xml-check.ts';
 import { migrate } from './platform/migrate.ts';
 import { startOutboxRelay, type OutboxRelay } from './delivery/outbox-relay.ts';
 import { startReceiptConsumer } from './delivery/receipt-consumer.ts';
+import { startAuditSealer, type AuditSealer } from './audit/audit-sealer.ts';
+import { unsealedBacklog } from './audit/audit-store.ts';
 
 export interface RunningGateway {
   server: Server;
@@ -19,13 +21,14 @@ export interface RunningGateway {
   db: Db;
   broker: Broker;
   relay: OutboxRelay;
+  sealer: AuditSealer;
   stop(): Promise<void>;
 }
 
 /**
  * Starts one gateway process: migrate, connect, bootstrap clients, then serve HTTP, relay the
- * outbox and consume receipts. `stop()` stops accepting, lets in-flight requests finish, then
- * closes the relay, the broker and the pool, in that order.
+ * outbox, consume receipts and seal the audit trail. `stop()` stops accepting, lets in-flight
+ * requests finish, then closes the relay, the broker, the sealer and the pool, in that order.
  */
 export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
   await migrate(config.databaseUrl);
@@ -38,13 +41,16 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
 
   const relay = startOutboxRelay(db, broker, { prefix: config.amqpPrefix, pollMs: config.outboxPollMs, log });
   startReceiptConsumer(db, broker, { prefix: config.amqpPrefix, log });
+  // A connection of its own, so a queue of requests waiting for the pool never holds up sealing.
+  const sealerDb = createPool(config.databaseUrl, 1);
+  const sealer = startAuditSealer(sealerDb, { intervalMs: config.auditSealIntervalMs, log });
   const app = createApp({
     db,
     broker,
     config,
     log,
     vault: createVault(config),
-    metrics: createMetrics(),
+    metrics: createMetrics({ auditBacklog: () => unsealedBacklog(db) }),
     onLetterStored: () => relay.nudge(),
   });
   // Slow-loris guard: a client must send its headers and body within bounded time (config.http).
@@ -64,6 +70,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     db,
     broker,
     relay,
+    sealer,
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -71,6 +78,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       });
       await relay.stop();
       await broker.close();
+      await sealer.stop();
+      await sealerDb.end();
       await db.end();
     },
   };

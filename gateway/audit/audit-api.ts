@@ -24,6 +24,7 @@ import {
 } from './audit-query.ts';
 import { letterTrace } from './letter-trace.ts';
 import { parseVerifyBound, verifyAuditChain } from './audit-verify.ts';
+import { sealAuditTrail } from './audit-sealer.ts';
 import { requireRole } from '../http/auth.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { compile, describeErrors } from '../platform/validation.ts';
@@ -50,9 +51,14 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // Every answer covers every event committed before the question: what is still unsealed is sealed first.
+  const sealed = async () => {
+    await sealAuditTrail(db);
+  };
 
   router.get('/v1/audit/events', auditor, async (req, res) => {
     const { filter, page, maskedCpr } = eventFilterOf(queryOf(validEventsQuery, req), vault);
+    await sealed();
     const { events, nextCursor } = await findAuditEvents(db, filter, page);
     res.json({
       ...(maskedCpr ? { cpr: maskedCpr } : {}),
@@ -64,6 +70,7 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
 
   router.get('/v1/audit/events.csv', auditor, async (req, res) => {
     const { filter, page } = eventFilterOf(queryOf(validEventsQuery, req), vault);
+    await sealed();
     async function* lines(): AsyncGenerator<string> {
       yield utf8ByteOrderMark + csvRow(csvColumns);
       for await (const event of streamAuditEvents(db, filter, page)) yield csvRow(csvValues(presentEvent(event)));
@@ -76,6 +83,7 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
   });
 
   router.get('/v1/audit/letters/:id/trace', auditor, async (req, res) => {
+    await sealed();
     res.json(await letterTrace(db, String(req.params.id)));
   });
 
@@ -95,6 +103,7 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
     const query = queryOf(validVerifyQuery, req);
     const from = parseVerifyBound(query.from);
     const to = parseVerifyBound(query.to);
+    await sealed();
     res.json(
       await verifyAuditChain(db, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }),
     );

@@ -1,6 +1,9 @@
-import type { Queryable, Tx } from '../platform/db.ts';
+import type { Queryable } from '../platform/db.ts';
 
-/** SQL for `audit_events`, the hash-chained trail: appending, reading by letter or filter, and the verifier's scan. */
+/**
+ * SQL for `audit_events`, the hash-chained trail: appending unsealed events, sealing them into the
+ * chain, reading by letter or filter, and the verifier's scan.
+ */
 
 export interface AuditEvent {
   seq: number;
@@ -43,41 +46,101 @@ function toAuditEvent(row: AuditRow): AuditEvent {
   };
 }
 
-// One lock for the whole trail: the chain is a single sequence, so writers take turns for the
-// few microseconds between reading the last hash and committing.
-const chainLockKey = 0x706f7374627564; // "postbud"
-
-/** Takes the chain's lock until the transaction ends, then reads the chain's end. */
-export async function lockChainEnd(tx: Tx): Promise<{ seq: number; hash: string } | undefined> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [chainLockKey]);
-  const last = await tx.query<{ seq: string; hash: string }>(
-    'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-  );
-  const row = last.rows[0];
-  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+/** An event as written inside the transaction of the change it records, before the sealer chains it. */
+export interface UnsealedEvent {
+  at: string;
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  letterId: string | null;
+  sorId: string | null;
+  details: Record<string, unknown>;
 }
 
-export async function insertAuditEvent(tx: Tx, event: AuditEvent): Promise<void> {
-  await tx.query(
-    `INSERT INTO audit_events (seq, at, actor_id, actor_name, action, letter_id, sor_id, details, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      event.seq,
-      event.at,
-      event.actorId,
-      event.actorName,
-      event.action,
-      event.letterId,
-      event.sorId,
-      event.details,
-      event.prevHash,
-      event.hash,
+/** Writes events unsealed, in one statement, in their order; no lock is taken. */
+export async function insertUnsealedEvents(q: Queryable, events: readonly UnsealedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const column = <K extends keyof UnsealedEvent>(key: K) => events.map((event) => event[key]);
+  await q.query({
+    name: 'audit-insert-unsealed',
+    text: `INSERT INTO audit_events (at, actor_id, actor_name, action, letter_id, sor_id, details)
+     SELECT at, actor_id, actor_name, action, letter_id, sor_id, details
+     FROM unnest($1::timestamptz[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[])
+       WITH ORDINALITY AS e(at, actor_id, actor_name, action, letter_id, sor_id, details, n) ORDER BY n`,
+    values: [
+      column('at'),
+      column('actorId'),
+      column('actorName'),
+      column('action'),
+      column('letterId'),
+      column('sorId'),
+      events.map((event) => JSON.stringify(event.details)),
     ],
+  });
+}
+
+/**
+ * The oldest unsealed events, in the order they were written and as the verifier will read them
+ * back, with the chain's end as of the same snapshot: everything a sealer needs, in one query.
+ */
+export async function unsealedBatch(
+  q: Queryable,
+  limit: number,
+): Promise<{ end: { seq: number; hash: string } | undefined; events: Array<UnsealedEvent & { id: string }> }> {
+  const result = await q.query<UnsealedEvent & { id: string; endSeq: string | null; endHash: string | null }>({
+    name: 'audit-unsealed-batch',
+    text: `WITH chain_end AS (SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1)
+     SELECT p.*, chain_end.seq AS "endSeq", chain_end.hash AS "endHash"
+     FROM (SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor_id AS "actorId",
+             actor_name AS "actorName", action, letter_id AS "letterId", sor_id AS "sorId", details
+           FROM audit_events WHERE seq IS NULL ORDER BY id LIMIT $1) p
+     LEFT JOIN chain_end ON true ORDER BY p.id`,
+    values: [limit],
+  });
+  const first = result.rows[0];
+  const end = first?.endSeq ? { seq: Number(first.endSeq), hash: first.endHash! } : undefined;
+  return { end, events: result.rows.map(({ endSeq: _s, endHash: _h, ...event }) => event) };
+}
+
+/**
+ * Gives events their place in the chain, in one statement; an event another sealer has sealed
+ * meanwhile is left as it is. Answers how many were sealed; throws a unique violation when
+ * another sealer took one of these sequence numbers for other events.
+ */
+export async function sealEvents(
+  q: Queryable,
+  seals: ReadonlyArray<{ id: string; seq: number; prevHash: string; hash: string }>,
+): Promise<number> {
+  const result = await q.query({
+    name: 'audit-seal',
+    text: `UPDATE audit_events AS e SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash
+     FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[]) AS s(id, seq, prev_hash, hash)
+     WHERE e.id = s.id AND e.seq IS NULL`,
+    values: [
+      seals.map((seal) => seal.id),
+      seals.map((seal) => seal.seq),
+      seals.map((seal) => seal.prevHash),
+      seals.map((seal) => seal.hash),
+    ],
+  });
+  return result.rowCount ?? 0;
+}
+
+/** Seconds since the oldest unsealed event was written (0 when all are sealed), and how many wait. */
+export async function unsealedBacklog(q: Queryable): Promise<{ lagSeconds: number; count: number }> {
+  const result = await q.query<{ lag: number | null; n: number }>(
+    `SELECT extract(epoch FROM clock_timestamp() - min(at))::float8 AS lag, count(*)::int AS n
+     FROM audit_events WHERE seq IS NULL`,
   );
+  const row = result.rows[0]!;
+  return { lagSeconds: Math.max(0, row.lag ?? 0), count: row.n };
 }
 
 export async function letterEvents(q: Queryable, letterId: string): Promise<AuditEvent[]> {
-  const result = await q.query<AuditRow>('SELECT * FROM audit_events WHERE letter_id = $1 ORDER BY seq', [letterId]);
+  const result = await q.query<AuditRow>(
+    'SELECT * FROM audit_events WHERE letter_id = $1 AND seq IS NOT NULL ORDER BY seq',
+    [letterId],
+  );
   return result.rows.map(toAuditEvent);
 }
 
@@ -101,14 +164,15 @@ export interface AuditPage {
 function whereClause(filter: AuditEventConditions, page: Pick<AuditPage, 'order' | 'cursor'>) {
   const values: unknown[] = [];
   const param = (value: unknown) => `$${values.push(value)}`;
-  const conditions: string[] = [];
+  // Only sealed events are part of the trail; readers seal what is pending first (audit-sealer.ts).
+  const conditions: string[] = ['seq IS NOT NULL'];
   if (filter.letterIds) conditions.push(`letter_id = ANY (${param(filter.letterIds)}::uuid[])`);
   if (filter.sorId) conditions.push(`sor_id = ${param(filter.sorId)}`);
   if (filter.actions) conditions.push(`action = ANY (${param(filter.actions)}::text[])`);
   if (filter.from) conditions.push(`at >= ${param(filter.from)}`);
   if (filter.to) conditions.push(`at < ${param(filter.to)}`);
   if (page.cursor !== undefined) conditions.push(`seq ${page.order === 'asc' ? '>' : '<'} ${param(page.cursor)}`);
-  return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
+  return { sql: `WHERE ${conditions.join(' AND ')}`, values };
 }
 
 /** One page of events and whether more follow. */

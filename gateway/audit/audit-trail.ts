@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { inTransaction, type Db, type Tx } from '../platform/db.ts';
-import { insertAuditEvent, lockChainEnd, type AuditEvent } from './audit-store.ts';
+import type { Queryable } from '../platform/db.ts';
+import { insertUnsealedEvents, type AuditEvent } from './audit-store.ts';
 
 export interface Actor {
   id: string | null;
@@ -40,36 +40,25 @@ export function eventHash(prevHash: string, event: Omit<AuditEvent, 'hash' | 'pr
 }
 
 /**
- * Appends events to the hash-chained trail inside the caller's transaction. Call it last in
- * the transaction: the chain lock is held until commit.
+ * Appends events to the trail inside the caller's transaction (or on their own). They are written
+ * unsealed and take no lock, so transactions that record events never wait for each other; the
+ * sealer (audit-sealer.ts) gives them their `seq` and hash once they have committed.
  */
-export async function appendAuditEvents(tx: Tx, actor: Actor, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
-  if (inputs.length === 0) return [];
-  const last = await lockChainEnd(tx);
-  let seq = last?.seq ?? 0;
-  let prevHash = last?.hash ?? genesisHash;
-  const written: AuditEvent[] = [];
-  for (const input of inputs) {
-    seq += 1;
-    const body = {
-      seq,
-      at: new Date().toISOString(),
+export async function appendAuditEvents(q: Queryable, actor: Actor, inputs: AuditEventInput[]): Promise<void> {
+  const at = new Date().toISOString();
+  await insertUnsealedEvents(
+    q,
+    inputs.map((input) => ({
+      at,
       actorId: actor.id,
       actorName: actor.name,
       action: input.action,
       letterId: input.letterId ?? null,
       sorId: input.sorId ?? null,
       details: input.details ?? {},
-    };
-    const event = { ...body, prevHash, hash: eventHash(prevHash, body) };
-    await insertAuditEvent(tx, event);
-    written.push(event);
-    prevHash = event.hash;
-  }
-  return written;
+    })),
+  );
 }
 
-/** Appends events in a transaction of their own, for what happens outside any other change (a read, a warning shown). */
-export async function recordAuditEvents(db: Db, actor: Actor, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
-  return inTransaction(db, (tx) => appendAuditEvents(tx, actor, inputs));
-}
+/** Appends events outside any other change (a read, a warning shown): one statement, its own transaction. */
+export const recordAuditEvents = appendAuditEvents;

@@ -3,8 +3,9 @@ import type { LetterEvents, LetterStatusResponse } from '../../schemas/letter-re
 import { getAttachments } from '../attachments/attachment-store.ts';
 import { maskCprs, maskCprsInText } from '../audit/audit-redaction.ts';
 import { letterEvents } from '../audit/audit-store.ts';
+import { sealAuditTrail } from '../audit/audit-sealer.ts';
 import type { ApiClient } from '../clients/client-store.ts';
-import type { Queryable } from '../platform/db.ts';
+import type { Db, Queryable } from '../platform/db.ts';
 import { latestAcknowledgement } from './acknowledgement-store.ts';
 import { visibleLetter } from './letter-access.ts';
 
@@ -51,9 +52,11 @@ export async function letterStatus(q: Queryable, client: ApiClient, letterId: st
 }
 
 /** A letter's audit trail as its sender may see it: what happened and by whom, without hashes. */
-export async function letterEventsFor(q: Queryable, client: ApiClient, letterId: string): Promise<LetterEvents> {
-  const letter = await visibleLetter(q, client, letterId, ['auditor', 'admin']);
-  const events = await letterEvents(q, letter.id);
+export async function letterEventsFor(db: Db, client: ApiClient, letterId: string): Promise<LetterEvents> {
+  const letter = await visibleLetter(db, client, letterId, ['auditor', 'admin']);
+  // The sender sees every event so far, the last one too, each with its place in the chain.
+  await sealAuditTrail(db);
+  const events = await letterEvents(db, letter.id);
   return {
     letterId: letter.id,
     // Details hold clerks' free text (acknowledgement and misroute notes): CPR numbers in it are masked for every reader.

@@ -15,6 +15,7 @@ const configSchema = {
     'limits',
     'http',
     'outboxPollMs',
+    'auditSealIntervalMs',
     'rateLimit',
     'backPressure',
     'corsOrigins',
@@ -66,6 +67,8 @@ const configSchema = {
       },
     },
     outboxPollMs: { type: 'integer', minimum: 10 },
+    // How often the sealer looks for unsealed audit events; the sealing lag stays about this short.
+    auditSealIntervalMs: { type: 'integer', minimum: 5, maximum: 1000 },
     // Access and back-pressure: per-client request budget, per-sector backlog limits, CORS.
     rateLimit: {
       type: 'object',
@@ -178,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxHeaderCount: integer(env, 'POSTBUD_MAX_HEADER_COUNT', 100),
     },
     outboxPollMs: integer(env, 'POSTBUD_OUTBOX_POLL_MS', 500),
+    auditSealIntervalMs: integer(env, 'POSTBUD_AUDIT_SEAL_INTERVAL_MS', 50),
     rateLimit: {
       perMinute: integer(env, 'POSTBUD_RATE_LIMIT_PER_MINUTE', 600),
       burst: integer(env, 'POSTBUD_RATE_LIMIT_BURST', 120),

@@ -1,9 +1,37 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricSources {
+  /** How far the audit trail's sealing is behind: read from the database when scraped. */
+  auditBacklog?: () => Promise<{ lagSeconds: number; count: number }>;
+}
 
 /** Prometheus metrics of one gateway. Labels carry codes and sectors, never personal data. */
-export function createMetrics() {
+export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'postbud_' });
+  const { auditBacklog } = sources;
+  if (auditBacklog) {
+    // A database that cannot be asked leaves the last values in place rather than failing the scrape.
+    const read = () => auditBacklog().catch(() => undefined);
+    new Gauge({
+      name: 'postbud_audit_sealing_lag_seconds',
+      help: 'Age of the oldest audit event not yet sealed into the hash chain (0 when all are)',
+      registers: [registry],
+      async collect() {
+        const backlog = await read();
+        if (backlog) this.set(backlog.lagSeconds);
+      },
+    });
+    new Gauge({
+      name: 'postbud_audit_unsealed_events',
+      help: 'Audit events written but not yet sealed into the hash chain',
+      registers: [registry],
+      async collect() {
+        const backlog = await read();
+        if (backlog) this.set(backlog.count);
+      },
+    });
+  }
   return {
     registry,
     httpRequests: new Counter({

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../gateway/audit/audit-verify.ts';
 import { testLetter } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
+import { waitForSealedTrail } from '../support/sealed-trail.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -27,6 +28,7 @@ it('8 clinical systems submitting at once, while adapters report deliveries, sti
   );
   const letterIds = submitted.flat();
   for (const id of letterIds) await waitForStatus(stack, id, 'delivered');
+  await waitForSealedTrail(stack.database.db);
 
   const rows = (await stack.database.db.query<{ seq: string }>('SELECT seq FROM audit_events ORDER BY seq')).rows.map(
     (row) => Number(row.seq),

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../gateway/platform/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { waitForSealedTrail } from '../support/sealed-trail.ts';
 
 const run = promisify(execFile);
 
@@ -56,6 +57,7 @@ beforeAll(async () => {
       .send({ name: `Klient ${name}`, roles: ['auditor'] });
   }
   expect(await eventCount()).toBeGreaterThanOrEqual(8);
+  await waitForSealedTrail(db);
 });
 afterAll(async () => {
   await stack?.stop();

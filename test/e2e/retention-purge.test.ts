@@ -5,6 +5,7 @@ import type { Db } from '../../gateway/platform/db.ts';
 import { assertLetterNotPurged, parseRetentionPeriod, purgeLetters } from '../../gateway/letters/letter-retention.ts';
 import { testFiles, testLetter, withBase64 } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
+import { waitForSealedTrail } from '../support/sealed-trail.ts';
 
 const run = promisify(execFile);
 
@@ -50,6 +51,7 @@ beforeAll(async () => {
   recentLetter = await submit();
   // Seven months ago, as far as retention is concerned.
   await db.query(`UPDATE letters SET created_at = now() - interval '210 days' WHERE id = $1`, [oldLetter]);
+  await waitForSealedTrail(db);
   eventsBefore = (await db.query('SELECT seq, hash FROM audit_events ORDER BY seq')).rows;
 });
 afterAll(async () => {

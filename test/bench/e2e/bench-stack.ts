@@ -47,11 +47,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const receiver = await startTestReceiver({ keepBodies: false });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const profile = (name: string) =>
-    options.cpuProfileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-      : [];
-  if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
+  // One folder a process: tsx's loader runs in a worker thread, which writes a profile of its own.
+  const profile = (name: string) => {
+    if (!options.cpuProfileDir) return [];
+    mkdirSync(`${options.cpuProfileDir}/${name}`, { recursive: true });
+    return ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}/${name}`];
+  };
   const common = {
     ...tuning(),
     AMQP_URL: amqpUrl,

@@ -9,6 +9,7 @@ import type { Db } from '../../../gateway/platform/db.ts';
 export class PgActivitySampler {
   readonly #counts = new Map<string, number>();
   #samples = 0;
+  #maxSealingLag = 0;
   #timer: NodeJS.Timeout;
   #busy = false;
 
@@ -34,11 +35,21 @@ export class PgActivitySampler {
       );
       this.#samples += 1;
       for (const row of result.rows) this.#counts.set(row.what, (this.#counts.get(row.what) ?? 0) + row.n);
+      // How far the audit sealer is behind: the age of the oldest event without a seq.
+      const lag = await this.db.query<{ lag: number | null }>(
+        'SELECT extract(epoch FROM clock_timestamp() - min(at))::float8 AS lag FROM audit_events WHERE seq IS NULL',
+      );
+      this.#maxSealingLag = Math.max(this.#maxSealingLag, lag.rows[0]?.lag ?? 0);
     } catch {
       // A sample lost is a sample lost.
     } finally {
       this.#busy = false;
     }
+  }
+
+  /** The longest the audit sealer was behind in any sample, in seconds. */
+  get maxSealingLagSeconds(): number {
+    return Math.round(this.#maxSealingLag * 1000) / 1000;
   }
 
   /** Average number of backends in each state, busiest first. */

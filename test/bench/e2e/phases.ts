@@ -14,6 +14,8 @@ export interface PhaseProfile {
   /** Average number of the database's backends per state (pg_stat_activity, every 100 ms). */
   postgresBackends: Record<string, number>;
   peakRssMb: Record<string, number>;
+  /** The longest the audit trail's sealing was behind (sampled every 100 ms). */
+  maxSealingLagSeconds: number;
 }
 
 export interface PhaseResult {
@@ -111,6 +113,7 @@ async function measure(
       machineBusy: cpuUse.machineBusy,
       postgresBackends,
       peakRssMb: Object.fromEntries([...peaks].map(([k, v]) => [k, mb(v)])),
+      maxSealingLagSeconds: waits.maxSealingLagSeconds,
     },
     submissions,
   };

@@ -221,7 +221,7 @@ export function formatReport(report: BenchReport): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
       out.push(
-        `  ${p.load}: ${cores}; machine ${Math.round(p.profile.machineBusy * 100)} % busy`,
+        `  ${p.load}: ${cores}; machine ${Math.round(p.profile.machineBusy * 100)} % busy; audit sealing lag at most ${p.profile.maxSealingLagSeconds} s`,
         `    postgres: ${pg}`,
       );
     }
