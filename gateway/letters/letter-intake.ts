@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Sector } from '../../schemas/categories.ts';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
 import type { LetterAccepted } from '../../schemas/letter-responses.ts';
@@ -20,15 +20,11 @@ import {
   storedRouting,
   type ResolvedRouting,
 } from './letter-routing.ts';
-import { episodeOfCareFor } from '../medcom/episode-of-care.ts';
-import { specificPartyOf } from '../medcom/specific-party.ts';
-import { draftPatient } from '../medcom/patient-identity.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
 import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
 import { findLetterByIdempotencyKey, getLetter, insertLetter, setRequestHash, type LetterRow } from './letter-store.ts';
 import { insertOutbox } from './outbox-store.ts';
-import { buildLetterXml } from '../medcom/letter-xml.ts';
-import { checkLetterXml } from '../medcom/letter-xml-check.ts';
+import { buildChecked, patientIdentifierOf } from './letter-template.ts';
 import { ProblemError } from '../platform/problem.ts';
 
 /** Asked before anything is stored whether the recipient's sector takes one more letter now; throws if not. */
@@ -310,66 +306,4 @@ export class LetterIntake {
   private get tx(): Tx | undefined {
     return this.transaction?.tx;
   }
-}
-
-/** Builds a JSON letter's MedCom XML and checks it: a letter that does not validate is never stored as sendable. */
-function buildChecked(
-  envelope: LetterEnvelope,
-  routing: ResolvedRouting,
-): { letterId: string; communicationId: string; template: string } {
-  const letterId = randomUUID();
-  const communicationId = randomUUID();
-  const template = buildLetterXml({
-    letterId,
-    communicationId,
-    sentAt: new Date().toISOString(),
-    sender: routing.sender,
-    recipient: routing.recipient,
-    patient: draftPatient(envelope.patient),
-    ...(envelope.episodeOfCare
-      ? { episodeOfCare: episodeOfCareFor(envelope.episodeOfCare, routing.sender.sorId) }
-      : {}),
-    ...(envelope.sender.specific ? { specificSender: specificPartyOf(envelope.sender.specific) } : {}),
-    ...(envelope.recipient.specific ? { specificRecipient: specificPartyOf(envelope.recipient.specific) } : {}),
-    category: envelope.category,
-    ...(envelope.topic ? { topic: envelope.topic } : {}),
-    ...(envelope.priority ? { priority: envelope.priority } : {}),
-    text: envelope.text,
-    author: envelope.author,
-    attachments: (envelope.attachments ?? []).map((attachment, position) => ({
-      title: sanitiseTitle(attachment.title),
-      contentType: attachment.contentType,
-      ...(attachment.creation ? { creation: attachment.creation } : {}),
-      position,
-    })),
-    ...(envelope.links?.length
-      ? {
-          links: envelope.links.map((link) => ({
-            title: sanitiseTitle(link.title),
-            url: link.url,
-            ...(link.creation ? { creation: link.creation } : {}),
-          })),
-        }
-      : {}),
-  });
-  const check = checkLetterXml(template);
-  if (!check.ok) {
-    // A letter that does not validate is never stored as sendable (DESIGN.md step 5).
-    throw new ProblemError(
-      422,
-      'letter-xml-invalid',
-      'The letter does not make a valid CareCommunication',
-      'See `errors`.',
-      {
-        errors: check.errors,
-      },
-    );
-  }
-  return { letterId, communicationId, template };
-}
-
-/** The identifier the auditors' patient search hashes: the CPR, or the replacement CPR sent instead. */
-function patientIdentifierOf(envelope: LetterEnvelope): string {
-  const patient = draftPatient(envelope.patient);
-  return patient.cpr ?? patient.replacementCpr?.value ?? '';
 }
