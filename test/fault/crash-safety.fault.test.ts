@@ -29,7 +29,13 @@ const secrets = newSecrets();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function ready(): Promise<{ status: number; body: { checks?: Record<string, boolean> } }> {
-  const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(3_000) });
+  const probe = () => fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(3_000) });
+  // A pooled keep-alive socket the gateway closed just as it was reused fails at once; a probe,
+  // like a load balancer's, asks again on a fresh connection.
+  const res = await probe().catch((error: unknown) => {
+    if ((error as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET') return probe();
+    throw error;
+  });
   return { status: res.status, body: (await res.json()) as { checks?: Record<string, boolean> } };
 }
 
