@@ -1,14 +1,15 @@
 import type { Sector } from '../../schemas/categories.ts';
 import { careCommunicationMessageType } from '../../schemas/categories.ts';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
-import { findConfusableMailboxes } from '../../routing/confusables.ts';
-import { effectiveEan, getMailboxes, mailboxPath } from '../../routing/directory.ts';
+import { getMailboxes } from '../../routing/directory.ts';
+import { loadRoutingFacts, type PlacedMailbox } from '../../routing/routing-facts.ts';
+import type { Mailbox } from '../../schemas/mailbox.ts';
 import { checkRouting, type Finding } from '../../routing/guards.ts';
 import { routingKeyFor } from '../../routing/sector-queue.ts';
 import type { ApiClient } from '../clients/client-store.ts';
 import type { Queryable } from '../platform/db.ts';
 import { ProblemError } from '../platform/problem.ts';
-import { countLettersBetween } from './letter-store.ts';
+import { earlierLettersBetween } from './letter-store.ts';
 
 export interface RoutedParty {
   sorId: string;
@@ -37,24 +38,25 @@ export interface RoutingClaims {
   claimedRecipientEan?: string;
 }
 
+/** The directory's mailbox as the guards and answers show it, without its computed place. */
+function withoutPlace({ path: _path, effectiveEan: _effectiveEan, ...mailbox }: PlacedMailbox): Mailbox {
+  return mailbox;
+}
+
 async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope, claims: RoutingClaims = {}) {
   const senderSorId = letter.sender.sorId;
   const recipientSorId = letter.recipient.sorId;
-  const found = await getMailboxes(q, [senderSorId, recipientSorId]);
-  const sender = found.get(senderSorId);
-  const recipient = found.get(recipientSorId);
-  const successor = recipient?.successorSorId
-    ? (await getMailboxes(q, [recipient.successorSorId])).get(recipient.successorSorId)
-    : undefined;
-  const [recipientEan, senderEan, path, successorPath, successorEan, confusableWith, earlier] = await Promise.all([
-    recipient ? effectiveEan(q, recipient.sorId) : undefined,
-    sender ? effectiveEan(q, sender.sorId) : undefined,
-    recipient ? mailboxPath(q, recipient.sorId) : [],
-    successor ? mailboxPath(q, successor.sorId) : undefined,
-    successor ? effectiveEan(q, successor.sorId) : undefined,
-    recipient ? findConfusableMailboxes(q, recipient) : [],
-    sender && recipient ? countLettersBetween(q, sender.sorId, recipient.sorId) : 0,
+  const today = new Date();
+  const [facts, earlier] = await Promise.all([
+    loadRoutingFacts(q, senderSorId, recipientSorId, { today }),
+    earlierLettersBetween(q, senderSorId, recipientSorId),
   ]);
+  const { successor, confusableWith } = facts;
+  const recipientEan = facts.recipient?.effectiveEan ?? undefined;
+  const senderEan = facts.sender?.effectiveEan ?? undefined;
+  const path = facts.recipient?.path ?? [];
+  const sender = facts.sender && withoutPlace(facts.sender);
+  const recipient = facts.recipient && withoutPlace(facts.recipient);
   const findings = checkRouting({
     messageType: careCommunicationMessageType,
     senderSorId,
@@ -62,15 +64,13 @@ async function gather(q: Queryable, client: ApiClient, letter: LetterEnvelope, c
     allowedSenderSorIds: client.senders,
     ...(sender ? { sender } : {}),
     ...(recipient ? { recipient, recipientEffectiveEan: recipientEan ?? null } : {}),
-    ...(successor
-      ? { recipientSuccessor: { ...successor, path: successorPath ?? [], effectiveEan: successorEan ?? null } }
-      : {}),
+    ...(successor ? { recipientSuccessor: successor } : {}),
     ...(letter.recipient.expectedName ? { expectedName: letter.recipient.expectedName } : {}),
     ...(letter.patient.municipalityCode ? { patientMunicipalityCode: letter.patient.municipalityCode } : {}),
     ...(claims.claimedRecipientEan ? { claimedRecipientEan: claims.claimedRecipientEan } : {}),
     confusableWith,
     earlierLettersSenderToRecipient: earlier,
-    today: new Date(),
+    today,
   });
   return { sender, recipient, senderEan, recipientEan, path, findings };
 }

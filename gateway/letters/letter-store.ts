@@ -124,12 +124,20 @@ export async function deliveryRoundOf(q: Queryable, letterId: string): Promise<n
   return result.rows[0]?.round;
 }
 
-/** How many letters this sender organisation has sent to this mailbox before. */
-export async function countLettersBetween(q: Queryable, senderSorId: string, recipientSorId: string): Promise<number> {
-  const result = await q.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM letters WHERE sender_sor_id = $1 AND recipient_sor_id = $2',
-    [senderSorId, recipientSorId],
-  );
+/**
+ * Whether this sender organisation has written to this mailbox before: 0 or 1. Only the first
+ * letter matters to the guards, and counting every earlier one grew with each letter of a pair.
+ */
+export async function earlierLettersBetween(
+  q: Queryable,
+  senderSorId: string,
+  recipientSorId: string,
+): Promise<number> {
+  const result = await q.query<{ n: number }>({
+    name: 'letters-earlier-between',
+    text: 'SELECT count(*)::int AS n FROM (SELECT 1 FROM letters WHERE sender_sor_id = $1 AND recipient_sor_id = $2 LIMIT 1) l',
+    values: [senderSorId, recipientSorId],
+  });
   return result.rows[0]?.n ?? 0;
 }
 
