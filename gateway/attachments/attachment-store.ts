@@ -18,18 +18,50 @@ export interface SealedChunk {
   sealed: Buffer;
 }
 
-export async function insertAttachment(tx: Tx, letterId: string, attachment: AttachmentRow): Promise<void> {
-  await tx.query(
-    'INSERT INTO attachments (letter_id, position, title, content_type, size, sha256) VALUES ($1, $2, $3, $4, $5, $6)',
-    [letterId, attachment.position, attachment.title, attachment.contentType, attachment.size, attachment.sha256],
-  );
+/** The INSERT of `letterId`'s attachment rows from four arrays at `$first`… (`attachmentValues`), if `where` holds; both are SQL. */
+export function attachmentsInsertSql(letterId: string, first: number, where = 'true'): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO attachments (letter_id, position, title, content_type, size, sha256)
+     SELECT ${letterId}, a.position, a.title, a.content_type, a.size, a.sha256
+     FROM unnest(${p(0)}::smallint[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::bigint[], ${p(4)}::text[])
+       AS a(position, title, content_type, size, sha256) WHERE ${where}`;
 }
 
-export async function insertAttachmentChunk(tx: Tx, chunk: SealedChunk): Promise<void> {
-  await tx.query(
-    'INSERT INTO attachment_chunks (letter_id, position, chunk, key_id, data) VALUES ($1, $2, $3, $4, $5)',
-    [chunk.letterId, chunk.position, chunk.index, chunk.keyId, chunk.sealed],
-  );
+export function attachmentValues(attachments: readonly AttachmentRow[]): unknown[] {
+  return [
+    attachments.map((a) => a.position),
+    attachments.map((a) => a.title),
+    attachments.map((a) => a.contentType),
+    attachments.map((a) => a.size),
+    attachments.map((a) => a.sha256),
+  ];
+}
+
+/** The INSERT of sealed chunks of `letterId` from four arrays at `$first`… (`chunkValues`), if `where` holds; both are SQL. */
+export function chunksInsertSql(letterId: string, first: number, where = 'true'): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO attachment_chunks (letter_id, position, chunk, key_id, data)
+     SELECT ${letterId}, c.position, c.chunk, c.key_id, c.data
+     FROM unnest(${p(0)}::smallint[], ${p(1)}::int[], ${p(2)}::text[], ${p(3)}::bytea[]) AS c(position, chunk, key_id, data) WHERE ${where}`;
+}
+
+export function chunkValues(chunks: ReadonlyArray<Omit<SealedChunk, 'letterId'>>): unknown[] {
+  return [
+    chunks.map((c) => c.position),
+    chunks.map((c) => c.index),
+    chunks.map((c) => c.keyId),
+    chunks.map((c) => c.sealed),
+  ];
+}
+
+/** Several sealed chunks of one letter in one statement. */
+export async function insertAttachmentChunks(
+  tx: Tx,
+  letterId: string,
+  chunks: ReadonlyArray<Omit<SealedChunk, 'letterId'>>,
+): Promise<void> {
+  if (chunks.length === 0) return;
+  await tx.query(chunksInsertSql('$1::uuid', 2), [letterId, ...chunkValues(chunks)]);
 }
 
 export async function getAttachments(q: Queryable, letterId: string): Promise<AttachmentRow[]> {

@@ -57,25 +57,40 @@ export interface UnsealedEvent {
   details: Record<string, unknown>;
 }
 
-/** Writes events unsealed, in one statement, in their order; no lock is taken. */
+/**
+ * The INSERT of unsealed events in their order, taking its seven arrays from parameters
+ * `$first`…`$first+6` (`unsealedEventValues`), only if the SQL condition `where` holds: also a
+ * part of larger statements that store a change and its events in one round trip. No lock is taken; the sealer chains them later.
+ */
+export function unsealedEventsInsertSql(first: number, where = 'true'): string {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO audit_events (at, actor_id, actor_name, action, letter_id, sor_id, details)
+     SELECT at, actor_id, actor_name, action, letter_id, sor_id, details
+     FROM unnest(${p(0)}::timestamptz[], ${p(1)}::uuid[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::uuid[], ${p(5)}::text[], ${p(6)}::jsonb[])
+       WITH ORDINALITY AS e(at, actor_id, actor_name, action, letter_id, sor_id, details, n)
+     WHERE ${where} ORDER BY n`;
+}
+
+export function unsealedEventValues(events: readonly UnsealedEvent[]): unknown[] {
+  const column = <K extends keyof UnsealedEvent>(key: K) => events.map((event) => event[key]);
+  return [
+    column('at'),
+    column('actorId'),
+    column('actorName'),
+    column('action'),
+    column('letterId'),
+    column('sorId'),
+    events.map((event) => JSON.stringify(event.details)),
+  ];
+}
+
+/** Writes events unsealed, in one statement, in their order. */
 export async function insertUnsealedEvents(q: Queryable, events: readonly UnsealedEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const column = <K extends keyof UnsealedEvent>(key: K) => events.map((event) => event[key]);
   await q.query({
     name: 'audit-insert-unsealed',
-    text: `INSERT INTO audit_events (at, actor_id, actor_name, action, letter_id, sor_id, details)
-     SELECT at, actor_id, actor_name, action, letter_id, sor_id, details
-     FROM unnest($1::timestamptz[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[])
-       WITH ORDINALITY AS e(at, actor_id, actor_name, action, letter_id, sor_id, details, n) ORDER BY n`,
-    values: [
-      column('at'),
-      column('actorId'),
-      column('actorName'),
-      column('action'),
-      column('letterId'),
-      column('sorId'),
-      events.map((event) => JSON.stringify(event.details)),
-    ],
+    text: unsealedEventsInsertSql(1),
+    values: unsealedEventValues(events),
   });
 }
 

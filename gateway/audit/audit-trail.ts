@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../platform/db.ts';
-import { insertUnsealedEvents, type AuditEvent } from './audit-store.ts';
+import { insertUnsealedEvents, type AuditEvent, type UnsealedEvent } from './audit-store.ts';
 
 export interface Actor {
   id: string | null;
@@ -45,19 +45,21 @@ export function eventHash(prevHash: string, event: Omit<AuditEvent, 'hash' | 'pr
  * sealer (audit-sealer.ts) gives them their `seq` and hash once they have committed.
  */
 export async function appendAuditEvents(q: Queryable, actor: Actor, inputs: AuditEventInput[]): Promise<void> {
+  await insertUnsealedEvents(q, unsealedEventsOf(actor, inputs));
+}
+
+/** The events as the trail writes them: one time for all, in their order. */
+export function unsealedEventsOf(actor: Actor, inputs: AuditEventInput[]): UnsealedEvent[] {
   const at = new Date().toISOString();
-  await insertUnsealedEvents(
-    q,
-    inputs.map((input) => ({
-      at,
-      actorId: actor.id,
-      actorName: actor.name,
-      action: input.action,
-      letterId: input.letterId ?? null,
-      sorId: input.sorId ?? null,
-      details: input.details ?? {},
-    })),
-  );
+  return inputs.map((input) => ({
+    at,
+    actorId: actor.id,
+    actorName: actor.name,
+    action: input.action,
+    letterId: input.letterId ?? null,
+    sorId: input.sorId ?? null,
+    details: input.details ?? {},
+  }));
 }
 
 /** Appends events outside any other change (a read, a warning shown): one statement, its own transaction. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Queryable, Tx } from '../platform/db.ts';
+import type { Queryable } from '../platform/db.ts';
 
 export type Role = 'sender' | 'admin' | 'auditor' | 'adapter';
 
@@ -142,13 +142,4 @@ export async function rotateApiClientKey(
   ]);
   await q.query('UPDATE api_clients SET key_hash = $2, key_rotated_at = now() WHERE id = $1', [id, hashApiKey(key)]);
   return { client: toClient(row), key };
-}
-
-/**
- * Whether the client is still active, holding its row against a concurrent revoke until the
- * transaction ends: a letter stored in it was sent by a client active at its commit.
- */
-export async function clientStillActive(tx: Tx, id: string): Promise<boolean> {
-  const result = await tx.query<{ active: boolean }>('SELECT active FROM api_clients WHERE id = $1 FOR SHARE', [id]);
-  return result.rows[0]?.active === true;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Sector } from '../../schemas/categories.ts';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
 import type { LetterAccepted } from '../../schemas/letter-responses.ts';
-import { clientStillActive, type ApiClient } from '../clients/client-store.ts';
+import type { ApiClient } from '../clients/client-store.ts';
 import {
   AttachmentInspector,
   LetterSizeTracker,
@@ -10,10 +10,10 @@ import {
   sanitiseTitle,
   type AttachmentDigest,
 } from '../attachments/attachment-checks.ts';
-import { appendAuditEvents, canonicalJson, type Actor } from '../audit/audit-trail.ts';
+import { canonicalJson, unsealedEventsOf, type Actor, type AuditEventInput } from '../audit/audit-trail.ts';
 import type { Config } from '../platform/config.ts';
 import type { Vault } from '../platform/crypto.ts';
-import { beginTransaction, type Db, type Transaction, type Tx } from '../platform/db.ts';
+import { inTransaction, type Db, type Tx } from '../platform/db.ts';
 import {
   assertWarningsAcknowledged,
   resolveLetterRouting,
@@ -21,9 +21,10 @@ import {
   type ResolvedRouting,
 } from './letter-routing.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
-import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
-import { findLetterByIdempotencyKey, getLetter, insertLetter, setRequestHash, type LetterRow } from './letter-store.ts';
-import { insertOutbox } from './outbox-store.ts';
+import { insertAttachmentChunks, type AttachmentRow } from '../attachments/attachment-store.ts';
+import { findLetterByIdempotencyKey, getLetter, type LetterRow, type NewLetter } from './letter-store.ts';
+import { writeAcceptedLetter } from './letter-write.ts';
+import { SealedSpool } from './sealed-spool.ts';
 import { buildChecked, patientIdentifierOf } from './letter-template.ts';
 import { ProblemError } from '../platform/problem.ts';
 
@@ -72,16 +73,18 @@ export const chunkAad = (letterId: string, position: number, index: number) =>
   `letter:${letterId}:attachment:${position}:${index}`;
 
 /**
- * One letter on its way in: checked and routed before any byte is stored, then written in a
- * single transaction (letter, attachment chunks as they stream, `accepted` event, outbox row).
- * Either `commit()` stores all of it or `abort()` leaves nothing behind. Every blocking check
- * (rules, routing, XML, each attachment) answers before unacknowledged warnings, which `commit()`
- * raises last.
+ * One letter on its way in: checked and routed before any byte is stored; its attachments are
+ * checked and sealed as they stream into a spool, and only when every byte is in does `commit()`
+ * write it (letter, chunks, `accepted` event, outbox row) in one short transaction, so no
+ * database connection ever waits on a client's network. Either `commit()` stores all of it or
+ * nothing is stored; `abort()` frees the spool. Every blocking check (rules, routing, XML, each
+ * attachment) answers before unacknowledged warnings, which `commit()` raises last.
  */
 export class LetterIntake {
   readonly #digests: AttachmentDigest[] = [];
+  readonly #attachments: AttachmentRow[] = [];
   readonly #size: LetterSizeTracker;
-  #clientId: string | undefined;
+  readonly #spool: SealedSpool;
 
   private constructor(
     private readonly deps: IntakeDeps,
@@ -89,11 +92,13 @@ export class LetterIntake {
     private readonly envelope: LetterEnvelope,
     private readonly routing: ResolvedRouting,
     readonly letterId: string,
-    private readonly transaction: Transaction | undefined,
+    /** The letter row to write; undefined when answering a replay of an earlier letter. */
+    private readonly pending: Omit<NewLetter, 'requestHash'> | undefined,
     private readonly existing: LetterRow | undefined,
     private readonly reroutedFrom?: string,
   ) {
     this.#size = new LetterSizeTracker(deps.config.limits.maxLetterBytes);
+    this.#spool = new SealedSpool(deps.config.limits.spoolMemoryBytes);
   }
 
   /**
@@ -136,33 +141,24 @@ export class LetterIntake {
           template: typeof prepared.template === 'string' ? prepared.template : prepared.template(routing),
         }
       : buildChecked(envelope, routing);
-    const transaction = await beginTransaction(deps.db);
-    try {
-      await insertLetter(transaction.tx, {
-        id: letterId,
-        clientId: client.id,
-        senderSorId: routing.sender.sorId,
-        recipientSorId: routing.recipient.sorId,
-        recipientEan: routing.recipient.ean,
-        sector: routing.recipient.sector,
-        category: envelope.category,
-        communicationId,
-        xmlTemplate: deps.vault.seal(Buffer.from(template, 'utf8'), templateAad(letterId)),
-        envelope: deps.vault.seal(Buffer.from(JSON.stringify(envelope), 'utf8'), envelopeAad(letterId)),
-        keyId: deps.vault.currentKeyId,
-        // The auditors' patient search hashes the identifier sent, CPR or replacement CPR.
-        cprHmac: deps.vault.cprHmac(prepared?.patientIdentifier ?? patientIdentifierOf(envelope)),
-        reroutedFrom: reroutedFrom ?? null,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash: null,
-      });
-    } catch (error) {
-      await transaction.rollback();
-      throw error;
-    }
-    const intake = new LetterIntake(deps, actor, envelope, routing, letterId, transaction, undefined, reroutedFrom);
-    intake.#clientId = client.id;
-    return intake;
+    const pending: Omit<NewLetter, 'requestHash'> = {
+      id: letterId,
+      clientId: client.id,
+      senderSorId: routing.sender.sorId,
+      recipientSorId: routing.recipient.sorId,
+      recipientEan: routing.recipient.ean,
+      sector: routing.recipient.sector,
+      category: envelope.category,
+      communicationId,
+      xmlTemplate: deps.vault.seal(Buffer.from(template, 'utf8'), templateAad(letterId)),
+      envelope: deps.vault.seal(Buffer.from(JSON.stringify(envelope), 'utf8'), envelopeAad(letterId)),
+      keyId: deps.vault.currentKeyId,
+      // The auditors' patient search hashes the identifier sent, CPR or replacement CPR.
+      cprHmac: deps.vault.cprHmac(prepared?.patientIdentifier ?? patientIdentifierOf(envelope)),
+      reroutedFrom: reroutedFrom ?? null,
+      idempotencyKey: idempotencyKey ?? null,
+    };
+    return new LetterIntake(deps, actor, envelope, routing, letterId, pending, undefined, reroutedFrom);
   }
 
   get declaredAttachments(): number {
@@ -179,9 +175,8 @@ export class LetterIntake {
     let index = 0;
     for await (const chunk of rechunk(bytes)) {
       inspector.update(chunk);
-      if (this.tx) {
-        await insertAttachmentChunk(this.tx, {
-          letterId: this.letterId,
+      if (this.pending) {
+        await this.#spool.add({
           position,
           index,
           keyId: this.deps.vault.currentKeyId,
@@ -192,14 +187,12 @@ export class LetterIntake {
     }
     const digest = inspector.finish();
     this.#digests.push(digest);
-    if (this.tx) {
-      await insertAttachment(this.tx, this.letterId, {
-        position,
-        title: sanitiseTitle(declared.title),
-        contentType: declared.contentType,
-        ...digest,
-      });
-    }
+    this.#attachments.push({
+      position,
+      title: sanitiseTitle(declared.title),
+      contentType: declared.contentType,
+      ...digest,
+    });
   }
 
   /** The fingerprint an Idempotency-Key is held to: the letter and its attachments' digests. */
@@ -220,31 +213,79 @@ export class LetterIntake {
       );
     }
     const requestHash = this.#requestHash();
-    if (this.existing) return this.#replay(requestHash);
+    if (!this.pending) return this.#replay(this.existing!, requestHash);
     // Warnings speak last: a letter that would be refused anyway is refused, not first held.
     assertWarningsAcknowledged(this.routing);
+    let written: boolean;
+    try {
+      written = await this.#write(requestHash, alsoInTransaction);
+    } catch (error) {
+      // The same Idempotency-Key sent twice at once: the one that lost the race answers as a replay.
+      const existing = isIdempotencyRace(error)
+        ? await findLetterByIdempotencyKey(this.deps.db, this.pending.clientId, this.pending.idempotencyKey!)
+        : undefined;
+      if (existing) return this.#replay(existing, requestHash);
+      throw error;
+    } finally {
+      await this.#spool.close();
+    }
     // A key revoked while its upload streamed stores nothing.
-    if (this.#clientId && !(await clientStillActive(this.tx!, this.#clientId)))
+    if (!written)
       throw new ProblemError(
         401,
         'unauthenticated',
         'API key revoked',
         'The key was revoked while the letter was sent.',
       );
-    const tx = this.tx!;
-    const { recipient, sender } = this.routing;
-    await setRequestHash(tx, this.letterId, requestHash);
-    await insertOutbox(tx, this.letterId, recipient.sector, {
-      letterId: this.letterId,
-      sector: recipient.sector,
-      recipient: {
-        sorId: recipient.sorId,
-        ean: recipient.ean,
-        ...(recipient.endpoint ? { endpoint: recipient.endpoint } : {}),
+    const { recipient } = this.routing;
+    return {
+      id: this.letterId,
+      status: 'accepted',
+      recipient: { sorId: recipient.sorId, ean: recipient.ean, name: recipient.name, sector: recipient.sector },
+      warnings: this.routing.warnings.map(({ code, message }) => ({ code, message })),
+      replayed: false,
+    };
+  }
+
+  /**
+   * One statement for a letter whose sealed bytes are all in memory; otherwise one transaction:
+   * the same statement, the spooled chunks a few MiB a statement, and the caller's extra work.
+   */
+  async #write(requestHash: string, alsoInTransaction?: (tx: Tx, letterId: string) => Promise<void>): Promise<boolean> {
+    const { recipient } = this.routing;
+    const rows = {
+      letter: { ...this.pending!, requestHash },
+      attachments: this.#attachments,
+      chunks: this.#spool.memoryChunks,
+      outbox: {
+        sector: recipient.sector,
+        payload: {
+          letterId: this.letterId,
+          sector: recipient.sector,
+          recipient: {
+            sorId: recipient.sorId,
+            ean: recipient.ean,
+            ...(recipient.endpoint ? { endpoint: recipient.endpoint } : {}),
+          },
+          xmlPath: `/v1/messages/${this.letterId}/xml`,
+        },
       },
-      xmlPath: `/v1/messages/${this.letterId}/xml`,
+      events: unsealedEventsOf(this.actor, this.#events()),
+    };
+    if (this.#spool.inMemory && !alsoInTransaction) return writeAcceptedLetter(this.deps.db, rows);
+    return inTransaction(this.deps.db, async (tx) => {
+      if (!(await writeAcceptedLetter(tx, rows))) return false;
+      for await (const batch of this.#spool.fileBatches(spoolBatchBytes))
+        await insertAttachmentChunks(tx, this.letterId, batch);
+      await alsoInTransaction?.(tx, this.letterId);
+      return true;
     });
-    await appendAuditEvents(tx, this.actor, [
+  }
+
+  /** The warnings the client confirmed and the `accepted` event, as the trail records them. */
+  #events(): AuditEventInput[] {
+    const { recipient, sender } = this.routing;
+    return [
       ...this.routing.warnings.map((warning) => ({
         action: 'warning-acknowledged',
         letterId: this.letterId,
@@ -265,20 +306,10 @@ export class LetterIntake {
           attachments: this.#digests.map((digest) => ({ size: digest.size, sha256: digest.sha256 })),
         },
       },
-    ]);
-    await alsoInTransaction?.(tx, this.letterId);
-    await this.transaction!.commit();
-    return {
-      id: this.letterId,
-      status: 'accepted',
-      recipient: { sorId: recipient.sorId, ean: recipient.ean, name: recipient.name, sector: recipient.sector },
-      warnings: this.routing.warnings.map(({ code, message }) => ({ code, message })),
-      replayed: false,
-    };
+    ];
   }
 
-  async #replay(requestHash: string): Promise<AcceptedLetter> {
-    const existing = this.existing!;
+  async #replay(existing: LetterRow, requestHash: string): Promise<AcceptedLetter> {
     if (existing.requestHash !== requestHash) {
       throw new ProblemError(
         422,
@@ -298,12 +329,16 @@ export class LetterIntake {
     };
   }
 
-  /** Leaves nothing behind unless `commit()` succeeded; safe to call after it. */
+  /** Frees what the letter held while it arrived; nothing is stored unless `commit()` succeeded. Safe after it. */
   async abort(): Promise<void> {
-    await this.transaction?.rollback();
+    await this.#spool.close();
   }
+}
 
-  private get tx(): Tx | undefined {
-    return this.transaction?.tx;
-  }
+/** Sealed chunks read back from the spool per statement: a few MiB, so no single bind is huge. */
+const spoolBatchBytes = 4 * 1024 * 1024;
+
+function isIdempotencyRace(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  return code === '23505' && constraint === 'letters_idempotency';
 }

@@ -39,29 +39,28 @@ export type LetterSummary = Omit<LetterRow, 'xmlTemplate' | 'envelope'>;
 
 export type NewLetter = Omit<LetterRow, 'createdAt' | 'updatedAt' | 'purgedAt' | 'status' | 'deliveryRound'>;
 
-export async function insertLetter(tx: Tx, letter: NewLetter): Promise<void> {
-  await tx.query(
-    `INSERT INTO letters (id, client_id, sender_sor_id, recipient_sor_id, recipient_ean, sector, category,
-       communication_id, status, xml_template, envelope, key_id, cpr_hmac, rerouted_from, idempotency_key, request_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'accepted', $9, $10, $11, $12, $13, $14, $15)`,
-    [
-      letter.id,
-      letter.clientId,
-      letter.senderSorId,
-      letter.recipientSorId,
-      letter.recipientEan,
-      letter.sector,
-      letter.category,
-      letter.communicationId,
-      letter.xmlTemplate,
-      letter.envelope,
-      letter.keyId,
-      letter.cprHmac,
-      letter.reroutedFrom,
-      letter.idempotencyKey,
-      letter.requestHash,
-    ],
-  );
+/** The columns a new letter is written with, in the order of `newLetterValues`; its status is `accepted`. */
+export const newLetterColumns = `id, client_id, sender_sor_id, recipient_sor_id, recipient_ean, sector, category,
+  communication_id, xml_template, envelope, key_id, cpr_hmac, rerouted_from, idempotency_key, request_hash`;
+
+export function newLetterValues(letter: NewLetter): unknown[] {
+  return [
+    letter.id,
+    letter.clientId,
+    letter.senderSorId,
+    letter.recipientSorId,
+    letter.recipientEan,
+    letter.sector,
+    letter.category,
+    letter.communicationId,
+    letter.xmlTemplate,
+    letter.envelope,
+    letter.keyId,
+    letter.cprHmac,
+    letter.reroutedFrom,
+    letter.idempotencyKey,
+    letter.requestHash,
+  ];
 }
 
 export async function getLetter(q: Queryable, id: string): Promise<LetterRow | undefined> {
@@ -106,11 +105,6 @@ export async function transitionStatus(
     [letterId, from, to],
   );
   return (result.rowCount ?? 0) > 0;
-}
-
-/** The fingerprint an Idempotency-Key is held to, known once every attachment has arrived. */
-export async function setRequestHash(tx: Tx, letterId: string, requestHash: string): Promise<void> {
-  await tx.query('UPDATE letters SET request_hash = $2 WHERE id = $1', [letterId, requestHash]);
 }
 
 export async function setDeliveryRound(tx: Tx, letterId: string, round: number): Promise<void> {

@@ -26,6 +26,7 @@ import { ProblemError } from '../platform/problem.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
 import { assertValid, compile } from '../platform/validation.ts';
 import { recordWarningsShown } from './warnings-shown.ts';
+import { uploadSlots } from './upload-slots.ts';
 
 const validSubmission = compile<LetterSubmission>(letterSubmissionSchema);
 const validEnvelope = compile<LetterEnvelope>(letterEnvelopeSchema);
@@ -58,6 +59,7 @@ export function letterRoutes(deps: AppDeps): Router {
   // Base64 is 4/3 of the bytes; the JSON around it is small. Refused while streaming, not after.
   const letterJson = letterJsonBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024);
   // A Bundle carries the same base64 plus narratives and resources around it.
+  const oneClientsUploads = uploadSlots(config.limits.uploadsPerClient);
   const fhirMessage = fhirBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024);
 
   async function submitJson(req: Request): Promise<AcceptedLetter> {
@@ -118,7 +120,7 @@ export function letterRoutes(deps: AppDeps): Router {
     }
   }
 
-  router.post('/v1/messages', requireRole('sender'), letterJson, fhirMessage, async (req, res) => {
+  router.post('/v1/messages', requireRole('sender'), oneClientsUploads, letterJson, fhirMessage, async (req, res) => {
     let accepted: AcceptedLetter;
     try {
       if (req.is('multipart/form-data')) accepted = await submitMultipart(req);

@@ -45,12 +45,16 @@ const configSchema = {
     limits: {
       type: 'object',
       additionalProperties: false,
-      required: ['maxFileBytes', 'maxLetterBytes', 'maxImagePixels'],
+      required: ['maxFileBytes', 'maxLetterBytes', 'maxImagePixels', 'spoolMemoryBytes', 'uploadsPerClient'],
       properties: {
         maxFileBytes: { type: 'integer', minimum: 1024 },
         maxLetterBytes: { type: 'integer', minimum: 1024 },
         // Width × height an attached image may declare: a small file can declare a decompression bomb.
         maxImagePixels: { type: 'integer', minimum: 1 },
+        // Sealed bytes of one letter held in memory while it arrives; the rest waits in a temporary file.
+        spoolMemoryBytes: { type: 'integer', minimum: 0 },
+        // Letters one client may have arriving at once: a slow sender must not take every slot.
+        uploadsPerClient: { type: 'integer', minimum: 1 },
       },
     },
     // Slow-loris and header-flood guards of the HTTP server.
@@ -171,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFileBytes: integer(env, 'POSTBUD_MAX_FILE_BYTES', 20 * mebibyte),
       maxLetterBytes: integer(env, 'POSTBUD_MAX_LETTER_BYTES', 50 * mebibyte),
       maxImagePixels: integer(env, 'POSTBUD_MAX_IMAGE_PIXELS', 50_000_000),
+      spoolMemoryBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_BYTES', 4 * mebibyte),
+      uploadsPerClient: integer(env, 'POSTBUD_UPLOADS_PER_CLIENT', 16),
     },
     http: {
       headersTimeoutMs: integer(env, 'POSTBUD_HEADERS_TIMEOUT_MS', 20_000),

@@ -29,6 +29,18 @@ describe('Idempotency-Key on POST /v1/messages', () => {
     expect(await letterTableCounts(stack.database.db)).toEqual(counts);
   });
 
+  it('the same key sent eight times at once stores one letter, and every answer names it', async () => {
+    const letter = testLetter({ attachments: withBase64(testFiles(1, 1000)) });
+    const before = await letterTableCounts(stack.database.db);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => submit(letter, 'epj-4711-race')));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(202));
+    expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
+    await waitForStatus(stack, answers[0]!.body.id, 'queued');
+    const after = await letterTableCounts(stack.database.db);
+    expect(after.letters).toBe(before.letters! + 1);
+    expect(after.outbox).toBe(before.outbox! + 1);
+  });
+
   it('the same key with another letter → 422 idempotency-key-reused, nothing stored', async () => {
     const files = testFiles(1, 1000);
     const first = await submit(testLetter({ attachments: withBase64(files) }), 'epj-4711-2');

@@ -65,6 +65,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     {
       POSTBUD_RATE_LIMIT_PER_MINUTE: '0',
       POSTBUD_ADAPTER_RATE_LIMIT_PER_MINUTE: '0',
+      POSTBUD_UPLOADS_PER_CLIENT: '1000',
       ...common,
       DATABASE_URL: database.url,
       PORT: String(port),
