@@ -26,7 +26,7 @@ import { ProblemError } from '../platform/problem.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
 import { assertValid, compile } from '../platform/validation.ts';
 import { recordWarningsShown } from './warnings-shown.ts';
-import { uploadSlots } from './upload-slots.ts';
+import { uploadSlots } from '../http/upload-slots.ts';
 
 const validSubmission = compile<LetterSubmission>(letterSubmissionSchema);
 const validEnvelope = compile<LetterEnvelope>(letterEnvelopeSchema);

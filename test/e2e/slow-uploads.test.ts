@@ -36,7 +36,8 @@ function startSlowUpload(key: string): SlowUpload {
       'content-length': head.length + file!.bytes.length + tail.length,
     },
   });
-  const answer = once(upload, 'response').then(async ([response]: [IncomingMessage]) => {
+  const answer = once(upload, 'response').then(async (args) => {
+    const response = args[0] as IncomingMessage;
     let body = '';
     for await (const chunk of response) body += chunk;
     return { status: response.statusCode ?? 0, body };

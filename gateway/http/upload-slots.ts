@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { currentClient } from '../http/auth.ts';
+import { currentClient } from './auth.ts';
 import { ProblemError } from '../platform/problem.ts';
 
 /**
