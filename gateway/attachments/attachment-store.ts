@@ -73,20 +73,30 @@ export async function getAttachments(q: Queryable, letterId: string): Promise<At
   return result.rows.map((row) => ({ ...row, size: Number(row.size) }));
 }
 
-/** Reads one sealed chunk at a time, so serving a large attachment never holds it whole. */
+/**
+ * Reads the sealed chunks a few at a time (at most `perQuery`, about 3 MiB), so serving a large
+ * attachment never holds it whole and a small one costs one query.
+ */
 export async function* attachmentChunks(
   q: Queryable,
   letterId: string,
   position: number,
+  perQuery = 4,
 ): AsyncGenerator<{ index: number; keyId: string; sealed: Buffer }> {
-  for (let index = 0; ; index += 1) {
-    const result = await q.query<{ key_id: string; data: Buffer }>(
-      'SELECT key_id, data FROM attachment_chunks WHERE letter_id = $1 AND position = $2 AND chunk = $3',
-      [letterId, position, index],
-    );
-    const row = result.rows[0];
-    if (!row) return;
-    yield { index, keyId: row.key_id, sealed: row.data };
+  for (let from = 0; ; ) {
+    const result = await q.query<{ chunk: number; key_id: string; data: Buffer }>({
+      name: 'attachment-chunks-read',
+      text: `SELECT chunk, key_id, data FROM attachment_chunks
+       WHERE letter_id = $1 AND position = $2 AND chunk >= $3 ORDER BY chunk LIMIT $4`,
+      values: [letterId, position, from, perQuery],
+    });
+    for (const row of result.rows) {
+      // The chunks of an attachment are numbered from 0 without gaps; a gap ends it as before.
+      if (row.chunk !== from) return;
+      yield { index: row.chunk, keyId: row.key_id, sealed: row.data };
+      from += 1;
+    }
+    if (result.rows.length < perQuery) return;
   }
 }
 

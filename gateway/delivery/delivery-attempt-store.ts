@@ -17,14 +17,23 @@ export interface DeliveryAttempt {
 const attemptColumns = (d: string) => `${d}.round, ${d}.attempt, ${d}.endpoint, ${d}.outcome,
   ${d}.http_status AS "httpStatus", ${d}.duration_ms AS "durationMs", ${d}.error, to_json(${d}.at) #>> '{}' AS at`;
 
-/** Records one attempt; false when it was recorded before (a receipt redelivered by the broker). */
-export async function insertDeliveryAttempt(tx: Tx, letterId: string, attempt: DeliveryAttempt): Promise<boolean> {
-  const result = await tx.query(
-    `INSERT INTO delivery_attempts (letter_id, round, attempt, endpoint, outcome, http_status, duration_ms, error, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (letter_id, round, attempt, outcome) DO NOTHING`,
-    [
+/**
+ * Records one attempt in the letter's current delivery round (a replayed dead letter starts a new
+ * round with attempt 1 again); false when it was recorded before (a receipt redelivered by the
+ * broker) or the letter is unknown.
+ */
+export async function insertDeliveryAttempt(
+  tx: Tx,
+  letterId: string,
+  attempt: Omit<DeliveryAttempt, 'round'>,
+): Promise<boolean> {
+  const result = await tx.query({
+    name: 'delivery-attempt-insert',
+    text: `INSERT INTO delivery_attempts (letter_id, round, attempt, endpoint, outcome, http_status, duration_ms, error, at)
+     SELECT l.id, l.delivery_round, $2, $3, $4, $5, $6, $7, $8 FROM letters l WHERE l.id = $1
+     ON CONFLICT (letter_id, round, attempt, outcome) DO NOTHING`,
+    values: [
       letterId,
-      attempt.round,
       attempt.attempt,
       attempt.endpoint,
       attempt.outcome,
@@ -33,7 +42,7 @@ export async function insertDeliveryAttempt(tx: Tx, letterId: string, attempt: D
       attempt.error,
       attempt.at,
     ],
-  );
+  });
   return (result.rowCount ?? 0) > 0;
 }
 

@@ -2,8 +2,8 @@ import { topologyNames } from '../../schemas/amqp-topology.ts';
 import { systemActor } from '../audit/audit-trail.ts';
 import type { Broker } from '../platform/broker.ts';
 import { inTransaction, type Db } from '../platform/db.ts';
-import { moveLetter } from '../letters/letter-lifecycle.ts';
-import { lockLetter } from '../letters/letter-store.ts';
+import { moveLetters } from '../letters/letter-lifecycle.ts';
+import { lockLetters } from '../letters/letter-store.ts';
 import { claimUnpublished, markPublished } from '../letters/outbox-store.ts';
 import type { Logger } from '../platform/log.ts';
 
@@ -20,9 +20,12 @@ export async function relayOnce(db: Db, broker: Broker, prefix: string, batchSiz
   return inTransaction(db, async (tx) => {
     const claimed = await claimUnpublished(tx, batchSize);
     if (claimed.length === 0) return 0;
+    // Lock the letters before publishing, so an adapter's receipt waits for `queued` to commit.
+    await lockLetters(
+      tx,
+      claimed.map((row) => row.letterId),
+    );
     for (const row of claimed) {
-      // Lock the letter before publishing, so an adapter's receipt waits for `queued` to commit.
-      await lockLetter(tx, row.letterId);
       channel.publish(exchange, row.sector, Buffer.from(JSON.stringify(row.payload)), {
         persistent: true,
         messageId: row.letterId,
@@ -35,9 +38,12 @@ export async function relayOnce(db: Db, broker: Broker, prefix: string, batchSiz
       tx,
       claimed.map((row) => row.id),
     );
-    for (const row of claimed) {
-      await moveLetter(tx, row.letterId, 'queued', systemActor, { sector: row.sector });
-    }
+    await moveLetters(
+      tx,
+      claimed.map((row) => ({ letterId: row.letterId, details: { sector: row.sector } })),
+      'queued',
+      systemActor,
+    );
     return claimed.length;
   });
 }

@@ -7,7 +7,6 @@ import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
 import type { Broker } from '../platform/broker.ts';
 import { inTransaction, type Db } from '../platform/db.ts';
 import { moveLetter } from '../letters/letter-lifecycle.ts';
-import { deliveryRoundOf } from '../letters/letter-store.ts';
 import { insertDeliveryAttempt } from './delivery-attempt-store.ts';
 import type { Logger } from '../platform/log.ts';
 
@@ -19,11 +18,7 @@ const validReceipt = ajv.compile<DeliveryReceipt>(deliveryReceiptSchema);
 export async function recordReceipt(db: Db, receipt: DeliveryReceipt): Promise<void> {
   const actor: Actor = { id: null, name: `adapter:${receipt.sector}` };
   await inTransaction(db, async (tx) => {
-    // A replayed dead letter starts a new delivery round with attempt 1 again (dead-letters.ts).
-    const round = await deliveryRoundOf(tx, receipt.letterId);
-    if (round === undefined) return;
     const recorded = await insertDeliveryAttempt(tx, receipt.letterId, {
-      round,
       attempt: receipt.attempt,
       endpoint: receipt.endpoint,
       outcome: receipt.outcome,

@@ -27,7 +27,7 @@ async function followedLetter(deps: IntakeDeps, client: ApiClient, id: string, k
   const parties = kind === 'reply-message' ? [letter?.recipientSorId] : [letter?.recipientSorId, letter?.senderSorId];
   if (!letter || !parties.some((sorId) => sorId !== undefined && client.senders.includes(sorId)))
     throw new ProblemError(404, 'letter-not-found', 'Letter not found');
-  await assertLetterNotPurged(deps.db, letter.id);
+  assertLetterNotPurged(letter);
   return letter;
 }
 

@@ -1,7 +1,7 @@
 import type { LetterStatus } from '../../schemas/categories.ts';
-import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
+import { unsealedEventsOf, type Actor } from '../audit/audit-trail.ts';
 import type { Tx } from '../platform/db.ts';
-import { transitionStatus } from './letter-store.ts';
+import { transitionStatuses } from './letter-store.ts';
 
 /**
  * The statuses a letter may come from to reach each status (DESIGN.md: accepted → queued →
@@ -26,7 +26,25 @@ export async function moveLetter(
   actor: Actor,
   details: Record<string, unknown> = {},
 ): Promise<boolean> {
-  const moved = await transitionStatus(tx, letterId, allowedFrom[to], to);
-  if (moved) await appendAuditEvents(tx, actor, [{ action: to, letterId, details }]);
-  return moved;
+  return (await moveLetters(tx, [{ letterId, details }], to, actor)).has(letterId);
+}
+
+/** Moves several letters to the same status in one statement, each with its event; answers those moved. */
+export async function moveLetters(
+  tx: Tx,
+  moves: ReadonlyArray<{ letterId: string; details?: Record<string, unknown> }>,
+  to: LetterStatus,
+  actor: Actor,
+): Promise<Set<string>> {
+  const events = unsealedEventsOf(
+    actor,
+    moves.map(({ letterId, details }) => ({ action: to, letterId, details: details ?? {} })),
+  );
+  return transitionStatuses(
+    tx,
+    moves.map((move) => move.letterId),
+    allowedFrom[to],
+    to,
+    events,
+  );
 }

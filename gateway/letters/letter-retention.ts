@@ -1,8 +1,8 @@
 import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
-import { inTransaction, type Db, type Queryable } from '../platform/db.ts';
+import { inTransaction, type Db } from '../platform/db.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { deleteAttachmentChunks } from '../attachments/attachment-store.ts';
-import { claimDueForPurge, countDueForPurge, markPurged, purgedAtOf } from './letter-store.ts';
+import { claimDueForPurge, countDueForPurge, markPurged, type LetterRow } from './letter-store.ts';
 
 /**
  * Retention: after a configurable period a letter's content (sealed XML, sealed envelope,
@@ -77,8 +77,7 @@ export function letterPurgedProblem(purgedAt: Date | string): ProblemError {
   );
 }
 
-/** For routes serving letter content: 410 `letter-purged` once retention removed it. */
-export async function assertLetterNotPurged(q: Queryable, letterId: string): Promise<void> {
-  const purgedAt = await purgedAtOf(q, letterId);
-  if (purgedAt) throw letterPurgedProblem(purgedAt);
+/** For routes serving letter content: 410 `letter-purged` once retention removed it (the row as just read). */
+export function assertLetterNotPurged(letter: Pick<LetterRow, 'purgedAt'>): void {
+  if (letter.purgedAt) throw letterPurgedProblem(letter.purgedAt);
 }

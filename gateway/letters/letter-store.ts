@@ -1,5 +1,6 @@
 import type { LetterStatus, Sector } from '../../schemas/categories.ts';
 import type { Queryable, Tx } from '../platform/db.ts';
+import { unsealedEventValues, unsealedEventsInsertSql, type UnsealedEvent } from '../audit/audit-store.ts';
 
 /** SQL for the `letters` table: one row per letter, its routing, status and sealed content. */
 
@@ -74,8 +75,9 @@ export async function getLetterForUpdate(tx: Tx, id: string): Promise<LetterRow 
   return result.rows[0];
 }
 
-export async function lockLetter(tx: Tx, id: string): Promise<void> {
-  await tx.query('SELECT 1 FROM letters WHERE id = $1 FOR UPDATE', [id]);
+/** Locks the letters until the transaction ends, in id order so two lockers never deadlock. */
+export async function lockLetters(tx: Tx, ids: readonly string[]): Promise<void> {
+  await tx.query('SELECT 1 FROM letters WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
 }
 
 export async function findLetterByIdempotencyKey(
@@ -91,31 +93,32 @@ export async function findLetterByIdempotencyKey(
 }
 
 /**
- * Moves a letter to `to` only from one of `from`, so a late or repeated report never moves a
- * letter backwards. Returns whether the status changed.
+ * Moves each of the letters to `to` only from one of `from`, so a late or repeated report never
+ * moves a letter backwards, and writes the events of the letters that moved, in one statement.
+ * `events` name their letter; an event whose letter did not move is not written. Answers the ids moved.
  */
-export async function transitionStatus(
+export async function transitionStatuses(
   tx: Tx,
-  letterId: string,
+  letterIds: readonly string[],
   from: readonly LetterStatus[],
   to: LetterStatus,
-): Promise<boolean> {
-  const result = await tx.query(
-    'UPDATE letters SET status = $3, updated_at = now() WHERE id = $1 AND status = ANY($2::text[])',
-    [letterId, from, to],
-  );
-  return (result.rowCount ?? 0) > 0;
+  events: readonly UnsealedEvent[],
+): Promise<Set<string>> {
+  const result = await tx.query<{ id: string }>({
+    name: 'letters-transition',
+    text: `WITH moved AS (
+         UPDATE letters SET status = $3, updated_at = now() WHERE id = ANY ($1::uuid[]) AND status = ANY ($2::text[])
+         RETURNING id
+       ),
+       recorded AS (${unsealedEventsInsertSql(4, 'e.letter_id IN (SELECT id FROM moved)')})
+     SELECT id FROM moved`,
+    values: [letterIds, from, to, ...unsealedEventValues(events)],
+  });
+  return new Set(result.rows.map((row) => row.id));
 }
 
 export async function setDeliveryRound(tx: Tx, letterId: string, round: number): Promise<void> {
   await tx.query('UPDATE letters SET delivery_round = $2 WHERE id = $1', [letterId, round]);
-}
-
-export async function deliveryRoundOf(q: Queryable, letterId: string): Promise<number | undefined> {
-  const result = await q.query<{ round: number }>('SELECT delivery_round AS round FROM letters WHERE id = $1', [
-    letterId,
-  ]);
-  return result.rows[0]?.round;
 }
 
 /**
@@ -210,11 +213,6 @@ export async function markPurged(tx: Tx, ids: string[]): Promise<void> {
     `UPDATE letters SET xml_template = '\\x', envelope = '\\x', purged_at = now() WHERE id = ANY ($1::uuid[])`,
     [ids],
   );
-}
-
-export async function purgedAtOf(q: Queryable, letterId: string): Promise<Date | null> {
-  const result = await q.query<{ purged_at: Date | null }>('SELECT purged_at FROM letters WHERE id = $1', [letterId]);
-  return result.rows[0]?.purged_at ?? null;
 }
 
 /** Letters sealed under another key than `keyId`, locked for re-sealing (purged ones hold nothing). */

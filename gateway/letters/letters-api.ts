@@ -170,7 +170,7 @@ export function letterRoutes(deps: AppDeps): Router {
   router.get('/v1/messages/:id/xml', requireRole('sender', 'adapter'), async (req, res) => {
     const client = currentClient(req);
     const letter = await visibleLetter(db, client, String(req.params.id), ['adapter']);
-    await assertLetterNotPurged(db, letter.id);
+    assertLetterNotPurged(letter);
     // An adapter fetches a letter to send it: every fetch is a sending with its own Bundle.id and time.
     const sending = client.roles.includes('adapter') ? newSending() : undefined;
     if (sending) req.log.info({ letterId: letter.id, bundleId: sending.bundleId }, 'letter sending stamped');

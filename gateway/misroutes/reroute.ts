@@ -46,7 +46,7 @@ export async function rerouteLetter(
       'Give `recipient.sorId`; no misroute report names the right mailbox.',
     );
   }
-  await assertLetterNotPurged(db, old.id);
+  assertLetterNotPurged(old);
   const original = JSON.parse(
     vault.open(old.envelope, old.keyId, envelopeAad(old.id)).toString('utf8'),
   ) as LetterEnvelope;
