@@ -17,9 +17,16 @@ const copenhagenDay = new Intl.DateTimeFormat('en-CA', {
 
 /** `YYYY-MM-DD` of `instant` in Copenhagen. */
 export function copenhagenDate(instant: Date): string {
+  // Every letter asks several times; Intl formatting is slow enough to show in a profile.
+  const second = Math.floor(instant.getTime() / 1000);
+  if (second === lastDay.second) return lastDay.date;
   const parts = Object.fromEntries(copenhagenDay.formatToParts(instant).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  lastDay = { second, date };
+  return date;
 }
+
+let lastDay = { second: Number.NaN, date: '' };
 
 /** `validFrom` and `validTo` are both days on which the mailbox still receives. */
 export function mailboxStateOn(mailbox: Pick<Mailbox, 'active' | 'validFrom' | 'validTo'>, today: Date): MailboxState {

@@ -15,7 +15,7 @@ describe('adapter configuration from the environment', () => {
       retryDelaysMs: [1000, 5000, 30000, 120000],
       deliveryTimeoutMs: 30000,
       sectors: ['region', 'municipality', 'gp'],
-      prefetch: 8,
+      prefetch: 32,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -102,7 +102,7 @@ export function loadAdapterConfig(env: NodeJS.ProcessEnv = process.env): Readonl
     retryDelaysMs: list(env.POSTBUD_RETRY_DELAYS_MS ?? '1000,5000,30000,120000').map(integer),
     deliveryTimeoutMs: integer(env.POSTBUD_DELIVERY_TIMEOUT_MS ?? '30000'),
     sectors: list(env.POSTBUD_ADAPTER_SECTORS ?? sectors.join(',')),
-    prefetch: integer(env.POSTBUD_ADAPTER_PREFETCH ?? '8'),
+    prefetch: integer(env.POSTBUD_ADAPTER_PREFETCH ?? '32'),
   };
   if (!validate(candidate)) {
     const error = validate.errors?.[0];

@@ -83,7 +83,7 @@ export async function* attachmentChunks(
   position: number,
   perQuery = 4,
 ): AsyncGenerator<{ index: number; keyId: string; sealed: Buffer }> {
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const result = await q.query<{ chunk: number; key_id: string; data: Buffer }>({
       name: 'attachment-chunks-read',
       text: `SELECT chunk, key_id, data FROM attachment_chunks

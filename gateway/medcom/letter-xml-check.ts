@@ -30,7 +30,19 @@ function isRepeatingElement(tagName: string, jPath: unknown, _isLeaf: boolean, i
   return repeatingNames.has(tagName) || repeatingPaths.has(`${path.at(-2)}.${tagName}`);
 }
 
+// A parser is built for each depth limit once: building one per letter showed in profiles.
+const parsers = new Map<number, XMLParser>();
+
 function letterParser(maxDepth: number): XMLParser {
+  let parser = parsers.get(maxDepth);
+  if (!parser) {
+    parser = newLetterParser(maxDepth);
+    parsers.set(maxDepth, parser);
+  }
+  return parser;
+}
+
+function newLetterParser(maxDepth: number): XMLParser {
   return new XMLParser({
     ignoreAttributes: false, // FHIR XML carries every primitive in a `value` attribute
     attributeNamePrefix: xmlAttributePrefix,
