@@ -26,6 +26,8 @@ import { ProblemError } from '../platform/problem.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
 import { assertValid, compile } from '../platform/validation.ts';
 import { recordWarningsShown } from './warnings-shown.ts';
+import { recordAccess } from '../audit/access-log.ts';
+import { readerOf } from '../http/reader.ts';
 
 const validSubmission = compile<LetterSubmission>(letterSubmissionSchema);
 const validEnvelope = compile<LetterEnvelope>(letterEnvelopeSchema);
@@ -162,6 +164,7 @@ export function letterRoutes(deps: AppDeps): Router {
 
   router.get('/v1/messages/:id', requireRole('sender', 'auditor', 'admin', 'adapter'), async (req, res) => {
     const status: LetterStatusResponse = await letterStatus(db, currentClient(req), String(req.params.id));
+    await recordAccess(deps, readerOf(req), [{ action: 'letter.status', letterId: status.id }]);
     res.json(status);
   });
 
@@ -169,6 +172,7 @@ export function letterRoutes(deps: AppDeps): Router {
     const client = currentClient(req);
     const letter = await visibleLetter(db, client, String(req.params.id), ['adapter']);
     await assertLetterNotPurged(db, letter.id);
+    await recordAccess(deps, readerOf(req), [{ action: 'letter.xml', letterId: letter.id }]);
     // An adapter fetches a letter to send it: every fetch is a sending with its own Bundle.id and time.
     const sending = client.roles.includes('adapter') ? newSending() : undefined;
     if (sending) req.log.info({ letterId: letter.id, bundleId: sending.bundleId }, 'letter sending stamped');
@@ -178,6 +182,7 @@ export function letterRoutes(deps: AppDeps): Router {
 
   router.get('/v1/messages/:id/events', requireRole('sender', 'auditor', 'admin'), async (req, res) => {
     const events: LetterEvents = await letterEventsFor(db, currentClient(req), String(req.params.id));
+    await recordAccess(deps, readerOf(req), [{ action: 'letter.events', letterId: events.letterId }]);
     res.json(events);
   });
   return router;
