@@ -72,7 +72,7 @@ export const auditPaths = {
     get: auditOperation(
       "One letter's whole story",
       'The letter (who submitted it for which sender to which recipient, status, purge time), its events in order, the delivery attempts ' +
-        '(attempt, endpoint, outcome, httpStatus, durationMs), misroute reports, and the letters it was rerouted from or to with their own stories. ' +
+        '(attempt, outcome, failure: receiver-unreachable | receiver-refused | receiver-error | timeout, httpStatus, durationMs; never the endpoint or the network error), misroute reports, and the letters it was rerouted from or to with their own stories. ' +
         'Never the letter text, attachments or XML.',
       ['auditor'],
       [idParam],
