@@ -18,6 +18,7 @@ import { medcomRefusals } from './acknowledgements/refusal-acknowledgement-api.t
 import { adminClientRoutes } from './clients/client-keys-api.ts';
 import { adminDeadLetterRoutes } from './delivery/dead-letters-api.ts';
 import { auditRoutes } from './audit/audit-api.ts';
+import { accessEventRoutes } from './audit/access-events-api.ts';
 import { clientRoutes } from './clients/clients-api.ts';
 import { consoleRoutes } from './console/console-api.ts';
 import { directoryRoutes } from './directory/directory-api.ts';
@@ -79,6 +80,7 @@ export function createApp(given: AppDeps): Express {
   app.use(adminClientRoutes(deps));
   app.use(adminDeadLetterRoutes(deps));
   app.use(auditRoutes(deps));
+  app.use(accessEventRoutes(deps));
   app.use(methodNotAllowed(openApiDocument.paths));
   // The path is not echoed back: a mistyped URL may carry what should never be repeated.
   app.use((_req, _res, next) => {

@@ -14,6 +14,7 @@ import { startOutboxRelay, type OutboxRelay } from './delivery/outbox-relay.ts';
 import { startReceiptConsumer } from './delivery/receipt-consumer.ts';
 import { startAuditSealer, type AuditSealer } from './audit/audit-sealer.ts';
 import { unsealedBacklog } from './audit/audit-store.ts';
+import { createQueueSigner } from '../schemas/queue-signature.ts';
 
 export interface RunningGateway {
   server: Server;
@@ -39,8 +40,9 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const created = await bootstrapClients(db, config);
   if (created.length > 0) log.info({ clients: created }, 'bootstrap clients created');
 
-  const relay = startOutboxRelay(db, broker, { prefix: config.amqpPrefix, pollMs: config.outboxPollMs, log });
-  startReceiptConsumer(db, broker, { prefix: config.amqpPrefix, log });
+  const signer = createQueueSigner(config.queueSigningKeys);
+  const relay = startOutboxRelay(db, broker, { prefix: config.amqpPrefix, signer, pollMs: config.outboxPollMs, log });
+  startReceiptConsumer(db, broker, { prefix: config.amqpPrefix, signer, log });
   // A connection of its own, so a queue of requests waiting for the pool never holds up sealing.
   const sealerDb = createPool(config.databaseUrl, 1);
   const sealer = startAuditSealer(sealerDb, { intervalMs: config.auditSealIntervalMs, log });

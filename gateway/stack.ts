@@ -22,6 +22,8 @@ function devSecrets(): Record<string, string> {
   }
   const wanted: Record<string, () => string> = {
     POSTBUD_DATA_KEY: () => `k1:${randomBytes(32).toString('base64')}`,
+    // Shared by the gateway's relay and the adapters: they deliver and report only signed messages.
+    POSTBUD_QUEUE_SIGNING_KEY: () => `q1:${randomBytes(32).toString('base64')}`,
     POSTBUD_BOOTSTRAP_ADMIN_KEY: () => `pb_${randomBytes(32).toString('base64url')}`,
     POSTBUD_BOOTSTRAP_ADAPTER_KEY: () => `pb_${randomBytes(32).toString('base64url')}`,
   };

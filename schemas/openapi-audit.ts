@@ -4,6 +4,7 @@ import {
   auditVerifyResultSchema,
   misrouteReportQuerySchema,
 } from './audit.ts';
+import { accessEventsAnswerSchema, accessEventsSearchSchema } from './access-events.ts';
 
 /**
  * The auditors' paths of the OpenAPI document (schemas/openapi.ts spreads them in). Query
@@ -71,7 +72,7 @@ export const auditPaths = {
     get: auditOperation(
       "One letter's whole story",
       'The letter (who submitted it for which sender to which recipient, status, purge time), its events in order, the delivery attempts ' +
-        '(attempt, endpoint, outcome, httpStatus, durationMs), misroute reports, and the letters it was rerouted from or to with their own stories. ' +
+        '(attempt, outcome, failure: receiver-unreachable | receiver-refused | receiver-error | timeout, httpStatus, durationMs; never the endpoint or the network error), misroute reports, and the letters it was rerouted from or to with their own stories. ' +
         'Never the letter text, attachments or XML.',
       ['auditor'],
       [idParam],
@@ -87,6 +88,22 @@ export const auditPaths = {
       queryParameters(misrouteReportQuerySchema),
       { description: '`{ groupBy, from, to, misroutedLetters, groups, recipients }`' },
     ),
+  },
+  '/v1/audit/access-events/search': {
+    post: {
+      summary: 'Who looked at a patient or a letter',
+      description:
+        'Every read of patient data (letter status, XML, events, thread, acknowledgement; audit search by CPR, CSV export, trace; console ' +
+        'pages) is recorded before it is answered; a read that cannot be recorded is refused with 503. `cpr` is matched by keyed hash, ' +
+        'against reads that named it and reads of letters about that patient; it goes in the body so no URL holds it. ' +
+        '`from` is inclusive, `to` exclusive. Newest first, at most 1000. The search itself is recorded too.',
+      'x-roles': ['auditor'] as string[],
+      requestBody: { required: true, content: { 'application/json': { schema: accessEventsSearchSchema } } },
+      responses: {
+        '200': { description: 'The reads', content: { 'application/json': { schema: accessEventsAnswerSchema } } },
+        default: problem,
+      },
+    },
   },
   '/v1/audit/verify': {
     get: auditOperation(

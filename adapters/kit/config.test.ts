@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { loadAdapterConfig } from './config.ts';
 
 const key = 'secret-adapter-key-123';
+const signing = `q1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe('adapter configuration from the environment', () => {
-  it('needs only the adapter key and fills in the documented defaults', () => {
-    const config = loadAdapterConfig({ POSTBUD_ADAPTER_KEY: key });
+  it('needs only the adapter key and the queue signing key, and fills in the documented defaults', () => {
+    const config = loadAdapterConfig({ POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: signing });
     expect(config).toEqual({
       amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
       prefix: 'postbud',
@@ -16,6 +17,7 @@ describe('adapter configuration from the environment', () => {
       deliveryTimeoutMs: 30000,
       sectors: ['region', 'municipality', 'gp'],
       prefetch: 32,
+      queueSigningKeys: [{ id: 'q1', key: signing.slice(3) }],
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -23,6 +25,7 @@ describe('adapter configuration from the environment', () => {
   it('reads sector endpoints, sectors and retry delays', () => {
     const config = loadAdapterConfig({
       POSTBUD_ADAPTER_KEY: key,
+      POSTBUD_QUEUE_SIGNING_KEY: signing,
       GP_ENDPOINT: 'https://gp.example.dk/medcom',
       POSTBUD_ADAPTER_SECTORS: 'gp, region',
       POSTBUD_RETRY_DELAYS_MS: '50, 100',
@@ -37,14 +40,28 @@ describe('adapter configuration from the environment', () => {
   it('fails with one line naming the variable, never its value', () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{}, 'POSTBUD_ADAPTER_KEY is required'],
-      [{ POSTBUD_ADAPTER_KEY: key, POSTBUD_RETRY_DELAYS_MS: '1000,soon' }, 'POSTBUD_RETRY_DELAYS_MS must be'],
-      [{ POSTBUD_ADAPTER_KEY: key, POSTBUD_DELIVERY_TIMEOUT_MS: '30s' }, 'POSTBUD_DELIVERY_TIMEOUT_MS must be'],
       [
-        { POSTBUD_ADAPTER_KEY: key, REGION_ENDPOINT: 'sftp://region.example.dk' },
+        { POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: signing, POSTBUD_RETRY_DELAYS_MS: '1000,soon' },
+        'POSTBUD_RETRY_DELAYS_MS must be',
+      ],
+      [
+        { POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: signing, POSTBUD_DELIVERY_TIMEOUT_MS: '30s' },
+        'POSTBUD_DELIVERY_TIMEOUT_MS must be',
+      ],
+      [
+        { POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: signing, REGION_ENDPOINT: 'sftp://region.example.dk' },
         'REGION_ENDPOINT must be an http(s) URL',
       ],
-      [{ POSTBUD_ADAPTER_KEY: key, POSTBUD_ADAPTER_SECTORS: 'gp,dentist' }, 'POSTBUD_ADAPTER_SECTORS must be'],
-      [{ POSTBUD_ADAPTER_KEY: key, AMQP_URL: 'http://guest:hemmelig@broker' }, 'AMQP_URL must be'],
+      [
+        { POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: signing, POSTBUD_ADAPTER_SECTORS: 'gp,dentist' },
+        'POSTBUD_ADAPTER_SECTORS must be',
+      ],
+      [
+        { POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: signing, AMQP_URL: 'http://guest:hemmelig@broker' },
+        'AMQP_URL must be',
+      ],
+      [{ POSTBUD_ADAPTER_KEY: key }, 'POSTBUD_QUEUE_SIGNING_KEY is required'],
+      [{ POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: 'q1:hemmelig' }, 'POSTBUD_QUEUE_SIGNING_KEY is required'],
     ];
     for (const [env, expected] of cases) {
       const error = (() => {

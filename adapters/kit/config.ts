@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Logger } from 'pino';
 import { sectors, type Sector } from '../../schemas/categories.ts';
+import { createQueueSigner, parseQueueSigningKeys, type QueueSigningKey } from '../../schemas/queue-signature.ts';
 
 const httpUrl = { type: 'string', pattern: '^https?://[^\\s/]+' } as const;
 
@@ -18,6 +19,7 @@ const adapterConfigSchema = {
     'deliveryTimeoutMs',
     'sectors',
     'prefetch',
+    'queueSigningKeys',
   ],
   properties: {
     amqpUrl: { type: 'string', pattern: '^amqps?://' },
@@ -33,6 +35,16 @@ const adapterConfigSchema = {
     deliveryTimeoutMs: { type: 'integer', minimum: 100, maximum: 600_000 },
     sectors: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...sectors] } },
     prefetch: { type: 'integer', minimum: 1, maximum: 1000 },
+    queueSigningKeys: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'key'],
+        properties: { id: { type: 'string' }, key: { type: 'string' } },
+      },
+    },
   },
 } as const;
 
@@ -54,6 +66,10 @@ const sources: Record<string, { variable: string; rule: string }> = {
   deliveryTimeoutMs: { variable: 'POSTBUD_DELIVERY_TIMEOUT_MS', rule: 'must be an integer from 100 to 600000 (ms)' },
   sectors: { variable: 'POSTBUD_ADAPTER_SECTORS', rule: `must be a comma-separated list of ${sectors.join(', ')}` },
   prefetch: { variable: 'POSTBUD_ADAPTER_PREFETCH', rule: 'must be an integer from 1 to 1000' },
+  queueSigningKeys: {
+    variable: 'POSTBUD_QUEUE_SIGNING_KEY',
+    rule: 'is required: "id:<at least 32 bytes in base64>"[,…], the same as the gateway\'s',
+  },
 };
 
 export class AdapterConfigError extends Error {
@@ -76,6 +92,15 @@ function integer(value: string): number {
 
 function blankToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** The shared queue signing keys, or none when missing or malformed (the schema then names the variable). */
+function signingKeys(raw: string | undefined): QueueSigningKey[] {
+  try {
+    return parseQueueSigningKeys(raw);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -103,6 +128,7 @@ export function loadAdapterConfig(env: NodeJS.ProcessEnv = process.env): Readonl
     deliveryTimeoutMs: integer(env.POSTBUD_DELIVERY_TIMEOUT_MS ?? '30000'),
     sectors: list(env.POSTBUD_ADAPTER_SECTORS ?? sectors.join(',')),
     prefetch: integer(env.POSTBUD_ADAPTER_PREFETCH ?? '32'),
+    queueSigningKeys: signingKeys(env.POSTBUD_QUEUE_SIGNING_KEY),
   };
   if (!validate(candidate)) {
     const error = validate.errors?.[0];
@@ -125,6 +151,7 @@ export function sharedAdapterOptions(config: Readonly<AdapterConfig>, log: Logge
     retryDelaysMs: config.retryDelaysMs,
     gateway: { url: config.gatewayUrl, key: config.adapterKey },
     prefetch: config.prefetch,
+    signer: createQueueSigner(config.queueSigningKeys),
     log,
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { declareTopology, topologyNames } from '../../schemas/amqp-topology.ts';
 import type { Sector } from '../../schemas/categories.ts';
+import type { QueueSigner } from '../../schemas/queue-signature.ts';
 import { keepBrokerSession, type BackoffOptions } from './broker-connection.ts';
 import { DeliveryLedger } from './delivery-ledger.ts';
 import type { DeliveryTransport, GatewayAccess } from './http-transport.ts';
@@ -18,6 +19,8 @@ export interface AdapterOptions {
   /** Used when the recipient's mailbox names no endpoint of its own. */
   defaultEndpoint?: string | undefined;
   log: Logger;
+  /** Checks the relay's signature on every letter message and signs every receipt. */
+  signer: QueueSigner;
   /** How many letters one adapter works on at once. */
   prefetch: number;
   /** How long stop() waits for deliveries in flight before closing anyway (default 15 s). */
@@ -59,6 +62,7 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
     statusTimeoutMs: options.statusTimeoutMs ?? 10_000,
     defaultEndpoint: options.defaultEndpoint,
     ledger: new DeliveryLedger(),
+    signer: options.signer,
     log,
   };
   const inFlight = new Set<Promise<void>>();

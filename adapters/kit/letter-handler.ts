@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { topologyNames } from '../../schemas/amqp-topology.ts';
 import type { Sector } from '../../schemas/categories.ts';
 import type { DeliveryReceipt, LetterQueued } from '../../schemas/queue-messages.ts';
+import { signatureHeader, type QueueSigner } from '../../schemas/queue-signature.ts';
 import type { DeliveryLedger } from './delivery-ledger.ts';
 import {
   describeEndpoint,
@@ -30,6 +31,7 @@ export interface LetterHandlerContext {
   statusTimeoutMs: number;
   defaultEndpoint: string | undefined;
   ledger: DeliveryLedger;
+  signer: QueueSigner;
   log: Logger;
 }
 
@@ -76,7 +78,9 @@ function publishConfirmed(
 }
 
 function publishReceipt(ctx: LetterHandlerContext, channel: ConfirmChannel, receipt: DeliveryReceipt): Promise<void> {
-  return publishConfirmed(channel, ctx.names.receiptsQueue, Buffer.from(JSON.stringify(receipt)), {
+  const content = Buffer.from(JSON.stringify(receipt));
+  return publishConfirmed(channel, ctx.names.receiptsQueue, content, {
+    headers: { [signatureHeader]: ctx.signer.sign('DeliveryReceipt', content) },
     persistent: true,
     contentType: 'application/json',
     messageId: `${receipt.letterId}:${receipt.attempt}:${receipt.outcome}`,
@@ -128,7 +132,7 @@ export async function handleLetterMessage(
   source: ConsumingChannel,
   message: ConsumeMessage,
 ): Promise<void> {
-  const parsed = parseLetterMessage(message, ctx.sector);
+  const parsed = parseLetterMessage(message, ctx.sector, ctx.signer);
   if (!parsed.ok) {
     const log = ctx.log.child({ messageId: message.properties.messageId });
     await settle(log, source, message, async () => {

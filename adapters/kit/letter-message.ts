@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConsumeMessage, MessagePropertyHeaders } from 'amqplib';
 import type { Sector } from '../../schemas/categories.ts';
+import { signatureHeader, type QueueSigner } from '../../schemas/queue-signature.ts';
 import {
   deliveryReceiptSchema,
   letterQueuedSchema,
@@ -29,7 +30,11 @@ function describeFirstError(errors: ErrorObject[] | null | undefined): string {
 export type ParsedLetterMessage = { ok: true; letter: LetterQueued; attempt: number } | { ok: false; reason: string };
 
 /** Reads and checks one message from a sector queue; never throws. */
-export function parseLetterMessage(message: ConsumeMessage, sector: Sector): ParsedLetterMessage {
+export function parseLetterMessage(message: ConsumeMessage, sector: Sector, signer: QueueSigner): ParsedLetterMessage {
+  // The message names the endpoint the letter goes to: only what the gateway's relay signed is believed.
+  if (!signer.verify('LetterQueued', message.content, message.properties.headers?.[signatureHeader])) {
+    return { ok: false, reason: 'signature missing or invalid' };
+  }
   let body: unknown;
   try {
     body = JSON.parse(message.content.toString('utf8'));

@@ -81,6 +81,7 @@ export async function createAdapterHarness(respond?: Responder, retryDelaysMs?: 
         defaultEndpoint: `${receiver.url}/gp`,
         log,
         prefetch: 4,
+        signer: broker.signer,
         drainTimeoutMs: 5_000,
         statusTimeoutMs: 2_000,
         reconnect: { initialMs: 50, maxMs: 400 },

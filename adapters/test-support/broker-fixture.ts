@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { declareTopology, topologyNames, topologyQueues } from '../../schemas/amqp-topology.ts';
 import type { DeliveryReceipt, LetterQueued } from '../../schemas/queue-messages.ts';
+import { createQueueSigner, signatureHeader, type QueueSigner } from '../../schemas/queue-signature.ts';
 
 export const testAmqpUrl = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -29,8 +30,11 @@ export interface BrokerFixture {
   retryDelaysMs: number[];
   names: ReturnType<typeof topologyNames>;
   channel: ConfirmChannel;
+  /** Signs as the gateway's relay does, with a key of this fixture's own. */
+  signer: QueueSigner;
   publishLetter(letter: LetterQueued, headers?: Record<string, unknown>): Promise<void>;
-  publishRaw(routingKey: string, content: Buffer): Promise<void>;
+  /** Unsigned unless `headers` carry a signature. */
+  publishRaw(routingKey: string, content: Buffer, headers?: Record<string, unknown>): Promise<void>;
   /** Waits until `count` messages have arrived on `queue` (taken off it, kept for later calls). */
   waitForMessages(queue: string, count: number, timeoutMs?: number): Promise<GetMessage[]>;
   waitForReceipts(count: number, timeoutMs?: number): Promise<DeliveryReceipt[]>;
@@ -47,6 +51,7 @@ export async function createBrokerFixture(retryDelaysMs = [50, 100, 200]): Promi
   await declareTopology(channel, topology);
   const names = topologyNames(prefix);
   const taken = new Map<string, GetMessage[]>();
+  const signer = createQueueSigner([{ id: 't1', key: randomBytes(32).toString('base64') }]);
 
   const publish = (routingKey: string, content: Buffer, options: amqp.Options.Publish) =>
     new Promise<void>((resolve, reject) =>
@@ -73,15 +78,22 @@ export async function createBrokerFixture(retryDelaysMs = [50, 100, 200]): Promi
     retryDelaysMs,
     names,
     channel,
-    publishLetter: (letter, headers) =>
-      publish(letter.sector, Buffer.from(JSON.stringify(letter)), {
+    signer,
+    publishLetter: (letter, headers) => {
+      const content = Buffer.from(JSON.stringify(letter));
+      return publish(letter.sector, content, {
         persistent: true,
         messageId: letter.letterId,
         contentType: 'application/json',
+        headers: { [signatureHeader]: signer.sign('LetterQueued', content), ...headers },
+      });
+    },
+    publishRaw: (routingKey, content, headers) =>
+      publish(routingKey, content, {
+        persistent: true,
+        contentType: 'application/json',
         ...(headers ? { headers } : {}),
       }),
-    publishRaw: (routingKey, content) =>
-      publish(routingKey, content, { persistent: true, contentType: 'application/json' }),
     async waitForMessages(queue, count, timeoutMs = 10_000) {
       await waitFor(
         async () => (await takeAvailable(queue)).length >= count,

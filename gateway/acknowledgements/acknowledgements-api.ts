@@ -5,6 +5,8 @@ import { actorOf } from '../audit/audit-trail.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
 import { fhirBody, fhirMediaTypes, type FhirBody } from '../http/json-body.ts';
 import { smallJsonBody } from '../http/small-json-body.ts';
+import { readerOf } from '../http/reader.ts';
+import { recordAccess } from '../audit/access-log.ts';
 import { writeFhirXml } from '../medcom/fhir-xml-write.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { assertValid, compile } from '../platform/validation.ts';
@@ -25,7 +27,7 @@ const isFhir = (contentType: string | undefined) =>
 const jsonUnlessBundle: RequestHandler = (req, res, next) =>
   isFhir(req.headers['content-type']) ? next() : smallJsonBody(req, res, next);
 
-export function acknowledgementRoutes({ db }: AppDeps): Router {
+export function acknowledgementRoutes({ db, log }: AppDeps): Router {
   const router = Router();
   router.post(
     '/v1/acknowledgements',
@@ -45,6 +47,9 @@ export function acknowledgementRoutes({ db }: AppDeps): Router {
     requireRole('sender', 'auditor', 'admin', 'adapter'),
     async (req, res) => {
       const bundle = await acknowledgementBundleFor(db, currentClient(req), String(req.params.id));
+      await recordAccess({ db, log }, readerOf(req), [
+        { action: 'letter.acknowledgement', letterId: String(req.params.id).toLowerCase() },
+      ]);
       const format = req.accepts(['application/fhir+json', 'application/fhir+xml', 'application/json']);
       if (format === 'application/fhir+xml') res.type('application/fhir+xml; charset=utf-8').send(writeFhirXml(bundle));
       else if (format) res.type('application/fhir+json; charset=utf-8').send(JSON.stringify(bundle));

@@ -17,6 +17,7 @@ import {
   csvColumns,
   csvValues,
   eventFilterOf,
+  type AuditEventFilter,
   findAuditEvents,
   parseInstant,
   presentEvent,
@@ -26,6 +27,8 @@ import { letterTrace } from './letter-trace.ts';
 import { parseVerifyBound, verifyAuditChain } from './audit-verify.ts';
 import { sealAuditTrail } from './audit-sealer.ts';
 import { requireRole } from '../http/auth.ts';
+import { readerOf } from '../http/reader.ts';
+import { recordAccess, type PatientRead } from './access-log.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { compile, describeErrors } from '../platform/validation.ts';
 
@@ -43,7 +46,7 @@ function queryOf<T>(validate: ValidateFunction<T>, req: Request): T {
 }
 
 /** The auditors' read-only API: metadata of letters, never their text or XML. */
-export function auditRoutes({ db, vault }: AppDeps): Router {
+export function auditRoutes({ db, vault, log }: AppDeps): Router {
   const router = Router();
   const auditor = requireRole('auditor');
   // Answers may name patients' letters: no cache on the way may keep them.
@@ -56,10 +59,19 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
     await sealAuditTrail(db);
   };
 
+  const patientOf = (filter: AuditEventFilter) => ({
+    ...(filter.cprHmac ? { cprHmac: filter.cprHmac } : {}),
+    ...(filter.letterId ? { letterId: filter.letterId.toLowerCase() } : {}),
+  });
+  const record = (req: Request, read: PatientRead) => recordAccess({ db, log }, readerOf(req), [read]);
+
   router.get('/v1/audit/events', auditor, async (req, res) => {
     const { filter, page, maskedCpr } = eventFilterOf(queryOf(validEventsQuery, req), vault);
     await sealed();
     const { events, nextCursor } = await findAuditEvents(db, filter, page);
+    // A search narrowed to a patient or a letter reads that patient's history.
+    if (filter.cprHmac || filter.letterId)
+      await record(req, { action: filter.cprHmac ? 'audit.search-by-cpr' : 'audit.search', ...patientOf(filter) });
     res.json({
       ...(maskedCpr ? { cpr: maskedCpr } : {}),
       order: page.order,
@@ -71,6 +83,7 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
   router.get('/v1/audit/events.csv', auditor, async (req, res) => {
     const { filter, page } = eventFilterOf(queryOf(validEventsQuery, req), vault);
     await sealed();
+    await record(req, { action: 'audit.export', ...patientOf(filter) });
     async function* lines(): AsyncGenerator<string> {
       yield utf8ByteOrderMark + csvRow(csvColumns);
       for await (const event of streamAuditEvents(db, filter, page)) yield csvRow(csvValues(presentEvent(event)));
@@ -84,7 +97,9 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
 
   router.get('/v1/audit/letters/:id/trace', auditor, async (req, res) => {
     await sealed();
-    res.json(await letterTrace(db, String(req.params.id)));
+    const trace = await letterTrace(db, String(req.params.id));
+    await record(req, { action: 'audit.trace', letterId: trace.letter.id });
+    res.json(trace);
   });
 
   // Administrators too: they fix the directory names that the report shows to mislead senders.

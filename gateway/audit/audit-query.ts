@@ -2,6 +2,7 @@ import type { AuditEventsQuery, PresentedAuditEvent } from '../../schemas/audit.
 import { auditEventsPage, type AuditEvent, type AuditPage } from './audit-store.ts';
 import { letterIdsWhere } from '../letters/letter-store.ts';
 import { maskCprs, withoutOperatorData } from './audit-redaction.ts';
+import { coarseDeliveryDetails } from './delivery-outcome.ts';
 import type { Vault } from '../platform/crypto.ts';
 import type { Queryable } from '../platform/db.ts';
 import { isValidCpr, maskCpr } from '../medcom/cpr.ts';
@@ -97,8 +98,10 @@ export async function* streamAuditEvents(
 export function presentEvent(event: AuditEvent): PresentedAuditEvent {
   const cprsMasked = maskCprs(event.details);
   // Auditors are not operators: mailbox endpoints are left out of what they see.
-  const { value: details, removed } = withoutOperatorData(cprsMasked.value);
-  const masked = cprsMasked.masked || removed;
+  const { value: withoutEndpoints, removed } = withoutOperatorData(cprsMasked.value);
+  // Nor the network map: a delivery's reason is shown as a coarse outcome.
+  const { value: details, changed } = coarseDeliveryDetails(withoutEndpoints);
+  const masked = cprsMasked.masked || removed || changed;
   return {
     seq: event.seq,
     at: event.at,

@@ -1,4 +1,5 @@
 import { getMailboxes } from '../../routing/directory.ts';
+import { coarseDeliveryFailure } from './delivery-outcome.ts';
 import { clientNames } from '../clients/client-store.ts';
 import { deliveryAttemptsOf } from '../delivery/delivery-attempt-store.ts';
 import { getLetter, lettersReroutedFrom } from '../letters/letter-store.ts';
@@ -46,24 +47,15 @@ async function letterSummary(q: Queryable, letterId: string) {
   };
 }
 
-function originOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).origin;
-  } catch {
-    return 'invalid';
-  }
-}
-
 async function deliveryAttempts(q: Queryable, letterId: string) {
   const attempts = await deliveryAttemptsOf(q, letterId);
   return attempts.map((attempt) => ({
     attempt: attempt.attempt,
-    // Where, to the host: a path or query may hold the receiving system's token (operator data).
-    endpoint: originOf(attempt.endpoint),
+    // Not where, nor the adapter's reason: hosts, ports and DNS or TLS errors map the network (operator data).
     outcome: attempt.outcome,
+    failure: attempt.outcome === 'delivered' ? null : coarseDeliveryFailure(attempt.error, attempt.httpStatus),
     httpStatus: attempt.httpStatus,
     durationMs: attempt.durationMs,
-    error: attempt.error === null ? null : maskCprsInText(attempt.error),
     at: new Date(attempt.at).toISOString(),
   }));
 }

@@ -1,4 +1,5 @@
 import { topologyNames } from '../../schemas/amqp-topology.ts';
+import { signatureHeader, type QueueSigner } from '../../schemas/queue-signature.ts';
 import { systemActor } from '../audit/audit-trail.ts';
 import type { Broker } from '../platform/broker.ts';
 import { inTransaction, type Db } from '../platform/db.ts';
@@ -13,10 +14,15 @@ import type { Logger } from '../platform/log.ts';
  * it, in the same transaction that moves the letter to `queued`. A crash between confirm and
  * commit publishes again, which the adapters' idempotency absorbs.
  */
-export async function relayOnce(db: Db, broker: Broker, prefix: string, batchSize = 100): Promise<number> {
+export async function relayOnce(
+  db: Db,
+  broker: Broker,
+  options: { prefix: string; signer: QueueSigner },
+  batchSize = 100,
+): Promise<number> {
   const channel = broker.channel();
   if (!channel) return 0;
-  const exchange = topologyNames(prefix).lettersExchange;
+  const exchange = topologyNames(options.prefix).lettersExchange;
   return inTransaction(db, async (tx) => {
     const claimed = await claimUnpublished(tx, batchSize);
     if (claimed.length === 0) return 0;
@@ -26,7 +32,10 @@ export async function relayOnce(db: Db, broker: Broker, prefix: string, batchSiz
       claimed.map((row) => row.letterId),
     );
     for (const row of claimed) {
-      channel.publish(exchange, row.sector, Buffer.from(JSON.stringify(row.payload)), {
+      const content = Buffer.from(JSON.stringify(row.payload));
+      // Adapters deliver only what the gateway signed: the endpoint in the message is trusted for that.
+      channel.publish(exchange, row.sector, content, {
+        headers: { [signatureHeader]: options.signer.sign('LetterQueued', content) },
         persistent: true,
         messageId: row.letterId,
         contentType: 'application/json',
@@ -56,7 +65,7 @@ export interface OutboxRelay {
 export function startOutboxRelay(
   db: Db,
   broker: Broker,
-  options: { prefix: string; pollMs: number; log: Logger },
+  options: { prefix: string; signer: QueueSigner; pollMs: number; log: Logger },
 ): OutboxRelay {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
@@ -69,7 +78,7 @@ export function startOutboxRelay(
       try {
         do {
           again = false;
-          const published = await relayOnce(db, broker, options.prefix);
+          const published = await relayOnce(db, broker, options);
           if (published > 0) again = true;
         } while (again && !stopped);
       } catch (error) {

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import type { ConsumeMessage } from 'amqplib';
 import { topologyNames } from '../../schemas/amqp-topology.ts';
 import { deliveryReceiptSchema, type DeliveryReceipt } from '../../schemas/queue-messages.ts';
+import { signatureHeader, type QueueSigner } from '../../schemas/queue-signature.ts';
 import { appendAuditEvents, type Actor } from '../audit/audit-trail.ts';
 import type { Broker } from '../platform/broker.ts';
 import { inTransaction, type Db } from '../platform/db.ts';
@@ -44,7 +45,11 @@ export async function recordReceipt(db: Db, receipt: DeliveryReceipt): Promise<v
 }
 
 /** Consumes `postbud.receipts` with manual acks; a receipt is acked only once recorded. */
-export function startReceiptConsumer(db: Db, broker: Broker, options: { prefix: string; log: Logger }): void {
+export function startReceiptConsumer(
+  db: Db,
+  broker: Broker,
+  options: { prefix: string; signer: QueueSigner; log: Logger },
+): void {
   const queue = topologyNames(options.prefix).receiptsQueue;
   broker.onConnected(async (channel) => {
     await channel.prefetch(50);
@@ -55,6 +60,12 @@ export function startReceiptConsumer(db: Db, broker: Broker, options: { prefix: 
         receipt = JSON.parse(message.content.toString('utf8'));
       } catch {
         receipt = undefined;
+      }
+      // Only an adapter holds the signing key: an unsigned or badly signed receipt changes nothing.
+      if (!options.signer.verify('DeliveryReceipt', message.content, message.properties.headers?.[signatureHeader])) {
+        options.log.error({ messageId: message.properties.messageId }, 'discarding receipt without a valid signature');
+        channel.ack(message);
+        return;
       }
       if (!validReceipt(receipt)) {
         options.log.error({ messageId: message.properties.messageId }, 'discarding malformed receipt');

@@ -9,6 +9,8 @@ import { ProblemError } from '../platform/problem.ts';
 import { assertValid, compile } from '../platform/validation.ts';
 import { submitFollowUp, type FollowUpKind } from './follow-ups.ts';
 import { threadOf } from './threads.ts';
+import { recordAccess } from '../audit/access-log.ts';
+import { readerOf } from '../http/reader.ts';
 
 const validReply = compile<Reply>(replySchema);
 const validForward = compile<Forward>(forwardSchema);
@@ -42,7 +44,13 @@ export function followUpRoutes(deps: AppDeps): Router {
   router.post('/v1/messages/:id/reply', requireRole('sender'), body, followUp('reply-message'));
   router.post('/v1/messages/:id/forward', requireRole('sender'), body, followUp('forward-message'));
   router.get('/v1/threads/:identifier', requireRole('sender', 'auditor', 'admin'), async (req, res) => {
-    res.json(await threadOf(deps, currentClient(req), String(req.params.identifier)));
+    const thread = await threadOf(deps, currentClient(req), String(req.params.identifier));
+    await recordAccess(
+      deps,
+      readerOf(req),
+      thread.letters.map((letter) => ({ action: 'letter.thread', letterId: letter.id })),
+    );
+    res.json(thread);
   });
   return router;
 }

@@ -3,6 +3,7 @@ import type { LetterEvents, LetterStatusResponse } from '../../schemas/letter-re
 import { getAttachments } from '../attachments/attachment-store.ts';
 import { maskCprs, maskCprsInText } from '../audit/audit-redaction.ts';
 import { letterEvents } from '../audit/audit-store.ts';
+import { coarseDeliveryDetails } from '../audit/delivery-outcome.ts';
 import { sealAuditTrail } from '../audit/audit-sealer.ts';
 import type { ApiClient } from '../clients/client-store.ts';
 import type { Db, Queryable } from '../platform/db.ts';
@@ -57,15 +58,20 @@ export async function letterEventsFor(db: Db, client: ApiClient, letterId: strin
   // The sender sees every event so far, the last one too, each with its place in the chain.
   await sealAuditTrail(db);
   const events = await letterEvents(db, letter.id);
+  const operator = client.roles.includes('admin');
   return {
     letterId: letter.id,
     // Details hold clerks' free text (acknowledgement and misroute notes): CPR numbers in it are masked for every reader.
-    events: events.map(({ seq, at, action, actorName, details }) => ({
-      seq,
-      at,
-      action,
-      actor: maskCprsInText(actorName),
-      details: maskCprs(details).value,
-    })),
+    events: events.map(({ seq, at, action, actorName, details }) => {
+      const masked = maskCprs(details).value;
+      return {
+        seq,
+        at,
+        action,
+        actor: maskCprsInText(actorName),
+        // Delivery reasons name hosts, ports and DNS or TLS errors: operators only.
+        details: operator ? masked : coarseDeliveryDetails(masked).value,
+      };
+    }),
   };
 }

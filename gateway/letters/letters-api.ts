@@ -27,6 +27,8 @@ import { assertLetterNotPurged } from './letter-retention.ts';
 import { assertValid, compile } from '../platform/validation.ts';
 import { recordWarningsShown } from './warnings-shown.ts';
 import { uploadSlots } from '../http/upload-slots.ts';
+import { recordAccess } from '../audit/access-log.ts';
+import { readerOf } from '../http/reader.ts';
 
 const validSubmission = compile<LetterSubmission>(letterSubmissionSchema);
 const validEnvelope = compile<LetterEnvelope>(letterEnvelopeSchema);
@@ -164,6 +166,7 @@ export function letterRoutes(deps: AppDeps): Router {
 
   router.get('/v1/messages/:id', requireRole('sender', 'auditor', 'admin', 'adapter'), async (req, res) => {
     const status: LetterStatusResponse = await letterStatus(db, currentClient(req), String(req.params.id));
+    await recordAccess(deps, readerOf(req), [{ action: 'letter.status', letterId: status.id }]);
     res.json(status);
   });
 
@@ -171,6 +174,7 @@ export function letterRoutes(deps: AppDeps): Router {
     const client = currentClient(req);
     const letter = await visibleLetter(db, client, String(req.params.id), ['adapter']);
     assertLetterNotPurged(letter);
+    await recordAccess(deps, readerOf(req), [{ action: 'letter.xml', letterId: letter.id }]);
     // An adapter fetches a letter to send it: every fetch is a sending with its own Bundle.id and time.
     const sending = client.roles.includes('adapter') ? newSending() : undefined;
     if (sending) req.log.info({ letterId: letter.id, bundleId: sending.bundleId }, 'letter sending stamped');
@@ -180,6 +184,7 @@ export function letterRoutes(deps: AppDeps): Router {
 
   router.get('/v1/messages/:id/events', requireRole('sender', 'auditor', 'admin'), async (req, res) => {
     const events: LetterEvents = await letterEventsFor(db, currentClient(req), String(req.params.id));
+    await recordAccess(deps, readerOf(req), [{ action: 'letter.events', letterId: events.letterId }]);
     res.json(events);
   });
   return router;

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
+import { parseQueueSigningKeys } from '../../schemas/queue-signature.ts';
 
 /** The gateway's environment, validated once at start-up and frozen (STYLE.md 7). */
 const configSchema = {
@@ -10,6 +11,7 @@ const configSchema = {
     'amqpUrl',
     'port',
     'dataKeys',
+    'queueSigningKeys',
     'amqpPrefix',
     'retryDelaysMs',
     'limits',
@@ -28,6 +30,17 @@ const configSchema = {
     amqpUrl: { type: 'string', pattern: '^amqps?://' },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     dataKeys: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'key'],
+        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, key: { type: 'string' } },
+      },
+    },
+    // Signs what the relay publishes and checks adapters' receipts (schemas/queue-signature.ts).
+    queueSigningKeys: {
       type: 'array',
       minItems: 1,
       items: {
@@ -164,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     amqpUrl: env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
     port: integer(env, 'PORT', 8080),
     dataKeys: dataKeys(env.POSTBUD_DATA_KEY),
+    queueSigningKeys: parseQueueSigningKeys(env.POSTBUD_QUEUE_SIGNING_KEY),
     ...(env.POSTBUD_CPR_HMAC_KEY ? { cprHmacKey: env.POSTBUD_CPR_HMAC_KEY } : {}),
     ...(env.POSTBUD_BOOTSTRAP_ADMIN_KEY ? { bootstrapAdminKey: env.POSTBUD_BOOTSTRAP_ADMIN_KEY } : {}),
     ...(env.POSTBUD_BOOTSTRAP_ADAPTER_KEY ? { bootstrapAdapterKey: env.POSTBUD_BOOTSTRAP_ADAPTER_KEY } : {}),

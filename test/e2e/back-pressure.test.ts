@@ -98,6 +98,7 @@ describe('a database that cannot be reached', () => {
   it('is answered 503 dependency-unavailable with Retry-After, quickly, not 500 or a hang', async () => {
     const config = loadConfig({
       POSTBUD_DATA_KEY: `k1:${randomBytes(32).toString('base64')}`,
+      POSTBUD_QUEUE_SIGNING_KEY: `q1:${Buffer.alloc(32, 2).toString('base64')}`,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postbud',
     });
     const db = createPool(config.databaseUrl, 2);

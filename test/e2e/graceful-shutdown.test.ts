@@ -33,6 +33,7 @@ beforeAll(async () => {
     PORT: String(port),
     POSTBUD_AMQP_PREFIX: prefix,
     POSTBUD_DATA_KEY: secrets.dataKey,
+    POSTBUD_QUEUE_SIGNING_KEY: secrets.queueSigningKey,
     POSTBUD_BOOTSTRAP_ADMIN_KEY: secrets.adminKey,
     LOG_LEVEL: process.env.FAULT_DEBUG ? 'info' : 'silent',
   });

@@ -50,8 +50,13 @@ describe('configuration', () => {
   it('fails with one clear line for a missing data key or a bad port', () => {
     expect(() => loadConfig({})).toThrow(/POSTBUD_DATA_KEY is required/);
     const key = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
-    expect(() => loadConfig({ POSTBUD_DATA_KEY: key, PORT: 'eighty' })).toThrow(/PORT must be a whole number/);
-    expect(() => loadConfig({ POSTBUD_DATA_KEY: key, DATABASE_URL: 'mysql://x' })).toThrow(/databaseUrl/);
-    expect(loadConfig({ POSTBUD_DATA_KEY: key }).port).toBe(8080);
+    expect(() => loadConfig({ POSTBUD_DATA_KEY: key })).toThrow(/POSTBUD_QUEUE_SIGNING_KEY is required/);
+    expect(() => loadConfig({ POSTBUD_DATA_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: 'q1:short' })).toThrow(
+      /POSTBUD_QUEUE_SIGNING_KEY entries must be/,
+    );
+    const both = { POSTBUD_DATA_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: `q1:${Buffer.alloc(32, 2).toString('base64')}` };
+    expect(() => loadConfig({ ...both, PORT: 'eighty' })).toThrow(/PORT must be a whole number/);
+    expect(() => loadConfig({ ...both, DATABASE_URL: 'mysql://x' })).toThrow(/databaseUrl/);
+    expect(loadConfig(both).port).toBe(8080);
   });
 });

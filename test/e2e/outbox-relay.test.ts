@@ -1,3 +1,4 @@
+import { createQueueSigner } from '../../schemas/queue-signature.ts';
 import amqp from 'amqplib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +28,12 @@ describe('the outbox relay', () => {
         submitting ||
         (await stack.database.db.query('SELECT 1 FROM outbox WHERE published_at IS NULL')).rowCount
       ) {
-        await relayOnce(stack.database.db, broker, stack.prefix, 3);
+        await relayOnce(
+          stack.database.db,
+          broker,
+          { prefix: stack.prefix, signer: createQueueSigner(stack.config.queueSigningKeys) },
+          3,
+        );
       }
     });
     const ids: string[] = [];

@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgementRecordedSchema } from '../../schemas/acknowledgement.ts';
+import { accessEventsAnswerSchema } from '../../schemas/access-events.ts';
 import { auditEventSchema } from '../../schemas/audit.ts';
 import { letterAcceptedSchema, letterEventsSchema, letterStatusSchema } from '../../schemas/letter-responses.ts';
 import { mailboxSchema } from '../../schemas/mailbox.ts';
@@ -101,6 +102,19 @@ describe('real answers match the response schemas', () => {
     expect(res.status).toBe(200);
     expect(res.body.events.length).toBeGreaterThan(2);
     for (const event of res.body.events) expectMatches(auditEventSchema, event);
+  });
+
+  it('the access log as the auditor searches it', async () => {
+    const res = await stack
+      .api()
+      .post('/v1/audit/access-events/search')
+      .auth(auditorKey, { type: 'bearer' })
+      .send({ letterId });
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThan(1);
+    expectMatches(accessEventsAnswerSchema, res.body);
+    const documented = openApiDocument.paths['/v1/audit/access-events/search'].post.responses['200'];
+    expect(documented.content['application/json'].schema).toBe(accessEventsAnswerSchema);
   });
 
   it('a refusal', async () => {

@@ -66,6 +66,7 @@ const routes: RouteAccess[] = [
   // Design: auditor; admins see the misroute report to correct the directory.
   { method: 'GET', path: '/v1/audit/misroutes', access: ['auditor', 'admin'] },
   { method: 'GET', path: '/v1/audit/verify', access: ['auditor'] },
+  { method: 'POST', path: '/v1/audit/access-events/search', access: ['auditor'] },
   // Last: the admin's empty-body call really closes the mailbox the other rows use.
   { method: 'POST', path: '/v1/directory/mailboxes/:sorId/deactivate', access: ['admin'] },
 ];

@@ -29,6 +29,7 @@ const mailboxPath = `/v1/directory/mailboxes/${sorIds.gpClinic}`;
 function appWithCors(origins: string) {
   const config = loadConfig({
     POSTBUD_DATA_KEY: `k1:${randomBytes(32).toString('base64')}`,
+    POSTBUD_QUEUE_SIGNING_KEY: `q1:${Buffer.alloc(32, 2).toString('base64')}`,
     DATABASE_URL: stack.database.url,
     POSTBUD_CORS_ORIGINS: origins,
   });
@@ -123,10 +124,20 @@ describe('CORS', () => {
 
   it('refuses a wildcard or a malformed origin at start-up', () => {
     const key = `k1:${randomBytes(32).toString('base64')}`;
-    expect(() => loadConfig({ POSTBUD_DATA_KEY: key, POSTBUD_CORS_ORIGINS: '*' })).toThrow(/corsOrigins/);
-    expect(() => loadConfig({ POSTBUD_DATA_KEY: key, POSTBUD_CORS_ORIGINS: 'https://epj.example/path' })).toThrow(
-      /corsOrigins/,
-    );
+    expect(() =>
+      loadConfig({
+        POSTBUD_DATA_KEY: key,
+        POSTBUD_QUEUE_SIGNING_KEY: `q1:${Buffer.alloc(32, 2).toString('base64')}`,
+        POSTBUD_CORS_ORIGINS: '*',
+      }),
+    ).toThrow(/corsOrigins/);
+    expect(() =>
+      loadConfig({
+        POSTBUD_DATA_KEY: key,
+        POSTBUD_QUEUE_SIGNING_KEY: `q1:${Buffer.alloc(32, 2).toString('base64')}`,
+        POSTBUD_CORS_ORIGINS: 'https://epj.example/path',
+      }),
+    ).toThrow(/corsOrigins/);
   });
 });
 

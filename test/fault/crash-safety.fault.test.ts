@@ -57,6 +57,7 @@ beforeAll(async () => {
     AMQP_URL: amqpUrl,
     POSTBUD_AMQP_PREFIX: prefix,
     POSTBUD_RETRY_DELAYS_MS: retryDelaysMs.join(','),
+    POSTBUD_QUEUE_SIGNING_KEY: secrets.queueSigningKey,
     LOG_LEVEL: 'warn',
   };
   gateway = new ServiceProcess('gateway/main.ts', {

@@ -1,3 +1,4 @@
+import { signatureHeader } from '../../schemas/queue-signature.ts';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpTransport } from '../../adapters/kit/http-transport.ts';
@@ -141,7 +142,8 @@ describe('a letter on its way from the gp queue to the receiving system', () => 
   it('goes to the dead-letter queue with the reason when the message is not a LetterQueued', async () => {
     const { broker } = await setUp();
     await harness.startAdapter();
-    await broker.publishRaw('gp', Buffer.from(JSON.stringify({ letterId: 'not-a-uuid', sector: 'gp' })));
+    const content = Buffer.from(JSON.stringify({ letterId: 'not-a-uuid', sector: 'gp' }));
+    await broker.publishRaw('gp', content, { [signatureHeader]: broker.signer.sign('LetterQueued', content) });
 
     const [dead] = await broker.waitForMessages(broker.names.deadLetterQueue('gp'), 1);
     expect(String(dead?.properties.headers?.['x-postbud-dead-letter-reason'])).toMatch(
@@ -149,6 +151,21 @@ describe('a letter on its way from the gp queue to the receiving system', () => 
     );
     await pause(200);
     expect(await broker.readyCount(broker.names.letterQueue('gp'))).toBe(0);
+    expect(await broker.readyCount(broker.names.receiptsQueue)).toBe(0);
+  });
+
+  it('goes to the dead-letter queue, undelivered, when the gateway did not sign it', async () => {
+    const { broker, receiver } = await setUp();
+    await harness.startAdapter();
+    const letter = harness.letter({ endpoint: `${receiver.url}/elsewhere` });
+    await broker.publishRaw('gp', Buffer.from(JSON.stringify(letter)));
+
+    const [dead] = await broker.waitForMessages(broker.names.deadLetterQueue('gp'), 1);
+    expect(String(dead?.properties.headers?.['x-postbud-dead-letter-reason'])).toBe(
+      'invalid message: signature missing or invalid',
+    );
+    await pause(200);
+    expect(receiver.received).toHaveLength(0);
     expect(await broker.readyCount(broker.names.receiptsQueue)).toBe(0);
   });
 

@@ -16,6 +16,7 @@ export function spawnAdapters(stack: TestStack, sectors = 'region,municipality,g
       POSTBUD_GATEWAY_URL: stack.url,
       POSTBUD_ADAPTER_KEY: stack.adapterKey,
       POSTBUD_ADAPTER_SECTORS: sectors,
+      POSTBUD_QUEUE_SIGNING_KEY: stack.config.queueSigningKeys.map(({ id, key }) => `${id}:${key}`).join(','),
       POSTBUD_RETRY_DELAYS_MS: stack.config.retryDelaysMs.join(','),
       REGION_ENDPOINT: endpoint('region'),
       MUNICIPALITY_ENDPOINT: endpoint('municipality'),

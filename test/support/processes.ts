@@ -62,12 +62,15 @@ export class ServiceProcess {
 
 export interface StackSecrets {
   dataKey: string;
+  /** Shared by gateway and adapters: POSTBUD_QUEUE_SIGNING_KEY. */
+  queueSigningKey: string;
   adminKey: string;
   adapterKey: string;
 }
 
 export const newSecrets = (): StackSecrets => ({
   dataKey: `k1:${randomBytes(32).toString('base64')}`,
+  queueSigningKey: `q1:${randomBytes(32).toString('base64')}`,
   adminKey: `pb_${randomBytes(24).toString('base64url')}`,
   adapterKey: `pb_${randomBytes(24).toString('base64url')}`,
 });

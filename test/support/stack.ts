@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import request from 'supertest';
 import { topologyNames, topologyQueues } from '../../schemas/amqp-topology.ts';
 import { sectors } from '../../schemas/categories.ts';
+import { createQueueSigner } from '../../schemas/queue-signature.ts';
 import { startAdapter, type RunningAdapter } from '../../adapters/kit/consumer.ts';
 import { createHttpTransport } from '../../adapters/kit/http-transport.ts';
 import { loadConfig, type Config } from '../../gateway/platform/config.ts';
@@ -57,6 +58,7 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
     AMQP_URL: amqpUrl,
     PORT: '0',
     POSTBUD_DATA_KEY: `k1:${randomBytes(32).toString('base64')}`,
+    POSTBUD_QUEUE_SIGNING_KEY: `q1:${randomBytes(32).toString('base64')}`,
     POSTBUD_BOOTSTRAP_ADMIN_KEY: adminKey,
     POSTBUD_BOOTSTRAP_ADAPTER_KEY: adapterKey,
     POSTBUD_AMQP_PREFIX: prefix,
@@ -117,6 +119,7 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
             defaultEndpoint: `${receiver.url}/${sector}`,
             log,
             prefetch: 10,
+            signer: createQueueSigner(config.queueSigningKeys),
           }),
         );
       }

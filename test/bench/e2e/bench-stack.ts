@@ -58,6 +58,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     AMQP_URL: amqpUrl,
     POSTBUD_AMQP_PREFIX: prefix,
     POSTBUD_RETRY_DELAYS_MS: retryDelaysMs.join(','),
+    POSTBUD_QUEUE_SIGNING_KEY: secrets.queueSigningKey,
     LOG_LEVEL: options.logLevel,
   };
   const gateway = new ServiceProcess(
