@@ -4,6 +4,7 @@ import { Router, type Request } from 'express';
 import type { ValidateFunction } from 'ajv';
 import {
   auditEventsQuerySchema,
+  auditEventsSearchSchema,
   auditVerifyQuerySchema,
   misrouteReportQuerySchema,
   type AuditEventsQuery,
@@ -26,10 +27,12 @@ import { letterTrace } from './letter-trace.ts';
 import { parseVerifyBound, verifyAuditChain } from './audit-verify.ts';
 import { sealAuditTrail } from './audit-sealer.ts';
 import { requireRole } from '../http/auth.ts';
+import { smallJsonBody } from '../http/small-json-body.ts';
 import { ProblemError } from '../platform/problem.ts';
-import { compile, describeErrors } from '../platform/validation.ts';
+import { assertValid, compile, describeErrors } from '../platform/validation.ts';
 
 const validEventsQuery = compile<AuditEventsQuery>(auditEventsQuerySchema);
+const validEventsSearch = compile<AuditEventsQuery>(auditEventsSearchSchema);
 const validMisrouteQuery = compile<MisrouteReportQuery>(misrouteReportQuerySchema);
 const validVerifyQuery = compile<AuditVerifyQuery>(auditVerifyQuerySchema);
 
@@ -56,16 +59,25 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
     await sealAuditTrail(db);
   };
 
-  router.get('/v1/audit/events', auditor, async (req, res) => {
-    const { filter, page, maskedCpr } = eventFilterOf(queryOf(validEventsQuery, req), vault);
+  const searchEvents = async (query: AuditEventsQuery) => {
+    const { filter, page, maskedCpr } = eventFilterOf(query, vault);
     await sealed();
     const { events, nextCursor } = await findAuditEvents(db, filter, page);
-    res.json({
+    return {
       ...(maskedCpr ? { cpr: maskedCpr } : {}),
       order: page.order,
       events: events.map(presentEvent),
       nextCursor,
-    });
+    };
+  };
+
+  // Kept for callers that have it; a CPR belongs in the body of the POST below, not in a URL.
+  router.get('/v1/audit/events', auditor, async (req, res) => {
+    res.json(await searchEvents(queryOf(validEventsQuery, req)));
+  });
+
+  router.post('/v1/audit/events/search', auditor, smallJsonBody, async (req, res) => {
+    res.json(await searchEvents(assertValid(validEventsSearch, req.body ?? {})));
   });
 
   router.get('/v1/audit/events.csv', auditor, async (req, res) => {
