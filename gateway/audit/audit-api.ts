@@ -12,17 +12,8 @@ import {
   type MisrouteReportQuery,
 } from '../../schemas/audit.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { csvRow, utf8ByteOrderMark } from './audit-csv.ts';
 import { misrouteReport } from './misroute-report.ts';
-import {
-  csvColumns,
-  csvValues,
-  eventFilterOf,
-  findAuditEvents,
-  parseInstant,
-  presentEvent,
-  streamAuditEvents,
-} from './audit-query.ts';
+import { auditCsvLines, eventFilterOf, findAuditEvents, parseInstant, presentEvent } from './audit-query.ts';
 import { letterTrace } from './letter-trace.ts';
 import { parseVerifyBound, verifyAuditChain } from './audit-verify.ts';
 import { sealAuditTrail } from './audit-sealer.ts';
@@ -83,15 +74,11 @@ export function auditRoutes({ db, vault }: AppDeps): Router {
   router.get('/v1/audit/events.csv', auditor, async (req, res) => {
     const { filter, page } = eventFilterOf(queryOf(validEventsQuery, req), vault);
     await sealed();
-    async function* lines(): AsyncGenerator<string> {
-      yield utf8ByteOrderMark + csvRow(csvColumns);
-      for await (const event of streamAuditEvents(db, filter, page)) yield csvRow(csvValues(presentEvent(event)));
-    }
     res
       .status(200)
       .type('text/csv; charset=utf-8')
       .setHeader('Content-Disposition', 'attachment; filename="audit-events.csv"');
-    await pipeline(Readable.from(lines()), res);
+    await pipeline(Readable.from(auditCsvLines(db, filter, page)), res);
   });
 
   router.get('/v1/audit/letters/:id/trace', auditor, async (req, res) => {

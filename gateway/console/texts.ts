@@ -1,3 +1,5 @@
+import { auditDa, auditEn } from './audit-texts.ts';
+
 /**
  * The console's words. Danish first (the users are Danish), English for guests and reviewers;
  * the English table has the Danish table's type, so a text missing in one language does not compile.
@@ -9,6 +11,7 @@ export type Language = (typeof languages)[number];
 export const isLanguage = (value: unknown): value is Language => languages.includes(value as Language);
 
 const da = {
+  ...auditDa,
   appName: 'Postbud',
   skipToContent: 'Gå til indholdet',
   mainNavigation: 'Hovedmenu',
@@ -153,6 +156,7 @@ const da = {
 export type Texts = typeof da;
 
 const en: Texts = {
+  ...auditEn,
   appName: 'Postbud',
   skipToContent: 'Skip to content',
   mainNavigation: 'Main menu',
