@@ -1,3 +1,4 @@
+import { adminDa, adminEn } from './admin-texts.ts';
 import { auditDa, auditEn } from './audit-texts.ts';
 
 /**
@@ -12,6 +13,7 @@ export const isLanguage = (value: unknown): value is Language => languages.inclu
 
 const da = {
   ...auditDa,
+  ...adminDa,
   appName: 'Postbud',
   skipToContent: 'Gå til indholdet',
   mainNavigation: 'Hovedmenu',
@@ -157,6 +159,7 @@ export type Texts = typeof da;
 
 const en: Texts = {
   ...auditEn,
+  ...adminEn,
   appName: 'Postbud',
   skipToContent: 'Skip to content',
   mainNavigation: 'Main menu',
