@@ -40,9 +40,19 @@ export default defineConfig({
           ...withServices,
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['node_modules/**', 'test/fault/**', 'test/architecture/**'],
+          exclude: ['node_modules/**', 'test/fault/**', 'test/architecture/**', 'test/browser/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Pages driven in Debian's Chromium (playwright-core) against a real gateway on the real stack.
+        test: {
+          ...withServices,
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
         },
       },
       {

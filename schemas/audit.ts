@@ -38,6 +38,9 @@ export const auditEventsQuerySchema = {
 } as const;
 export type AuditEventsQuery = FromSchema<typeof auditEventsQuerySchema>;
 
+/** `POST /v1/audit/events/search`: the same filters in a JSON body, so a CPR never sits in a URL that proxies log. */
+export const auditEventsSearchSchema = { ...auditEventsQuerySchema, $id: 'AuditEventsSearch' } as const;
+
 export const misrouteReportQuerySchema = {
   $id: 'MisrouteReportQuery',
   type: 'object',

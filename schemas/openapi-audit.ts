@@ -1,5 +1,6 @@
 import {
   auditEventsQuerySchema,
+  auditEventsSearchSchema,
   auditVerifyQuerySchema,
   auditVerifyResultSchema,
   misrouteReportQuerySchema,
@@ -26,34 +27,67 @@ function auditOperation(summary: string, description: string, roles: string[], p
   return { summary, description, 'x-roles': roles, parameters, responses: { '200': ok, default: problem } };
 }
 
+const eventsPage = {
+  description: '`{ cpr?, order, events, nextCursor }`',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          cpr: { type: 'string', description: 'The CPR searched for, masked as DDMMYY-xxxx' },
+          order: { type: 'string', enum: ['asc', 'desc'] },
+          events: { type: 'array', items: { $ref: '#/components/schemas/AuditEvent' } },
+          nextCursor: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
+};
+
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const timesNote = 'Times are RFC 3339 date-times or dates (00:00 UTC); `from` is inclusive, `to` exclusive.';
 
 export const auditPaths = {
   '/v1/audit/events': {
-    get: auditOperation(
-      'Search the audit trail',
-      `Filters combine with AND. \`cpr\` (DDMMYY-XXXX or ten digits) is matched by keyed hash and echoed masked. ${timesNote} ` +
-        'Newest first unless `order=asc`; at most `limit` (default 100, at most 1000) events a page; pass `nextCursor` as `cursor` for the next.',
-      ['auditor'],
-      queryParameters(auditEventsQuerySchema),
-      {
-        description: '`{ cpr?, order, events, nextCursor }`',
+    get: {
+      ...auditOperation(
+        'Search the audit trail (discouraged with `cpr`: use POST /v1/audit/events/search)',
+        `Filters combine with AND. \`cpr\` (DDMMYY-XXXX or ten digits) is matched by keyed hash and echoed masked; in a query string ` +
+          `it may be kept by proxies' and servers' access logs, so send it in the body of \`POST /v1/audit/events/search\` instead. ${timesNote} ` +
+          'Newest first unless `order=asc`; at most `limit` (default 100, at most 1000) events a page; pass `nextCursor` as `cursor` for the next.',
+        ['auditor'],
+        queryParameters(auditEventsQuerySchema).map((parameter) =>
+          parameter.name === 'cpr'
+            ? {
+                ...parameter,
+                deprecated: true,
+                description: 'Discouraged: a URL may be logged. Use POST /v1/audit/events/search.',
+              }
+            : parameter,
+        ),
+        eventsPage,
+      ),
+    },
+  },
+  '/v1/audit/events/search': {
+    post: {
+      ...auditOperation(
+        'Search the audit trail, the filters in a JSON body',
+        `The filters of \`GET /v1/audit/events\`, as strings in a JSON object; the way to search by \`cpr\`, which then never appears in a URL. ${timesNote}`,
+        ['auditor'],
+        [],
+        eventsPage,
+      ),
+      requestBody: {
+        required: true,
         content: {
           'application/json': {
-            schema: {
-              type: 'object',
-              properties: {
-                cpr: { type: 'string', description: 'The CPR searched for, masked as DDMMYY-xxxx' },
-                order: { type: 'string', enum: ['asc', 'desc'] },
-                events: { type: 'array', items: { $ref: '#/components/schemas/AuditEvent' } },
-                nextCursor: { type: ['string', 'null'] },
-              },
-            },
+            schema: auditEventsSearchSchema,
+            example: { cpr: '2509479989', from: '2026-01-01', order: 'asc' },
           },
         },
       },
-    ),
+    },
   },
   '/v1/audit/events.csv': {
     get: auditOperation(

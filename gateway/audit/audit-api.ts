@@ -4,6 +4,7 @@ import { Router, type Request } from 'express';
 import type { ValidateFunction } from 'ajv';
 import {
   auditEventsQuerySchema,
+  auditEventsSearchSchema,
   auditVerifyQuerySchema,
   misrouteReportQuerySchema,
   type AuditEventsQuery,
@@ -11,17 +12,14 @@ import {
   type MisrouteReportQuery,
 } from '../../schemas/audit.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { csvRow, utf8ByteOrderMark } from './audit-csv.ts';
 import { misrouteReport } from './misroute-report.ts';
 import {
-  csvColumns,
-  csvValues,
+  auditCsvLines,
   eventFilterOf,
-  type AuditEventFilter,
   findAuditEvents,
   parseInstant,
   presentEvent,
-  streamAuditEvents,
+  type AuditEventFilter,
 } from './audit-query.ts';
 import { letterTrace } from './letter-trace.ts';
 import { parseVerifyBound, verifyAuditChain } from './audit-verify.ts';
@@ -29,10 +27,12 @@ import { sealAuditTrail } from './audit-sealer.ts';
 import { requireRole } from '../http/auth.ts';
 import { readerOf } from '../http/reader.ts';
 import { recordAccess, type PatientRead } from './access-log.ts';
+import { smallJsonBody } from '../http/small-json-body.ts';
 import { ProblemError } from '../platform/problem.ts';
-import { compile, describeErrors } from '../platform/validation.ts';
+import { assertValid, compile, describeErrors } from '../platform/validation.ts';
 
 const validEventsQuery = compile<AuditEventsQuery>(auditEventsQuerySchema);
+const validEventsSearch = compile<AuditEventsQuery>(auditEventsSearchSchema);
 const validMisrouteQuery = compile<MisrouteReportQuery>(misrouteReportQuerySchema);
 const validVerifyQuery = compile<AuditVerifyQuery>(auditVerifyQuerySchema);
 
@@ -65,34 +65,39 @@ export function auditRoutes({ db, vault, log }: AppDeps): Router {
   });
   const record = (req: Request, read: PatientRead) => recordAccess({ db, log }, readerOf(req), [read]);
 
-  router.get('/v1/audit/events', auditor, async (req, res) => {
-    const { filter, page, maskedCpr } = eventFilterOf(queryOf(validEventsQuery, req), vault);
+  const searchEvents = async (req: Request, query: AuditEventsQuery) => {
+    const { filter, page, maskedCpr } = eventFilterOf(query, vault);
     await sealed();
     const { events, nextCursor } = await findAuditEvents(db, filter, page);
     // A search narrowed to a patient or a letter reads that patient's history.
     if (filter.cprHmac || filter.letterId)
       await record(req, { action: filter.cprHmac ? 'audit.search-by-cpr' : 'audit.search', ...patientOf(filter) });
-    res.json({
+    return {
       ...(maskedCpr ? { cpr: maskedCpr } : {}),
       order: page.order,
       events: events.map(presentEvent),
       nextCursor,
-    });
+    };
+  };
+
+  // Kept for callers that have it; a CPR belongs in the body of the POST below, not in a URL.
+  router.get('/v1/audit/events', auditor, async (req, res) => {
+    res.json(await searchEvents(req, queryOf(validEventsQuery, req)));
+  });
+
+  router.post('/v1/audit/events/search', auditor, smallJsonBody, async (req, res) => {
+    res.json(await searchEvents(req, assertValid(validEventsSearch, req.body ?? {})));
   });
 
   router.get('/v1/audit/events.csv', auditor, async (req, res) => {
     const { filter, page } = eventFilterOf(queryOf(validEventsQuery, req), vault);
     await sealed();
     await record(req, { action: 'audit.export', ...patientOf(filter) });
-    async function* lines(): AsyncGenerator<string> {
-      yield utf8ByteOrderMark + csvRow(csvColumns);
-      for await (const event of streamAuditEvents(db, filter, page)) yield csvRow(csvValues(presentEvent(event)));
-    }
     res
       .status(200)
       .type('text/csv; charset=utf-8')
       .setHeader('Content-Disposition', 'attachment; filename="audit-events.csv"');
-    await pipeline(Readable.from(lines()), res);
+    await pipeline(Readable.from(auditCsvLines(db, filter, page)), res);
   });
 
   router.get('/v1/audit/letters/:id/trace', auditor, async (req, res) => {

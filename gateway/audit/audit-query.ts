@@ -3,6 +3,7 @@ import { auditEventsPage, type AuditEvent, type AuditPage } from './audit-store.
 import { letterIdsWhere } from '../letters/letter-store.ts';
 import { maskCprs, withoutOperatorData } from './audit-redaction.ts';
 import { coarseDeliveryDetails } from './delivery-outcome.ts';
+import { csvRow, utf8ByteOrderMark } from './audit-csv.ts';
 import type { Vault } from '../platform/crypto.ts';
 import type { Queryable } from '../platform/db.ts';
 import { isValidCpr, maskCpr } from '../medcom/cpr.ts';
@@ -145,4 +146,10 @@ export function csvValues(event: PresentedEvent): unknown[] {
     event.prevHash,
     event.hash,
   ];
+}
+
+/** The CSV download of the API and the console: a header, then every matching event as a row. */
+export async function* auditCsvLines(q: Queryable, filter: AuditEventFilter, page: AuditPage): AsyncGenerator<string> {
+  yield utf8ByteOrderMark + csvRow(csvColumns);
+  for await (const event of streamAuditEvents(q, filter, page)) yield csvRow(csvValues(presentEvent(event)));
 }

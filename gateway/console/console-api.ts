@@ -6,6 +6,8 @@ import { consolePolicy } from '../http/security-headers.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { checkCsrf, formText, pageContext, setLanguage } from './console-context-api.ts';
 import { consoleSession, consoleSignInRoutes } from './console-session-api.ts';
+import { auditPageRoutes } from './audit-pages-api.ts';
+import { clientPageRoutes } from './clients-pages-api.ts';
 import { directoryPageRoutes } from './directory-pages-api.ts';
 import { renderErrorPage } from './message-pages.ts';
 import { consoleReturnPath } from './return-path.ts';
@@ -78,6 +80,8 @@ export function consoleRoutes(deps: AppDeps): Router {
 
   router.use(consoleSignInRoutes(deps));
   router.use(directoryPageRoutes(deps));
+  router.use(auditPageRoutes(deps));
+  router.use(clientPageRoutes(deps));
   router.post('/language', (req, res) => {
     setLanguage(req, res);
     res.redirect(303, consoleReturnPath(formText(req, 'next'), '/console'));

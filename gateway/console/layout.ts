@@ -61,6 +61,17 @@ function navigation(context: PageContext): HtmlValue {
   return html`<nav aria-label="${t.mainNavigation}">
     <ul>
       <li><a href="/console/directory">${t.navDirectory}</a></li>
+      ${
+        client.roles.includes('auditor')
+          ? html`<li><a href="/console/audit">${t.navAudit}</a></li>
+              <li><a href="/console/verify">${t.navVerify}</a></li>`
+          : null
+      }
+      ${
+        client.roles.includes('auditor') || client.roles.includes('admin')
+          ? html`<li><a href="/console/misroutes">${t.navMisroutes}</a></li>`
+          : null
+      }
     </ul>
     <ul>
       <li>

@@ -1,3 +1,6 @@
+import { adminDa, adminEn } from './admin-texts.ts';
+import { auditDa, auditEn } from './audit-texts.ts';
+
 /**
  * The console's words. Danish first (the users are Danish), English for guests and reviewers;
  * the English table has the Danish table's type, so a text missing in one language does not compile.
@@ -9,6 +12,8 @@ export type Language = (typeof languages)[number];
 export const isLanguage = (value: unknown): value is Language => languages.includes(value as Language);
 
 const da = {
+  ...auditDa,
+  ...adminDa,
   appName: 'Postbud',
   skipToContent: 'Gå til indholdet',
   mainNavigation: 'Hovedmenu',
@@ -153,6 +158,8 @@ const da = {
 export type Texts = typeof da;
 
 const en: Texts = {
+  ...auditEn,
+  ...adminEn,
   appName: 'Postbud',
   skipToContent: 'Skip to content',
   mainNavigation: 'Main menu',

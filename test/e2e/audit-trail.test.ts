@@ -124,6 +124,25 @@ describe('searching the trail', () => {
     );
   });
 
+  it('searches by CPR in a POST body too, with the same answer and no CPR in any URL', async () => {
+    const res = await stack
+      .api()
+      .post('/v1/audit/events/search')
+      .auth(auditorKey, { type: 'bearer' })
+      .send({ cpr: testCpr, order: 'asc' });
+    expect(res.status).toBe(200);
+    expect(res.body.cpr).toBe('250947-xxxx');
+    const viaGet = await asAuditor(`/v1/audit/events?cpr=${testCpr}&order=asc`);
+    expect(res.body.events).toEqual(viaGet.body.events);
+    const refused = await stack
+      .api()
+      .post('/v1/audit/events/search')
+      .auth(auditorKey, { type: 'bearer' })
+      .send({ cpr: testCpr, patient: 'x' });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).not.toContain(testCpr);
+  });
+
   it('refuses a CPR that is not a date (422) and unknown or repeated parameters, without echoing them', async () => {
     const invalid = await asAuditor('/v1/audit/events?cpr=3213991234');
     expect(invalid.status).toBe(422);

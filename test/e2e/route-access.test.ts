@@ -61,6 +61,7 @@ const routes: RouteAccess[] = [
   { method: 'GET', path: '/v1/admin/dead-letters', access: ['admin'] },
   { method: 'POST', path: '/v1/admin/dead-letters/:letterId/replay', access: ['admin'] },
   { method: 'GET', path: '/v1/audit/events', access: ['auditor'] },
+  { method: 'POST', path: '/v1/audit/events/search', access: ['auditor'] },
   { method: 'GET', path: '/v1/audit/events.csv', access: ['auditor'] },
   { method: 'GET', path: '/v1/audit/letters/:id/trace', access: ['auditor'] },
   // Design: auditor; admins see the misroute report to correct the directory.

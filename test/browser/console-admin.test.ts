@@ -1,0 +1,65 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, launchBrowser, screenshot, signIn, type TestBrowser } from '../support/browser.ts';
+import { sorIds } from '../support/fixtures.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+let browser: TestBrowser;
+let page: Page;
+beforeAll(async () => {
+  stack = await startTestStack({ adapters: false });
+  browser = await launchBrowser(stack.url);
+  page = await browser.newPage();
+  await signIn(page, stack.adminKey, '/console/clients');
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const statusWith = async (key: string) =>
+  (await stack.api().get(`/v1/directory/mailboxes/${sorIds.psychiatryUnit}`).auth(key, { type: 'bearer' })).status;
+
+describe('an administrator manages API clients in Chromium', () => {
+  let key = '';
+
+  it('creates a client whose key is shown once and works', async () => {
+    await page.getByLabel('Navn', { exact: true }).fill('Klinik Vest');
+    await page.getByLabel('Afsender').check();
+    await page.getByLabel('Må sende for (SOR-id, ét pr. linje)').fill(sorIds.gpClinic);
+    await page.getByRole('button', { name: 'Opret' }).click();
+    await expect.poll(() => page.getByText('Nøglen til Klinik Vest').isVisible()).toBe(true);
+    key = await page.locator('#new-key').innerText();
+    expect(key).toMatch(/^pb_[\w-]{43}$/);
+    expect(await statusWith(key)).toBe(200);
+    await expectAccessible(page);
+    await screenshot(page, 'clients-new-key');
+    // Shown once: the list of clients never holds it again.
+    await page.goto('/console/clients');
+    expect(await page.content()).not.toContain(key);
+    expect(await page.getByRole('row', { name: /Klinik Vest/ }).innerText()).toContain('Aktiv');
+  });
+
+  it('rotates the key after a confirmation: the old key is refused, the new one works', async () => {
+    await page.getByRole('button', { name: 'Ny nøgle: Klinik Vest' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Ny nøgle' }).click();
+    await expect.poll(() => page.locator('#new-key').count()).toBe(1);
+    const rotated = await page.locator('#new-key').innerText();
+    expect(rotated).not.toBe(key);
+    expect(await statusWith(key)).toBe(401);
+    expect(await statusWith(rotated)).toBe(200);
+    key = rotated;
+  });
+
+  it('revokes the client after a confirmation: its key opens nothing any more', async () => {
+    await page.goto('/console/clients');
+    await page.getByRole('button', { name: 'Tilbagekald: Klinik Vest' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Tilbagekald' }).click();
+    await page.waitForURL(/revoked=/);
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Klinik Vest er tilbagekaldt.');
+    expect(await page.getByRole('row', { name: /Klinik Vest/ }).innerText()).toContain('Tilbagekaldt');
+    expect(await statusWith(key)).toBe(401);
+    await expectAccessible(page);
+  });
+});
