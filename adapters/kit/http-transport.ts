@@ -12,6 +12,12 @@ export interface DeliveryRequest {
   xmlPath: string;
   endpoint: string;
   gateway: GatewayAccess;
+  /**
+   * Gateway statuses after which delivering again would be a duplicate: when the claim check's
+   * `Postbud-Letter-Status` names one, nothing is posted. This is the adapter's check against
+   * copies (broker redeliveries, a relay that published twice), in the same request as the fetch.
+   */
+  finishedStatuses?: ReadonlySet<string>;
 }
 
 export interface DeliveryAttempt {
@@ -19,10 +25,18 @@ export interface DeliveryAttempt {
   durationMs: number;
 }
 
+/** The claim check said the gateway has already finished the letter: nothing was posted. */
+export interface AlreadyFinished {
+  alreadyFinished: string;
+}
+
+/** The header in which the gateway's claim check tells the letter's status. */
+export const letterStatusHeader = 'postbud-letter-status';
+
 /** How a sector hands a letter to its receiving systems; HTTP here, other transports may follow. */
 export interface DeliveryTransport {
   /** Never throws for HTTP statuses or network trouble: every ending is an `AttemptResult`. */
-  deliver(request: DeliveryRequest): Promise<DeliveryAttempt>;
+  deliver(request: DeliveryRequest): Promise<DeliveryAttempt | AlreadyFinished>;
 }
 
 export interface HttpTransportOptions {
@@ -94,6 +108,11 @@ export function createHttpTransport(options: HttpTransportOptions): DeliveryTran
         if (letter.status !== 200 || letter.body === null) {
           await letter.body?.cancel();
           return finish({ kind: 'gateway-answered', httpStatus: letter.status });
+        }
+        const status = letter.headers.get(letterStatusHeader);
+        if (status !== null && request.finishedStatuses?.has(status)) {
+          await letter.body.cancel();
+          return { alreadyFinished: status };
         }
         side = 'receiver';
         // `duplex` is what lets undici send a stream body; the DOM typings do not know it yet.

@@ -20,7 +20,7 @@ import {
   lastErrorHeader,
   parseLetterMessage,
 } from './letter-message.ts';
-import { decideNextStep, describeAttempt, isTransient } from './retry-policy.ts';
+import { decideNextStep } from './retry-policy.ts';
 
 export interface LetterHandlerContext {
   sector: Sector;
@@ -173,30 +173,27 @@ async function processLetter(ctx: LetterHandlerContext, job: LetterJob): Promise
   // Every copy is checked against the gateway, which has seen every receipt: besides broker
   // redeliveries and retries after a timeout, a gateway that crashed between the broker's
   // confirm and its commit publishes a letter twice, and the copies may reach different adapters.
-  {
+  // The claim check answers with the letter's status; only without an endpoint is it asked apart.
+  if (endpoint === undefined) {
     const lookup = await lookUpLetterStatus(ctx.gateway, letter.letterId, ctx.statusTimeoutMs);
     if (lookup.kind === 'status' && lookup.status !== undefined && finishedStatuses.has(lookup.status)) {
       log.info({ status: lookup.status }, 'letter already finished at the gateway; not delivering again');
       return;
     }
-    if (lookup.kind === 'failure' && isTransient(lookup.result)) {
-      await passOn(ctx, job, { result: lookup.result, durationMs: 0 });
-      return;
-    }
-    if (lookup.kind === 'failure') {
-      // The claim check below decides whether the letter exists; the receiver's Idempotency-Key covers the rest.
-      log.warn({ reason: describeAttempt(lookup.result) }, 'could not check the letter status at the gateway');
-    }
+    await passOn(ctx, job, { result: { kind: 'no-endpoint' }, durationMs: 0 });
+    return;
   }
-  const outcome: DeliveryAttempt =
-    endpoint === undefined
-      ? { result: { kind: 'no-endpoint' }, durationMs: 0 }
-      : await ctx.transport.deliver({
-          letterId: letter.letterId,
-          xmlPath: letter.xmlPath,
-          endpoint,
-          gateway: ctx.gateway,
-        });
+  const outcome = await ctx.transport.deliver({
+    letterId: letter.letterId,
+    xmlPath: letter.xmlPath,
+    endpoint,
+    gateway: ctx.gateway,
+    finishedStatuses,
+  });
+  if ('alreadyFinished' in outcome) {
+    log.info({ status: outcome.alreadyFinished }, 'letter already finished at the gateway; not delivering again');
+    return;
+  }
   await passOn(ctx, job, outcome);
 }
 

@@ -52,7 +52,10 @@ export async function startFakeGateway(key = 'adapter-test-key'): Promise<FakeGa
       return;
     }
     // Written in small chunks so the adapter has to stream, as with a large letter.
-    res.writeHead(200, { 'content-type': 'application/fhir+xml; charset=utf-8' });
+    res.writeHead(200, {
+      'content-type': 'application/fhir+xml; charset=utf-8',
+      'postbud-letter-status': letter.status,
+    });
     for (let offset = 0; offset < letter.xml.length; offset += 16_384) {
       res.write(letter.xml.subarray(offset, offset + 16_384));
     }

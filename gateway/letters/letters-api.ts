@@ -179,6 +179,8 @@ export function letterRoutes(deps: AppDeps): Router {
     const sending = client.roles.includes('adapter') ? newSending() : undefined;
     if (sending) req.log.info({ letterId: letter.id, bundleId: sending.bundleId }, 'letter sending stamped');
     res.type('application/fhir+xml; charset=utf-8');
+    // The adapter's check against delivering a copy of a letter already finished, in the same request.
+    res.setHeader('Postbud-Letter-Status', letter.status);
     await pipeline(Readable.from(openLetterXml(db, deps.vault, letter, sending)), res);
   });
 
