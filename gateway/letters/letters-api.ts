@@ -27,6 +27,7 @@ import { assertLetterNotPurged } from './letter-retention.ts';
 import { assertValid, compile } from '../platform/validation.ts';
 import { recordWarningsShown } from './warnings-shown.ts';
 import { uploadSlots } from '../http/upload-slots.ts';
+import { bodyBudget } from '../http/body-budget.ts';
 import { recordAccess } from '../audit/access-log.ts';
 import { readerOf } from '../http/reader.ts';
 
@@ -62,6 +63,10 @@ export function letterRoutes(deps: AppDeps): Router {
   const letterJson = letterJsonBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024);
   // A Bundle carries the same base64 plus narratives and resources around it.
   const oneClientsUploads = uploadSlots(config.limits.uploadsPerClient);
+  const bufferedBodies = bodyBudget({
+    budget: config.limits.bufferedBodiesBytes,
+    maxBodyBytes: Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024,
+  });
   const fhirMessage = fhirBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024);
 
   async function submitJson(req: Request): Promise<AcceptedLetter> {
@@ -122,35 +127,43 @@ export function letterRoutes(deps: AppDeps): Router {
     }
   }
 
-  router.post('/v1/messages', requireRole('sender'), oneClientsUploads, letterJson, fhirMessage, async (req, res) => {
-    let accepted: AcceptedLetter;
-    try {
-      if (req.is('multipart/form-data')) accepted = await submitMultipart(req);
-      else if (req.is('application/json')) accepted = await submitJson(req);
-      else if (req.is('application/fhir+xml') || req.is('application/fhir+json'))
-        accepted = await submitBundle(deps, currentClient(req), req.body as FhirBody, acknowledgedWarnings(req));
-      else
-        throw new ProblemError(
-          415,
-          'unsupported-media-type',
-          'Unsupported media type',
-          'Send application/json, multipart/form-data, or a MedCom Bundle as application/fhir+xml or application/fhir+json.',
-        );
-    } catch (error) {
-      metrics.lettersRefused.inc({ code: error instanceof ProblemError ? error.code : 'internal-error' });
-      if (error instanceof ProblemError && error.code === 'confirmation-required')
-        await recordWarningsShown(db, currentClient(req), error);
-      throw error;
-    }
-    const { replayed, ...answer } = accepted;
-    if (!replayed) {
-      metrics.lettersAccepted.inc({ sector: accepted.recipient.sector });
-      deps.onLetterStored?.();
-      req.log.info({ letterId: accepted.id, sector: accepted.recipient.sector }, 'letter accepted');
-    }
-    const body: LetterAccepted = { ...answer, statusUrl: `/v1/messages/${accepted.id}` };
-    res.status(202).location(`/v1/messages/${accepted.id}`).json(body);
-  });
+  router.post(
+    '/v1/messages',
+    requireRole('sender'),
+    oneClientsUploads,
+    bufferedBodies,
+    letterJson,
+    fhirMessage,
+    async (req, res) => {
+      let accepted: AcceptedLetter;
+      try {
+        if (req.is('multipart/form-data')) accepted = await submitMultipart(req);
+        else if (req.is('application/json')) accepted = await submitJson(req);
+        else if (req.is('application/fhir+xml') || req.is('application/fhir+json'))
+          accepted = await submitBundle(deps, currentClient(req), req.body as FhirBody, acknowledgedWarnings(req));
+        else
+          throw new ProblemError(
+            415,
+            'unsupported-media-type',
+            'Unsupported media type',
+            'Send application/json, multipart/form-data, or a MedCom Bundle as application/fhir+xml or application/fhir+json.',
+          );
+      } catch (error) {
+        metrics.lettersRefused.inc({ code: error instanceof ProblemError ? error.code : 'internal-error' });
+        if (error instanceof ProblemError && error.code === 'confirmation-required')
+          await recordWarningsShown(db, currentClient(req), error);
+        throw error;
+      }
+      const { replayed, ...answer } = accepted;
+      if (!replayed) {
+        metrics.lettersAccepted.inc({ sector: accepted.recipient.sector });
+        deps.onLetterStored?.();
+        req.log.info({ letterId: accepted.id, sector: accepted.recipient.sector }, 'letter accepted');
+      }
+      const body: LetterAccepted = { ...answer, statusUrl: `/v1/messages/${accepted.id}` };
+      res.status(202).location(`/v1/messages/${accepted.id}`).json(body);
+    },
+  );
 
   router.post('/v1/messages/preview', requireRole('sender'), letterJson, async (req, res) => {
     assertAttachmentCount(req.body);

@@ -58,7 +58,14 @@ const configSchema = {
     limits: {
       type: 'object',
       additionalProperties: false,
-      required: ['maxFileBytes', 'maxLetterBytes', 'maxImagePixels', 'spoolMemoryBytes', 'uploadsPerClient'],
+      required: [
+        'maxFileBytes',
+        'maxLetterBytes',
+        'maxImagePixels',
+        'spoolMemoryBytes',
+        'uploadsPerClient',
+        'bufferedBodiesBytes',
+      ],
       properties: {
         maxFileBytes: { type: 'integer', minimum: 1024 },
         maxLetterBytes: { type: 'integer', minimum: 1024 },
@@ -68,6 +75,8 @@ const configSchema = {
         spoolMemoryBytes: { type: 'integer', minimum: 0 },
         // Letters one client may have arriving at once: a slow sender must not take every slot.
         uploadsPerClient: { type: 'integer', minimum: 1 },
+        // Memory all buffered (JSON and FHIR) letter bodies may take together while they are handled.
+        bufferedBodiesBytes: { type: 'integer', minimum: 1048576 },
       },
     },
     // Slow-loris and header-flood guards of the HTTP server.
@@ -191,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxImagePixels: integer(env, 'POSTBUD_MAX_IMAGE_PIXELS', 50_000_000),
       spoolMemoryBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_BYTES', 4 * mebibyte),
       uploadsPerClient: integer(env, 'POSTBUD_UPLOADS_PER_CLIENT', 16),
+      bufferedBodiesBytes: integer(env, 'POSTBUD_BUFFERED_BODIES_BYTES', 768 * mebibyte),
     },
     http: {
       headersTimeoutMs: integer(env, 'POSTBUD_HEADERS_TIMEOUT_MS', 20_000),
