@@ -24,6 +24,16 @@ export const adminDa = {
   clientRevokedNotice: (name: string) => `${name} er tilbagekaldt.`,
   'code_role-mix-refused': 'De roller kan ikke kombineres på én nøgle.',
   'code_client-revoke-self': 'Du kan ikke tilbagekalde din egen nøgle.',
+  navDeadLetters: 'Fejlede leveringer',
+  deadLettersTitle: 'Fejlede leveringer',
+  deadLettersIntro: 'Breve, som ikke kunne leveres efter alle forsøg. Ret modtagerens endepunkt, og send brevet igen.',
+  noDeadLetters: 'Ingen fejlede leveringer.',
+  colAttempts: 'Forsøg',
+  colLastError: 'Sidste fejl',
+  colFailedAt: 'Fejlet',
+  replay: 'Send igen',
+  replayConfirm: 'Send brevet igen til modtagerens nuværende endepunkt?',
+  replayed: 'Brevet er sat i kø igen.',
 };
 
 export const adminEn: typeof adminDa = {
@@ -50,4 +60,15 @@ export const adminEn: typeof adminDa = {
   clientRevokedNotice: (name) => `${name} is revoked.`,
   'code_role-mix-refused': 'Those roles cannot be combined on one key.',
   'code_client-revoke-self': 'You cannot revoke your own key.',
+  navDeadLetters: 'Failed deliveries',
+  deadLettersTitle: 'Failed deliveries',
+  deadLettersIntro:
+    "Letters that could not be delivered after every attempt. Fix the recipient's endpoint, then send the letter again.",
+  noDeadLetters: 'No failed deliveries.',
+  colAttempts: 'Attempts',
+  colLastError: 'Last error',
+  colFailedAt: 'Failed',
+  replay: 'Send again',
+  replayConfirm: "Send the letter again to the recipient's current endpoint?",
+  replayed: 'The letter is queued again.',
 };

@@ -8,6 +8,7 @@ import { checkCsrf, formText, pageContext, setLanguage } from './console-context
 import { consoleSession, consoleSignInRoutes } from './console-session-api.ts';
 import { auditPageRoutes } from './audit-pages-api.ts';
 import { clientPageRoutes } from './clients-pages-api.ts';
+import { deadLetterPageRoutes } from './dead-letters-pages-api.ts';
 import { directoryPageRoutes } from './directory-pages-api.ts';
 import { renderErrorPage } from './message-pages.ts';
 import { consoleReturnPath } from './return-path.ts';
@@ -82,6 +83,7 @@ export function consoleRoutes(deps: AppDeps): Router {
   router.use(directoryPageRoutes(deps));
   router.use(auditPageRoutes(deps));
   router.use(clientPageRoutes(deps));
+  router.use(deadLetterPageRoutes(deps));
   router.post('/language', (req, res) => {
     setLanguage(req, res);
     res.redirect(303, consoleReturnPath(formText(req, 'next'), '/console'));

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser, screenshot, signIn, type TestBrowser } from '../support/browser.ts';
-import { sorIds } from '../support/fixtures.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { sorIds, testLetter } from '../support/fixtures.ts';
+import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let browser: TestBrowser;
@@ -61,5 +61,28 @@ describe('an administrator manages API clients in Chromium', () => {
     expect(await page.getByRole('row', { name: /Klinik Vest/ }).innerText()).toContain('Tilbagekaldt');
     expect(await statusWith(key)).toBe(401);
     await expectAccessible(page);
+  });
+});
+
+describe('an administrator replays a failed delivery in Chromium', () => {
+  it('lists the failed letter, and after the confirmation it is delivered', async () => {
+    await stack.startAdapters();
+    stack.receiver.script([503, 503, 503, 503]);
+    const sent = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
+    expect(sent.status).toBe(202);
+    await waitForStatus(stack, sent.body.id, 'failed');
+    stack.receiver.script([]);
+
+    await page.goto('/console/dead-letters');
+    const row = page.getByRole('row', { name: new RegExp(sent.body.id) });
+    expect(await row.innerText()).toContain('503');
+    await expectAccessible(page);
+    await screenshot(page, 'dead-letters');
+    await row.getByRole('button', { name: 'Send igen' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Send igen' }).click();
+    await page.waitForURL(/done=replayed/);
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Brevet er sat i kø igen.');
+    await waitForStatus(stack, sent.body.id, 'delivered');
+    expect(await page.getByText('Ingen fejlede leveringer.').isVisible()).toBe(true);
   });
 });
