@@ -34,6 +34,19 @@ export const adminDa = {
   replay: 'Send igen',
   replayConfirm: 'Send brevet igen til modtagerens nuværende endepunkt?',
   replayed: 'Brevet er sat i kø igen.',
+  navImport: 'Import',
+  importTitle: 'Importér adressebogen (CSV)',
+  importIntro: 'Indsæt et SOR-udtræk som CSV. Du ser først, hvad der ville ske; intet ændres, før du vælger Anvend.',
+  importCsv: 'CSV-indhold',
+  importPreview: 'Vis hvad der ville ske',
+  importPreviewTitle: 'Forhåndsvisning: intet er ændret endnu',
+  importApply: 'Anvend importen',
+  importDone: 'Importen er anvendt.',
+  importCounts: (created: number, updated: number, deactivated: number, unchanged: number) =>
+    `${created} oprettes, ${updated} ændres, ${deactivated} nedlægges, ${unchanged} uændrede.`,
+  importRefused: (count: number) => `${count} rækker afvises`,
+  colLine: 'Linje',
+  colReason: 'Årsag',
 };
 
 export const adminEn: typeof adminDa = {
@@ -71,4 +84,17 @@ export const adminEn: typeof adminDa = {
   replay: 'Send again',
   replayConfirm: "Send the letter again to the recipient's current endpoint?",
   replayed: 'The letter is queued again.',
+  navImport: 'Import',
+  importTitle: 'Import the directory (CSV)',
+  importIntro: 'Paste a SOR extract as CSV. You see first what would happen; nothing changes until you choose Apply.',
+  importCsv: 'CSV content',
+  importPreview: 'Show what would happen',
+  importPreviewTitle: 'Preview: nothing is changed yet',
+  importApply: 'Apply the import',
+  importDone: 'The import is applied.',
+  importCounts: (created, updated, deactivated, unchanged) =>
+    `${created} created, ${updated} changed, ${deactivated} deactivated, ${unchanged} unchanged.`,
+  importRefused: (count) => `${count} rows refused`,
+  colLine: 'Line',
+  colReason: 'Reason',
 };

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser, screenshot, signIn, type TestBrowser } from '../support/browser.ts';
-import { sorIds, testLetter } from '../support/fixtures.ts';
+import { ean, sorIds, testLetter } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -86,3 +86,31 @@ describe('an administrator replays a failed delivery in Chromium', () => {
     expect(await page.getByText('Ingen fejlede leveringer.').isVisible()).toBe(true);
   });
 });
+
+describe('an administrator imports a SOR extract in Chromium', () => {
+  const header =
+    'sorId;parentSorId;kind;name;displayName;sector;municipalityCode;regionCode;unitType;address;ean;accepts;endpoint;validFrom;validTo;active;successorSorId';
+  const newUnit = `200041000016008;${sorIds.municipalityOwner};unit;Testby Kommune, Hjemmesygepleje Nord;;municipality;751;;;;${ean('579000020005')};CareCommunication;;2020-01-01;;;`;
+  const badEan = `200051000016009;${sorIds.municipalityOwner};unit;Testby Kommune, Forkert EAN;;municipality;751;;;;5790000200051;CareCommunication;;2020-01-01;;;`;
+
+  it('previews what would be created and refused, changes nothing until Apply', async () => {
+    await page.goto('/console/directory/import');
+    await page.getByLabel('CSV-indhold').fill([header, newUnit, badEan].join('\n'));
+    await page.getByRole('button', { name: 'Vis hvad der ville ske' }).click();
+    const report = page.locator('.import-report');
+    await expect.poll(() => report.innerText()).toContain('Forhåndsvisning: intet er ændret endnu');
+    expect(await report.innerText()).toContain('1 oprettes');
+    expect(await page.locator('table.import-refused').innerText()).toContain('200051000016009');
+    expect(await mailboxStatus('200041000016008')).toBe(404);
+    await expectAccessible(page);
+    await screenshot(page, 'import-preview');
+
+    await page.getByRole('button', { name: 'Anvend importen' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Importen er anvendt.');
+    expect(await mailboxStatus('200041000016008')).toBe(200);
+    expect(await mailboxStatus('200051000016009')).toBe(404);
+  });
+});
+
+const mailboxStatus = async (sorId: string) =>
+  (await stack.api().get(`/v1/directory/mailboxes/${sorId}`).auth(stack.adminKey, { type: 'bearer' })).status;
