@@ -8,6 +8,8 @@ import { checkCsrf, formText, pageContext, setLanguage } from './console-context
 import { consoleSession, consoleSignInRoutes } from './console-session-api.ts';
 import { auditPageRoutes } from './audit-pages-api.ts';
 import { clientPageRoutes } from './clients-pages-api.ts';
+import { deadLetterPageRoutes } from './dead-letters-pages-api.ts';
+import { importPageRoutes } from './import-pages-api.ts';
 import { directoryPageRoutes } from './directory-pages-api.ts';
 import { renderErrorPage } from './message-pages.ts';
 import { consoleReturnPath } from './return-path.ts';
@@ -20,6 +22,8 @@ const picoCss = createRequire(import.meta.url).resolve('@picocss/pico/css/pico.m
 
 /** Forms of the console: small, URL-encoded, a bounded number of fields. */
 const formBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
+
+const importBody = express.urlencoded({ extended: false, limit: '20mb', parameterLimit: 10 });
 
 /** Refusals inside the console are pages in the user's language, never problem+json. */
 const consoleErrors: ErrorRequestHandler = (error, req, res, _next) => {
@@ -76,12 +80,16 @@ export function consoleRoutes(deps: AppDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // A SOR extract is larger than any other form; only the import page takes one this size.
+  router.use('/directory/import', importBody);
   router.use(formBody, consoleSession(deps), pageContext, checkCsrf);
 
   router.use(consoleSignInRoutes(deps));
   router.use(directoryPageRoutes(deps));
   router.use(auditPageRoutes(deps));
   router.use(clientPageRoutes(deps));
+  router.use(deadLetterPageRoutes(deps));
+  router.use(importPageRoutes(deps));
   router.post('/language', (req, res) => {
     setLanguage(req, res);
     res.redirect(303, consoleReturnPath(formText(req, 'next'), '/console'));

@@ -3,8 +3,8 @@ import { sectors, type Sector } from '../../schemas/categories.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf, recordAuditEvents } from '../audit/audit-trail.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
-import { removeFromDeadLetterQueue } from './dead-letter-queue.ts';
-import { listDeadLetters, replayDeadLetter } from './dead-letters.ts';
+import { replayFailedLetter } from './dead-letter-replay.ts';
+import { listDeadLetters } from './dead-letters.ts';
 import { ProblemError } from '../platform/problem.ts';
 
 function queryString(req: Request, name: string): string | undefined {
@@ -35,7 +35,7 @@ function sectorFilter(req: Request): Sector | undefined {
 
 /** The operators' view of failed deliveries and their replay; both are audited. */
 export function adminDeadLetterRoutes(deps: AppDeps): Router {
-  const { db, config } = deps;
+  const { db } = deps;
   const router = Router();
 
   router.get('/v1/admin/dead-letters', requireRole('admin'), async (req, res) => {
@@ -49,28 +49,7 @@ export function adminDeadLetterRoutes(deps: AppDeps): Router {
   });
 
   router.post('/v1/admin/dead-letters/:letterId/replay', requireRole('admin'), async (req, res) => {
-    const actor = actorOf(currentClient(req));
-    const replay = await replayDeadLetter(db, String(req.params.letterId), actor);
-    deps.onLetterStored?.();
-    req.log.info(
-      { letterId: replay.letterId, sector: replay.sector, deliveryRound: replay.deliveryRound },
-      'dead letter replayed',
-    );
-    const cleanup = await removeFromDeadLetterQueue(
-      config.amqpUrl,
-      config.amqpPrefix,
-      replay.sector,
-      replay.letterId,
-    ).then(
-      (result) => ({ removed: result.removed }),
-      (error: Error) => {
-        req.log.warn(
-          { letterId: replay.letterId, err: { message: error.message } },
-          'dead-letter queue not cleaned; the stale copy stays',
-        );
-        return { removed: 0, error: 'the dead-letter queue could not be cleaned; the stale copy is harmless' };
-      },
-    );
+    const replay = await replayFailedLetter(deps, String(req.params.letterId), actorOf(currentClient(req)), req.log);
     res
       .status(202)
       .location(`/v1/messages/${replay.letterId}`)
@@ -78,7 +57,7 @@ export function adminDeadLetterRoutes(deps: AppDeps): Router {
         letterId: replay.letterId,
         sector: replay.sector,
         deliveryRound: replay.deliveryRound,
-        deadLetterQueue: cleanup,
+        deadLetterQueue: replay.deadLetterQueue,
         statusUrl: `/v1/messages/${replay.letterId}`,
       });
   });

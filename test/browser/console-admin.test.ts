@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchBrowser, screenshot, signIn, type TestBrowser } from '../support/browser.ts';
-import { sorIds } from '../support/fixtures.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { ean, sorIds, testLetter } from '../support/fixtures.ts';
+import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let browser: TestBrowser;
@@ -63,3 +63,54 @@ describe('an administrator manages API clients in Chromium', () => {
     await expectAccessible(page);
   });
 });
+
+describe('an administrator replays a failed delivery in Chromium', () => {
+  it('lists the failed letter, and after the confirmation it is delivered', async () => {
+    await stack.startAdapters();
+    stack.receiver.script([503, 503, 503, 503]);
+    const sent = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
+    expect(sent.status).toBe(202);
+    await waitForStatus(stack, sent.body.id, 'failed');
+    stack.receiver.script([]);
+
+    await page.goto('/console/dead-letters');
+    const row = page.getByRole('row', { name: new RegExp(sent.body.id) });
+    expect(await row.innerText()).toContain('503');
+    await expectAccessible(page);
+    await screenshot(page, 'dead-letters');
+    await row.getByRole('button', { name: 'Send igen' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Send igen' }).click();
+    await page.waitForURL(/done=replayed/);
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Brevet er sat i kø igen.');
+    await waitForStatus(stack, sent.body.id, 'delivered');
+    expect(await page.getByText('Ingen fejlede leveringer.').isVisible()).toBe(true);
+  });
+});
+
+describe('an administrator imports a SOR extract in Chromium', () => {
+  const header =
+    'sorId;parentSorId;kind;name;displayName;sector;municipalityCode;regionCode;unitType;address;ean;accepts;endpoint;validFrom;validTo;active;successorSorId';
+  const newUnit = `200041000016008;${sorIds.municipalityOwner};unit;Testby Kommune, Hjemmesygepleje Nord;;municipality;751;;;;${ean('579000020005')};CareCommunication;;2020-01-01;;;`;
+  const badEan = `200051000016009;${sorIds.municipalityOwner};unit;Testby Kommune, Forkert EAN;;municipality;751;;;;5790000200051;CareCommunication;;2020-01-01;;;`;
+
+  it('previews what would be created and refused, changes nothing until Apply', async () => {
+    await page.goto('/console/directory/import');
+    await page.getByLabel('CSV-indhold').fill([header, newUnit, badEan].join('\n'));
+    await page.getByRole('button', { name: 'Vis hvad der ville ske' }).click();
+    const report = page.locator('.import-report');
+    await expect.poll(() => report.innerText()).toContain('Forhåndsvisning: intet er ændret endnu');
+    expect(await report.innerText()).toContain('1 oprettes');
+    expect(await page.locator('table.import-refused').innerText()).toContain('200051000016009');
+    expect(await mailboxStatus('200041000016008')).toBe(404);
+    await expectAccessible(page);
+    await screenshot(page, 'import-preview');
+
+    await page.getByRole('button', { name: 'Anvend importen' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Importen er anvendt.');
+    expect(await mailboxStatus('200041000016008')).toBe(200);
+    expect(await mailboxStatus('200051000016009')).toBe(404);
+  });
+});
+
+const mailboxStatus = async (sorId: string) =>
+  (await stack.api().get(`/v1/directory/mailboxes/${sorId}`).auth(stack.adminKey, { type: 'bearer' })).status;
