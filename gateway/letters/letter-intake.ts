@@ -22,7 +22,7 @@ import {
 } from './letter-routing.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
 import { insertAttachment, insertAttachmentChunk } from '../attachments/attachment-store.ts';
-import { findLetterByIdempotencyKey, getLetter, insertLetter, setRequestHash, type LetterRow } from './letter-store.ts';
+import { findLetterByIdempotencyKey, insertLetter, setRequestHash, type LetterRow } from './letter-store.ts';
 import { insertOutbox } from './outbox-store.ts';
 import { buildChecked, patientIdentifierOf } from './letter-template.ts';
 import { ProblemError } from '../platform/problem.ts';
@@ -109,18 +109,11 @@ export class LetterIntake {
     const { idempotencyKey, reroutedFrom, prepared } = options;
     if (!prepared) checkLetterRules(envelope);
     const actor = options.actor ?? { id: client.id, name: client.name };
+    const replayOf = async (existing: LetterRow) =>
+      new LetterIntake(deps, actor, envelope, await storedRouting(deps.db, existing), existing.id, undefined, existing);
     const existing = idempotencyKey ? await findLetterByIdempotencyKey(deps.db, client.id, idempotencyKey) : undefined;
     // A replay answers as the first time did, even if the directory has changed since.
-    if (existing)
-      return new LetterIntake(
-        deps,
-        actor,
-        envelope,
-        await storedRouting(deps.db, existing),
-        existing.id,
-        undefined,
-        existing,
-      );
+    if (existing) return replayOf(existing);
     const routing = await resolveLetterRouting(
       deps.db,
       client,
@@ -158,6 +151,12 @@ export class LetterIntake {
       });
     } catch (error) {
       await transaction.rollback();
+      // The same key sent twice at once: this insert waited for the other's commit, so it is now a replay.
+      const raced =
+        idempotencyKey && (error as { code?: unknown }).code === '23505'
+          ? await findLetterByIdempotencyKey(deps.db, client.id, idempotencyKey)
+          : undefined;
+      if (raced) return replayOf(raced);
       throw error;
     }
     const intake = new LetterIntake(deps, actor, envelope, routing, letterId, transaction, undefined, reroutedFrom);
@@ -287,11 +286,11 @@ export class LetterIntake {
         'The same Idempotency-Key was sent earlier with a different letter.',
       );
     }
-    const current = (await getLetter(this.deps.db, existing.id)) ?? existing;
     const { recipient } = this.routing;
+    // The answer to the submission, as the first one was: where the letter is now, its status URL says.
     return {
       id: existing.id,
-      status: current.status,
+      status: 'accepted',
       recipient: { sorId: recipient.sorId, ean: recipient.ean, name: recipient.name, sector: recipient.sector },
       warnings: this.routing.warnings.map(({ code, message }) => ({ code, message })),
       replayed: true,
