@@ -7,6 +7,7 @@ import { createBackPressure } from './delivery/back-pressure.ts';
 import { dependencyProblems } from './http/dependency-problems.ts';
 import { corsPolicy, noStore, securityHeaders } from './http/security-headers.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
+import { refuseNulInUrl } from './http/nul-bytes.ts';
 import { loggablePath } from './http/log-path.ts';
 import { failedAuthenticationLimit } from './http/failed-authentication.ts';
 import { openApiDocument } from '../schemas/openapi.ts';
@@ -67,6 +68,7 @@ export function createApp(given: AppDeps): Express {
     next();
   });
 
+  app.use(refuseNulInUrl);
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
   app.use('/console', consoleRoutes(deps));

@@ -272,6 +272,15 @@ describe('warnings', () => {
     expect(warnings[0]!.message).toContain('"og Udsatte Voksne"');
   });
 
+  it('says which words and characters only look alike when a look-alike reads the same', () => {
+    const lookalike = mailbox({ sorId: '451271000016998', name: socialPsychiatry.name.replace('Kommune', 'Kornmune') });
+    const { warnings } = checkRouting(context({ confusableWith: [{ mailbox: lookalike, similarity: 1 }] }));
+    expect(warnings[0]!.details).toMatchObject({
+      lookalikes: [{ sorId: lookalike.sorId, readsAs: ['"Kornmune" where the other has "Kommune"'] }],
+    });
+    expect(warnings[0]!.message).toContain('reads the same: "Kornmune" where the other has "Kommune"');
+  });
+
   it('does not count the recipient as its own look-alike', () => {
     expect(checkRouting(context({ confusableWith: [{ mailbox: socialPsychiatry, similarity: 1 }] })).warnings).toEqual(
       [],

@@ -1,4 +1,5 @@
 import type { Mailbox } from '../schemas/mailbox.ts';
+import { skeletonDifferences } from './skeleton.ts';
 import { describeDifference, sameName } from './names.ts';
 import { mailboxStateOn } from './validity.ts';
 
@@ -282,6 +283,8 @@ function confusableFinding(recipient: Mailbox, lookalikes: readonly ConfusableMa
       similarity: Math.round(similarity * 100) / 100,
       onlyInRecipient: difference.onlyInA,
       onlyInLookalike: difference.onlyInB,
+      // Names that read the same: which words and characters only look alike.
+      readsAs: skeletonDifferences(mailbox.name, recipient.name),
     };
   });
   const howTheyDiffer = described.map((lookalike) => {
@@ -289,7 +292,8 @@ function confusableFinding(recipient: Mailbox, lookalikes: readonly ConfusableMa
       lookalike.onlyInRecipient.length > 0 ? `only the recipient says "${lookalike.onlyInRecipient.join(' ')}"` : '',
       lookalike.onlyInLookalike.length > 0 ? `only the other says "${lookalike.onlyInLookalike.join(' ')}"` : '',
     ].filter((part) => part !== '');
-    const difference = parts.length > 0 ? parts.join(', ') : 'differs only in spelling';
+    const readsAs = lookalike.readsAs.length > 0 ? `reads the same: ${lookalike.readsAs.join(', ')}` : '';
+    const difference = readsAs || (parts.length > 0 ? parts.join(', ') : 'differs only in spelling');
     return `"${lookalike.name}" (SOR ${lookalike.sorId}: ${difference})`;
   });
   const count = lookalikes.length === 1 ? 'another mailbox' : `${lookalikes.length} other mailboxes`;

@@ -68,6 +68,13 @@ describe('finding look-alikes', () => {
     expect(found.every((match) => match.similarity >= 0.6)).toBe(true);
   });
 
+  it('counts a name that reads the same (TR39 skeleton) as fully similar, however few trigrams it shares', () => {
+    const name = 'Aarhus Kommune';
+    const lookalike = { sorId: '5', name: 'Aarhus Kornrnune' };
+    expect(nameSimilarity(name, lookalike.name)).toBeLessThan(0.6);
+    expect(findConfusable(name, [lookalike])).toEqual([{ candidate: lookalike, similarity: 1 }]);
+  });
+
   it('honours a stricter threshold', () => {
     // The seed pair scores about 0.89, the parent department about 0.85.
     const strict = findConfusable(socialpsykiatri, directory, 0.87);

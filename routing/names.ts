@@ -8,6 +8,8 @@
  * the same way, so a pre-selection in SQL agrees with the ranking here.
  */
 
+import { readsTheSame } from './skeleton.ts';
+
 /** Words lower-cased, Danish letters in their two-letter spelling, accents and punctuation gone. */
 export function normaliseName(name: string): string {
   return (
@@ -59,14 +61,20 @@ export interface Confusable<T> {
   similarity: number;
 }
 
-/** Candidates whose name is at least `threshold` similar, most similar first. */
+/**
+ * Candidates whose name is at least `threshold` similar, most similar first. A name that reads
+ * the same as `name` (the same TR39 skeleton, skeleton.ts) counts as fully similar, whatever its letters.
+ */
 export function findConfusable<T extends { name: string }>(
   name: string,
   candidates: readonly T[],
   threshold = defaultConfusableThreshold,
 ): Confusable<T>[] {
   return candidates
-    .map((candidate) => ({ candidate, similarity: nameSimilarity(name, candidate.name) }))
+    .map((candidate) => ({
+      candidate,
+      similarity: readsTheSame(name, candidate.name) ? 1 : nameSimilarity(name, candidate.name),
+    }))
     .filter((match) => match.similarity >= threshold)
     .sort((x, y) => y.similarity - x.similarity || x.candidate.name.localeCompare(y.candidate.name, 'da'));
 }

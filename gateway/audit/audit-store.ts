@@ -159,6 +159,19 @@ export async function letterEvents(q: Queryable, letterId: string): Promise<Audi
   return result.rows.map(toAuditEvent);
 }
 
+/** The warnings acknowledged when a letter was accepted, in their order; sealed or not (they commit with the letter). */
+export async function acknowledgedWarningsOf(
+  q: Queryable,
+  letterId: string,
+): Promise<Array<{ code: string; message: string }>> {
+  const result = await q.query<{ code: string; message: string }>(
+    `SELECT details->>'code' AS code, details->>'message' AS message FROM audit_events
+     WHERE letter_id = $1 AND action = 'warning-acknowledged' ORDER BY id NULLS FIRST, seq`,
+    [letterId],
+  );
+  return result.rows;
+}
+
 /** What the trail can be narrowed by; every field narrows the answer (AND). */
 export interface AuditEventConditions {
   /** Events of one letter, or of any of these letters. */

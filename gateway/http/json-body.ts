@@ -132,13 +132,33 @@ export function parseStrictJson(bytes: Buffer, limits: JsonShapeLimits = letterJ
     throw malformed('The body is not valid UTF-8.');
   }
   checkJsonShape(bytes, limits);
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the body, so it is not passed on.
     throw malformed('The body is not valid JSON.');
   }
+  assertNoNul(parsed);
+  return parsed;
 }
+
+/** PostgreSQL text and XML cannot hold U+0000, and C code downstream would cut a value at it. */
+function assertNoNul(value: unknown): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw nulProblem();
+  } else if (Array.isArray(value)) {
+    for (const item of value) assertNoNul(item);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) throw nulProblem();
+      assertNoNul(item);
+    }
+  }
+}
+
+export const nulProblem = () =>
+  new ProblemError(400, 'nul-character', 'The request contains a NUL character', 'Remove U+0000 from every field.');
 
 // C0 and C1 controls but tab, line feed and carriage return; lone surrogates and non-characters
 // that XML 1.0 cannot carry; bidi embeddings, overrides and isolates ("Trojan Source"), which make

@@ -22,7 +22,7 @@ import {
 } from './letter-routing.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
 import { insertAttachmentChunks, type AttachmentRow } from '../attachments/attachment-store.ts';
-import { findLetterByIdempotencyKey, getLetter, type LetterRow, type NewLetter } from './letter-store.ts';
+import { findLetterByIdempotencyKey, type LetterRow, type NewLetter } from './letter-store.ts';
 import { writeAcceptedLetter } from './letter-write.ts';
 import { SealedSpool } from './sealed-spool.ts';
 import { buildChecked, patientIdentifierOf } from './letter-template.ts';
@@ -318,11 +318,11 @@ export class LetterIntake {
         'The same Idempotency-Key was sent earlier with a different letter.',
       );
     }
-    const current = (await getLetter(this.deps.db, existing.id)) ?? existing;
     const { recipient } = this.routing;
+    // The answer to the submission, as the first one was: where the letter is now, its status URL says.
     return {
       id: existing.id,
-      status: current.status,
+      status: 'accepted',
       recipient: { sorId: recipient.sorId, ean: recipient.ean, name: recipient.name, sector: recipient.sector },
       warnings: this.routing.warnings.map(({ code, message }) => ({ code, message })),
       replayed: true,

@@ -1,4 +1,5 @@
 import type { Sector } from '../../schemas/categories.ts';
+import { acknowledgedWarningsOf } from '../audit/audit-store.ts';
 import { careCommunicationMessageType } from '../../schemas/categories.ts';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
 import { getMailboxes } from '../../routing/directory.ts';
@@ -166,9 +167,12 @@ export function assertWarningsAcknowledged(routing: ResolvedRouting): void {
 /** The routing a stored letter was accepted with, for answering an idempotent replay. */
 export async function storedRouting(
   q: Queryable,
-  letter: { senderSorId: string; recipientSorId: string; recipientEan: string; sector: Sector },
+  letter: { id: string; senderSorId: string; recipientSorId: string; recipientEan: string; sector: Sector },
 ): Promise<ResolvedRouting> {
-  const found = await getMailboxes(q, [letter.senderSorId, letter.recipientSorId]);
+  const [found, acknowledged] = await Promise.all([
+    getMailboxes(q, [letter.senderSorId, letter.recipientSorId]),
+    acknowledgedWarningsOf(q, letter.id),
+  ]);
   const nameOf = (sorId: string) => found.get(sorId)?.name ?? sorId;
   return {
     sender: { sorId: letter.senderSorId, ean: '', name: nameOf(letter.senderSorId) },
@@ -179,7 +183,8 @@ export async function storedRouting(
       sector: letter.sector,
       path: [],
     },
-    warnings: [],
+    // A replay answers with the warnings the first answer named.
+    warnings: acknowledged as ResolvedRouting['warnings'],
     unacknowledged: [],
   };
 }

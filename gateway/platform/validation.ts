@@ -1,9 +1,13 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ProblemError } from './problem.ts';
+import { isAcceptedDate, isAcceptedDateTime } from './instants.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 addFormats.default(ajv);
+// Stricter than RFC 3339's grammar: only instants Date and PostgreSQL both hold (instants.ts).
+ajv.addFormat('date-time', isAcceptedDateTime);
+ajv.addFormat('date', isAcceptedDate);
 
 /** Paths and rules only: the submitted values may carry CPR numbers and never reach the answer. */
 export function describeErrors(errors: ErrorObject[] | null | undefined): Array<{ path: string; message: string }> {

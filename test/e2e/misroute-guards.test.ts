@@ -150,3 +150,31 @@ describe('warnings hold the letter until acknowledged', () => {
     expect(await letterTableCounts(stack.database.db)).toEqual(before);
   });
 });
+
+describe('a mailbox whose name reads the same as the recipient’s', () => {
+  it('is the first look-alike, and the warning says which word only looks alike', async () => {
+    const created = await stack
+      .api()
+      .post('/v1/directory/mailboxes')
+      .auth(stack.adminKey, { type: 'bearer' })
+      .send({
+        sorId: '200041000016008',
+        ean: ean('579000020005'),
+        // "rn" for "m": the TR39 skeleton is the same, though few trigrams are.
+        name: 'Testby Kornrnune, Socialpsykiatri',
+        parentSorId: sorIds.municipalityOwner,
+        sector: 'municipality',
+        municipalityCode: '751',
+        accepts: ['CareCommunication'],
+      });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const checked = await preview(testLetter({ acknowledgedWarnings: [] }));
+    const confusable = checked.body.warnings.find((w: { code: string }) => w.code === 'confusable-name');
+    expect(confusable.details.lookalikes[0]).toMatchObject({
+      sorId: '200041000016008',
+      similarity: 1,
+      readsAs: ['"Kornrnune" where the other has "Kommune"'],
+    });
+    expect(confusable.message).toContain('reads the same: "Kornrnune" where the other has "Kommune"');
+  });
+});
