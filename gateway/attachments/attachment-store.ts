@@ -37,21 +37,24 @@ export function attachmentValues(attachments: readonly AttachmentRow[]): unknown
   ];
 }
 
-/** The INSERT of sealed chunks of `letterId` from four arrays at `$first`… (`chunkValues`), if `where` holds; both are SQL. */
-export function chunksInsertSql(letterId: string, first: number, where = 'true'): string {
-  const p = (i: number) => `$${first + i}`;
+/**
+ * The INSERT of `count` sealed chunks of `letterId`, four parameters each from `$first` on
+ * (`chunkValues`), if `where` holds; both are SQL. Each chunk is a parameter of its own: in an
+ * array, node-postgres would send the bytes hex-escaped as text, which costs more than the write.
+ */
+export function chunksInsertSql(letterId: string, first: number, count: number, where = 'true'): string {
+  if (count === 0) return `SELECT 1 WHERE false`;
+  const rows = Array.from({ length: count }, (_, i) => {
+    const p = (j: number) => `$${first + i * 4 + j}`;
+    return `(${p(0)}::smallint, ${p(1)}::int, ${p(2)}::text, ${p(3)}::bytea)`;
+  });
   return `INSERT INTO attachment_chunks (letter_id, position, chunk, key_id, data)
      SELECT ${letterId}, c.position, c.chunk, c.key_id, c.data
-     FROM unnest(${p(0)}::smallint[], ${p(1)}::int[], ${p(2)}::text[], ${p(3)}::bytea[]) AS c(position, chunk, key_id, data) WHERE ${where}`;
+     FROM (VALUES ${rows.join(', ')}) AS c(position, chunk, key_id, data) WHERE ${where}`;
 }
 
 export function chunkValues(chunks: ReadonlyArray<Omit<SealedChunk, 'letterId'>>): unknown[] {
-  return [
-    chunks.map((c) => c.position),
-    chunks.map((c) => c.index),
-    chunks.map((c) => c.keyId),
-    chunks.map((c) => c.sealed),
-  ];
+  return chunks.flatMap((c) => [c.position, c.index, c.keyId, c.sealed]);
 }
 
 /** Several sealed chunks of one letter in one statement. */
@@ -61,7 +64,7 @@ export async function insertAttachmentChunks(
   chunks: ReadonlyArray<Omit<SealedChunk, 'letterId'>>,
 ): Promise<void> {
   if (chunks.length === 0) return;
-  await tx.query(chunksInsertSql('$1::uuid', 2), [letterId, ...chunkValues(chunks)]);
+  await tx.query(chunksInsertSql('$1::uuid', 2, chunks.length), [letterId, ...chunkValues(chunks)]);
 }
 
 export async function getAttachments(q: Queryable, letterId: string): Promise<AttachmentRow[]> {

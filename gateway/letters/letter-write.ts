@@ -32,18 +32,19 @@ export async function writeAcceptedLetter(q: Queryable, rows: AcceptedLetterRows
   const letterValues = newLetterValues(rows.letter);
   const attachmentsAt = letterValues.length + 1;
   const chunksAt = attachmentsAt + 5;
-  const outboxAt = chunksAt + 4;
+  const outboxAt = chunksAt + 4 * rows.chunks.length;
   const eventsAt = outboxAt + 2;
   const written = 'EXISTS (SELECT 1 FROM letter)';
   const placeholders = letterValues.map((_, i) => (i === 1 ? 'client.id' : `$${i + 1}`)).join(', ');
   const result = await q.query<{ written: number }>({
-    name: 'letter-write-accepted',
+    // One prepared statement per number of chunks in memory (a handful: the spool's memory is small).
+    name: `letter-write-accepted-${rows.chunks.length}`,
     text: `WITH client AS (SELECT id FROM api_clients WHERE id = $2 AND active FOR SHARE),
        letter AS (
          INSERT INTO letters (${newLetterColumns}, status) SELECT ${placeholders}, 'accepted' FROM client RETURNING id
        ),
        attachment_rows AS (${attachmentsInsertSql('$1::uuid', attachmentsAt, written)}),
-       chunk_rows AS (${chunksInsertSql('$1::uuid', chunksAt, written)}),
+       chunk_rows AS (${chunksInsertSql('$1::uuid', chunksAt, rows.chunks.length, written)}),
        outbox_row AS (INSERT INTO outbox (letter_id, sector, payload) SELECT id, $${outboxAt}, $${outboxAt + 1} FROM letter),
        event_rows AS (${unsealedEventsInsertSql(eventsAt, written)})
      SELECT count(*)::int AS written FROM letter`,
