@@ -72,7 +72,7 @@ export function createApp(given: AppDeps): Express {
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
   app.use('/console', consoleRoutes(deps));
-  app.use('/v1', noStore, authenticate(deps.db), rateLimitPerClient(deps.config.rateLimit));
+  app.use('/v1', noStore, authenticate(deps.db), rateLimitPerClient(deps.db, deps.config.rateLimit));
   app.use(letterRoutes(deps));
   app.use(followUpRoutes(deps));
   app.use(misrouteRoutes(deps));
@@ -88,7 +88,7 @@ export function createApp(given: AppDeps): Express {
   app.use((_req, _res, next) => {
     next(new ProblemError(404, 'not-found', 'Not found', 'No such route; see /docs.'));
   });
-  app.use(failedAuthenticationLimit(deps.config.rateLimit.failedAuthenticationsPerMinute));
+  app.use(failedAuthenticationLimit(deps.db, deps.config.rateLimit.failedAuthenticationsPerMinute));
   app.use(medcomRefusals);
   app.use(dependencyProblems);
   app.use(problemHandler);

@@ -2,6 +2,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createVault } from '../platform/crypto.ts';
 import { createPool } from '../platform/db.ts';
 import { rotateDataKeys } from '../letters/key-rotation.ts';
+import { runAsSingleton } from '../platform/singleton-lease.ts';
 import type { CliCommand } from './command.ts';
 
 export const keysCommand: CliCommand = {
@@ -12,7 +13,9 @@ export const keysCommand: CliCommand = {
     const config = loadConfig(env);
     const db = createPool(config.databaseUrl, 2);
     try {
-      const report = await rotateDataKeys(db, createVault(config), { id: null, name: 'postbud keys rotate' });
+      const rotate = () => rotateDataKeys(db, createVault(config), { id: null, name: 'postbud keys rotate' });
+      // Two rotations at once would each re-encrypt what the other just did.
+      const report = await runAsSingleton(config.databaseUrl, 'postbud key rotation', rotate);
       console.log(
         `re-encrypted under ${config.dataKeys[0]!.id}: ${report.letters} letters, ${report.chunks} attachment chunks`,
       );

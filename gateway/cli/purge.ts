@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createPool } from '../platform/db.ts';
 import { purgeLetters } from '../letters/letter-retention.ts';
+import { runAsSingleton } from '../platform/singleton-lease.ts';
 import { databaseUrlOf, type CliCommand } from './command.ts';
 
 /**
@@ -18,9 +19,12 @@ export const purgeCommand: CliCommand = {
     });
     const olderThan = values['older-than'];
     if (!olderThan) throw new Error('--older-than is required, e.g. --older-than 180d');
-    const db = createPool(databaseUrlOf(env), 2);
+    const databaseUrl = databaseUrlOf(env);
+    const db = createPool(databaseUrl, 2);
     try {
-      console.log(JSON.stringify(await purgeLetters(db, { olderThan, dryRun: values['dry-run'] ?? false })));
+      const purge = () => purgeLetters(db, { olderThan, dryRun: values['dry-run'] ?? false });
+      // One purge at a time however many machines schedule it.
+      console.log(JSON.stringify(await runAsSingleton(databaseUrl, 'postbud retention purge', purge)));
     } finally {
       await db.end();
     }
