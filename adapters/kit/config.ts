@@ -2,7 +2,12 @@ import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Logger } from 'pino';
 import { sectors, type Sector } from '../../schemas/categories.ts';
-import { createQueueSigner, parseQueueSigningKeys, type QueueSigningKey } from '../../schemas/queue-signature.ts';
+import {
+  createQueueSigner,
+  parseQueueSigningKeys,
+  queueSigningKeysSchema,
+  type QueueSigningKey,
+} from '../../schemas/queue-signature.ts';
 
 const httpUrl = { type: 'string', pattern: '^https?://[^\\s/]+' } as const;
 
@@ -35,16 +40,7 @@ const adapterConfigSchema = {
     deliveryTimeoutMs: { type: 'integer', minimum: 100, maximum: 600_000 },
     sectors: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...sectors] } },
     prefetch: { type: 'integer', minimum: 1, maximum: 1000 },
-    queueSigningKeys: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'key'],
-        properties: { id: { type: 'string' }, key: { type: 'string' } },
-      },
-    },
+    queueSigningKeys: queueSigningKeysSchema,
   },
 } as const;
 

@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
-import { parseQueueSigningKeys } from '../../schemas/queue-signature.ts';
+import { parseQueueSigningKeys, queueSigningKeysSchema } from '../../schemas/queue-signature.ts';
 
 /** The gateway's environment, validated once at start-up and frozen (STYLE.md 7). */
 const configSchema = {
@@ -40,16 +40,7 @@ const configSchema = {
       },
     },
     // Signs what the relay publishes and checks adapters' receipts (schemas/queue-signature.ts).
-    queueSigningKeys: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'key'],
-        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, key: { type: 'string' } },
-      },
-    },
+    queueSigningKeys: queueSigningKeysSchema,
     cprHmacKey: { type: 'string', minLength: 32 },
     bootstrapAdminKey: { type: 'string', minLength: 24 },
     bootstrapAdapterKey: { type: 'string', minLength: 24 },
