@@ -95,8 +95,8 @@ export default tseslint.config(
   ]),
   { files: ['gateway/audit/audit-trail.ts', 'gateway/clients/client-store.ts'], rules: restrict(noAdapters, baseOnly) },
   {
-    // The console's progressive enhancement runs in the browser.
-    files: ['gateway/console/assets/**/*.js'],
+    // The console's progressive enhancement and the /docs init script run in the browser.
+    files: ['gateway/console/assets/**/*.js', 'gateway/http/docs-assets/**/*.js'],
     languageOptions: {
       sourceType: 'script',
       globals: { document: 'readonly', window: 'readonly', HTMLFormElement: 'readonly' },

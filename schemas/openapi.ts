@@ -388,6 +388,6 @@ export const openApiDocument = {
     '/health/live': { get: operation('Liveness', 'public') },
     '/health/ready': { get: operation('Readiness: PostgreSQL and RabbitMQ reachable', 'public') },
     '/metrics': { get: operation('Prometheus metrics', 'public') },
-    '/docs': { get: operation('This document, rendered', 'public') },
+    '/docs': { get: operation('This document as an interactive reference (Swagger UI)', 'public') },
   },
 } as const;

@@ -6,10 +6,12 @@ import type { AppDeps } from '../app-deps.ts';
 import { auditCsvLines, eventFilterOf, findAuditEvents, presentEvent } from '../audit/audit-query.ts';
 import { sealAuditTrail } from '../audit/audit-sealer.ts';
 import { parseVerifyBound, verifyAuditChain } from '../audit/audit-verify.ts';
+import { recordAccess } from '../audit/access-log.ts';
 import { letterTrace } from '../audit/letter-trace.ts';
 import { misrouteReport } from '../audit/misroute-report.ts';
 import type { Vault } from '../platform/crypto.ts';
 import { requireRole } from '../http/auth.ts';
+import { readerOf } from '../http/reader.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { compile } from '../platform/validation.ts';
 import { renderAuditSearchPage, type AuditSearchForm } from './audit-search-page.ts';
@@ -61,7 +63,7 @@ function searchOf(req: Request, t: Texts, vault: Vault) {
 }
 
 /** The auditors' pages: event search with CSV, a letter's timeline, the misroute report, the chain check. */
-export function auditPageRoutes({ db, vault }: AppDeps): Router {
+export function auditPageRoutes({ db, vault, log }: AppDeps): Router {
   const router = Router();
   const auditor = [requireSession, requireRole('auditor')];
 
@@ -84,6 +86,15 @@ export function auditPageRoutes({ db, vault }: AppDeps): Router {
     }
     await sealAuditTrail(db);
     const { events, nextCursor } = await findAuditEvents(db, search.filter, { ...search.page, limit: pageSize });
+    // A search by patient or letter shows patient data: it is in the access log before the page leaves.
+    if (search.filter.cprHmac || search.filter.letterId)
+      await recordAccess({ db, log }, readerOf(req), [
+        {
+          action: 'console.view',
+          ...(search.filter.cprHmac ? { cprHmac: search.filter.cprHmac } : {}),
+          ...(search.filter.letterId ? { letterId: search.filter.letterId.toLowerCase() } : {}),
+        },
+      ]);
     res.type('html').send(
       renderAuditSearchPage(context, {
         form: search.form,
@@ -108,7 +119,9 @@ export function auditPageRoutes({ db, vault }: AppDeps): Router {
 
   router.get('/letters/:id', ...auditor, async (req, res) => {
     await sealAuditTrail(db);
-    res.type('html').send(renderLetterTracePage(contextOf(req), await letterTrace(db, String(req.params.id))));
+    const trace = await letterTrace(db, String(req.params.id));
+    await recordAccess({ db, log }, readerOf(req), [{ action: 'console.view', letterId: trace.letter.id }]);
+    res.type('html').send(renderLetterTracePage(contextOf(req), trace));
   });
 
   router.get('/misroutes', requireSession, requireRole('auditor', 'admin'), async (req, res) => {

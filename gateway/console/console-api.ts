@@ -6,6 +6,7 @@ import { consolePolicy } from '../http/security-headers.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { checkCsrf, formText, pageContext, setLanguage } from './console-context-api.ts';
 import { consoleSession, consoleSignInRoutes } from './console-session-api.ts';
+import { accessPageRoutes } from './access-pages-api.ts';
 import { auditPageRoutes } from './audit-pages-api.ts';
 import { clientPageRoutes } from './clients-pages-api.ts';
 import { deadLetterPageRoutes } from './dead-letters-pages-api.ts';
@@ -87,6 +88,7 @@ export function consoleRoutes(deps: AppDeps): Router {
   router.use(consoleSignInRoutes(deps));
   router.use(directoryPageRoutes(deps));
   router.use(auditPageRoutes(deps));
+  router.use(accessPageRoutes(deps));
   router.use(clientPageRoutes(deps));
   router.use(deadLetterPageRoutes(deps));
   router.use(importPageRoutes(deps));

@@ -64,6 +64,7 @@ function navigation(context: PageContext): HtmlValue {
       ${
         client.roles.includes('auditor')
           ? html`<li><a href="/console/audit">${t.navAudit}</a></li>
+              <li><a href="/console/access">${t.navAccess}</a></li>
               <li><a href="/console/verify">${t.navVerify}</a></li>`
           : null
       }

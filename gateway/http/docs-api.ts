@@ -1,39 +1,47 @@
-import { Router } from 'express';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
 import { openApiDocument } from '../../schemas/openapi.ts';
-import { cspAllowingStyles } from './security-headers.ts';
+import { docsPolicy } from './security-headers.ts';
 
-/** The page's only stylesheet, allowed by its hash in the page's CSP (http-security.ts). */
-const docsStyle =
-  'body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}pre{white-space:pre-wrap}';
+// Swagger UI comes from its npm package and is served from here: no CDN.
+const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const initDir = fileURLToPath(new URL('./docs-assets', import.meta.url));
+const swaggerFiles = new Set(['/swagger-ui.css', '/swagger-ui-bundle.js']);
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** A self-contained page (no scripts, no CDN: the CSP allows neither) listing every operation. */
-function renderDocs(): string {
-  const rows = Object.entries(openApiDocument.paths).flatMap(([path, methods]) =>
-    Object.entries(methods as Record<string, { summary: string; 'x-roles': string[] | string }>).map(
-      ([method, op]) =>
-        `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escape(path)}</code></td><td>${escape(op.summary)}</td><td>${escape(
-          Array.isArray(op['x-roles']) ? op['x-roles'].join(', ') : op['x-roles'],
-        )}</td></tr>`,
-    ),
-  );
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(openApiDocument.info.title)}</title>
-<style>${docsStyle}</style></head>
-<body><h1>${escape(openApiDocument.info.title)}</h1><pre>${escape(openApiDocument.info.description)}</pre>
-<p>Machine-readable: <a href="/docs/openapi.json">/docs/openapi.json</a></p>
-<table><thead><tr><th>Method</th><th>Path</th><th>What</th><th>Roles</th></tr></thead><tbody>${rows.join('')}</tbody></table></body></html>`;
-}
+/** The page: Swagger UI's stylesheet and bundle and the init script, all from this origin, nothing inline. */
+const page = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${escape(openApiDocument.info.title)} · API reference</title>
+    <link rel="stylesheet" href="/docs/assets/swagger-ui.css" />
+    <link rel="stylesheet" href="/docs/assets/docs.css" />
+    <script src="/docs/assets/swagger-ui-bundle.js" defer></script>
+    <script src="/docs/assets/docs-init.js" defer></script>
+  </head>
+  <body>
+    <main id="swagger-ui"></main>
+    <noscript><p>The interactive reference needs JavaScript; the document itself is <a href="/docs/openapi.json">/docs/openapi.json</a>.</p></noscript>
+  </body>
+</html>`;
 
+/** The interactive API reference (Swagger UI) at /docs, and the OpenAPI document it renders. */
 export function docsRoutes(): Router {
   const router = Router();
-  const page = renderDocs();
-  const policy = cspAllowingStyles(docsStyle);
+  const swaggerStatic = express.static(swaggerUiDir, { index: false, fallthrough: false });
   router.get('/docs', (_req, res) => {
-    res.setHeader('Content-Security-Policy', policy);
+    res.setHeader('Content-Security-Policy', docsPolicy);
     res.type('html').send(page);
   });
+  router.use('/docs/assets', express.static(initDir, { index: false }));
+  // Only the two files the page loads: the package holds more (an index.html with inline script).
+  router.use('/docs/assets', (req, res, next) => (swaggerFiles.has(req.path) ? swaggerStatic(req, res, next) : next()));
   router.get('/docs/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
  * The response headers every answer carries: helmet's defaults with a strict CSP.
  * The API serves JSON and XML, never pages that load anything, so the policy allows nothing;
- * `/docs` adds only its own inline style, by hash (cspAllowingStyles).
+ * `/docs` and the console load their own scripts and styles from this origin (docsPolicy,
+ * consolePolicy), never inline ones.
  */
 const strictDirectives = {
   'default-src': ["'none'"],
@@ -40,11 +40,17 @@ export const consolePolicy = render({
   'form-action': ["'self'"],
 });
 
-/** The strict policy plus `style-src` for exactly these inline stylesheets. */
-export function cspAllowingStyles(...styles: string[]): string {
-  const hashes = styles.map((style) => `'sha256-${createHash('sha256').update(style, 'utf8').digest('base64')}'`);
-  return render({ ...strictDirectives, 'style-src': hashes });
-}
+/**
+ * `/docs`: Swagger UI's bundle, its stylesheet and the init script from this origin, the OpenAPI
+ * document (and "try it out") fetched from it; images include data: URLs (Swagger UI's icons).
+ */
+export const docsPolicy = render({
+  ...strictDirectives,
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+});
 
 /**
  * CORS is off unless `POSTBUD_CORS_ORIGINS` names origins: then exactly those (no wildcard, no
