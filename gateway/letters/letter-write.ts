@@ -35,6 +35,7 @@ export async function writeAcceptedLetter(q: Queryable, rows: AcceptedLetterRows
   const outboxAt = chunksAt + 4 * rows.chunks.length;
   const eventsAt = outboxAt + 2;
   const written = 'EXISTS (SELECT 1 FROM letter)';
+  // The client id ($2, second of `newLetterColumns`) comes from the locked row: no row, no letter.
   const placeholders = letterValues.map((_, i) => (i === 1 ? 'client.id' : `$${i + 1}`)).join(', ');
   const result = await q.query<{ written: number }>({
     // One prepared statement per number of chunks in memory (a handful: the spool's memory is small).

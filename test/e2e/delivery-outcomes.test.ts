@@ -12,7 +12,8 @@ let auditorKey: string;
 let letterId: string;
 // Nothing listens on the discard port: the adapter's connection is refused.
 const unreachable = 'http://127.0.0.1:9/medcom';
-const networkMap = /127\.0\.0\.1|:9\b|ECONNREFUSED|unreachable \(/;
+// Port 9 as in a URL (`127.0.0.1:9`), not a JSON value such as `"durationMs":9`.
+const networkMap = /127\.0\.0\.1|(?<!"):9\b|ECONNREFUSED|unreachable \(/;
 
 beforeAll(async () => {
   stack = await startTestStack();

@@ -112,8 +112,8 @@ const cases: Case[] = [
   // Unicode tricks in names and text.
   [
     'a NUL in the text',
-    422,
-    'text-invalid-characters',
+    400,
+    'nul-character',
     () => JSON.stringify(letter({ text: 'Patienten udskrives\u0000 fredag' })),
   ],
   [

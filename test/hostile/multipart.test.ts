@@ -185,8 +185,8 @@ const cases: Case[] = [
   ],
   [
     'a message with a NUL in the text',
-    422,
-    'text-invalid-characters',
+    400,
+    'nul-character',
     () => body([message([], { text: 'Patienten udskrives\u0000' })]),
   ],
   [
