@@ -10,18 +10,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export const signatureHeader = 'postbud-signature';
 
-/** The configuration's list of signing keys (the first signs), in gateway and adapters alike. */
-export const queueSigningKeysSchema = {
-  type: 'array',
-  minItems: 1,
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['id', 'key'],
-    properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, key: { type: 'string' } },
-  },
-} as const;
-
 export type SignedKind = 'LetterQueued' | 'DeliveryReceipt';
 
 export interface QueueSigningKey {

@@ -2,12 +2,8 @@ import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Logger } from 'pino';
 import { sectors, type Sector } from '../../schemas/categories.ts';
-import {
-  createQueueSigner,
-  parseQueueSigningKeys,
-  queueSigningKeysSchema,
-  type QueueSigningKey,
-} from '../../schemas/queue-signature.ts';
+import { keyListSchema } from '../../schemas/key-list.ts';
+import { createQueueSigner, parseQueueSigningKeys, type QueueSigningKey } from '../../schemas/queue-signature.ts';
 
 const httpUrl = { type: 'string', pattern: '^https?://[^\\s/]+' } as const;
 
@@ -40,7 +36,7 @@ const adapterConfigSchema = {
     deliveryTimeoutMs: { type: 'integer', minimum: 100, maximum: 600_000 },
     sectors: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...sectors] } },
     prefetch: { type: 'integer', minimum: 1, maximum: 1000 },
-    queueSigningKeys: queueSigningKeysSchema,
+    queueSigningKeys: keyListSchema,
   },
 } as const;
 

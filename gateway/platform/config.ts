@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
-import { parseQueueSigningKeys, queueSigningKeysSchema } from '../../schemas/queue-signature.ts';
+import { parseQueueSigningKeys } from '../../schemas/queue-signature.ts';
+import { keyListSchema } from '../../schemas/key-list.ts';
 
 /** The gateway's environment, validated once at start-up and frozen (STYLE.md 7). */
 const configSchema = {
@@ -29,18 +30,9 @@ const configSchema = {
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
     amqpUrl: { type: 'string', pattern: '^amqps?://' },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
-    dataKeys: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'key'],
-        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, key: { type: 'string' } },
-      },
-    },
+    dataKeys: keyListSchema,
     // Signs what the relay publishes and checks adapters' receipts (schemas/queue-signature.ts).
-    queueSigningKeys: queueSigningKeysSchema,
+    queueSigningKeys: keyListSchema,
     cprHmacKey: { type: 'string', minLength: 32 },
     bootstrapAdminKey: { type: 'string', minLength: 24 },
     bootstrapAdapterKey: { type: 'string', minLength: 24 },
