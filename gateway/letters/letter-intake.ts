@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Sector } from '../../schemas/categories.ts';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
-import type { LetterAccepted } from '../../schemas/letter-responses.ts';
 import type { ApiClient } from '../clients/client-store.ts';
 import {
   AttachmentInspector,
@@ -10,7 +9,8 @@ import {
   sanitiseTitle,
   type AttachmentDigest,
 } from '../attachments/attachment-checks.ts';
-import { canonicalJson, unsealedEventsOf, type Actor, type AuditEventInput } from '../audit/audit-trail.ts';
+import { canonicalJson, unsealedEventsOf, type Actor } from '../audit/audit-trail.ts';
+import { acceptedAnswer, acceptedEvents, queuedMessageOf, type AcceptedLetter } from './accepted-letter.ts';
 import type { Config } from '../platform/config.ts';
 import type { Vault } from '../platform/crypto.ts';
 import { inTransaction, type Db, type Tx } from '../platform/db.ts';
@@ -63,8 +63,7 @@ export interface PreparedMessage {
   claimedRecipientEan?: string;
 }
 
-/** The 202 answer without its URL, and whether it is the answer to an earlier submission. */
-export type AcceptedLetter = Omit<LetterAccepted, 'statusUrl' | 'reroutedFrom'> & { replayed: boolean };
+export type { AcceptedLetter } from './accepted-letter.ts';
 
 /** Associated data binding each sealed value to its place, so ciphertexts cannot be moved. */
 export const templateAad = (letterId: string) => `letter:${letterId}:xml`;
@@ -237,14 +236,7 @@ export class LetterIntake {
         'API key revoked',
         'The key was revoked while the letter was sent.',
       );
-    const { recipient } = this.routing;
-    return {
-      id: this.letterId,
-      status: 'accepted',
-      recipient: { sorId: recipient.sorId, ean: recipient.ean, name: recipient.name, sector: recipient.sector },
-      warnings: this.routing.warnings.map(({ code, message }) => ({ code, message })),
-      replayed: false,
-    };
+    return acceptedAnswer(this.letterId, this.routing, false);
   }
 
   /**
@@ -257,20 +249,17 @@ export class LetterIntake {
       letter: { ...this.pending!, requestHash },
       attachments: this.#attachments,
       chunks: this.#spool.memoryChunks,
-      outbox: {
-        sector: recipient.sector,
-        payload: {
+      outbox: { sector: recipient.sector, payload: queuedMessageOf(this.letterId, this.routing) },
+      events: unsealedEventsOf(
+        this.actor,
+        acceptedEvents({
           letterId: this.letterId,
-          sector: recipient.sector,
-          recipient: {
-            sorId: recipient.sorId,
-            ean: recipient.ean,
-            ...(recipient.endpoint ? { endpoint: recipient.endpoint } : {}),
-          },
-          xmlPath: `/v1/messages/${this.letterId}/xml`,
-        },
-      },
-      events: unsealedEventsOf(this.actor, this.#events()),
+          routing: this.routing,
+          category: this.envelope.category,
+          reroutedFrom: this.reroutedFrom,
+          digests: this.#digests,
+        }),
+      ),
     };
     if (this.#spool.inMemory && !alsoInTransaction) return writeAcceptedLetter(this.deps.db, rows);
     return inTransaction(this.deps.db, async (tx) => {
@@ -282,33 +271,6 @@ export class LetterIntake {
     });
   }
 
-  /** The warnings the client confirmed and the `accepted` event, as the trail records them. */
-  #events(): AuditEventInput[] {
-    const { recipient, sender } = this.routing;
-    return [
-      ...this.routing.warnings.map((warning) => ({
-        action: 'warning-acknowledged',
-        letterId: this.letterId,
-        sorId: recipient.sorId,
-        details: { code: warning.code, message: warning.message },
-      })),
-      {
-        action: 'accepted',
-        letterId: this.letterId,
-        sorId: recipient.sorId,
-        details: {
-          ...(this.reroutedFrom ? { reroutedFrom: this.reroutedFrom } : {}),
-          senderSorId: sender.sorId,
-          recipientSorId: recipient.sorId,
-          recipientEan: recipient.ean,
-          sector: recipient.sector,
-          category: this.envelope.category,
-          attachments: this.#digests.map((digest) => ({ size: digest.size, sha256: digest.sha256 })),
-        },
-      },
-    ];
-  }
-
   async #replay(existing: LetterRow, requestHash: string): Promise<AcceptedLetter> {
     if (existing.requestHash !== requestHash) {
       throw new ProblemError(
@@ -318,15 +280,8 @@ export class LetterIntake {
         'The same Idempotency-Key was sent earlier with a different letter.',
       );
     }
-    const { recipient } = this.routing;
     // The answer to the submission, as the first one was: where the letter is now, its status URL says.
-    return {
-      id: existing.id,
-      status: 'accepted',
-      recipient: { sorId: recipient.sorId, ean: recipient.ean, name: recipient.name, sector: recipient.sector },
-      warnings: this.routing.warnings.map(({ code, message }) => ({ code, message })),
-      replayed: true,
-    };
+    return acceptedAnswer(existing.id, this.routing, true);
   }
 
   /** Frees what the letter held while it arrived; nothing is stored unless `commit()` succeeded. Safe after it. */
