@@ -57,7 +57,7 @@ const baseOnly = {
 const noExpress = forbid(['express'], 'only the HTTP layer and *-api.ts files import express');
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'bench-results/**'] },
+  { ignores: ['node_modules/**', 'coverage/**', 'bench-results/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -99,7 +99,18 @@ export default tseslint.config(
     files: ['gateway/console/assets/**/*.js', 'gateway/http/docs-assets/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', window: 'readonly', HTMLFormElement: 'readonly' },
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        HTMLFormElement: 'readonly',
+        HTMLDialogElement: 'readonly',
+        DOMParser: 'readonly',
+        DataTransfer: 'readonly',
+        FormData: 'readonly',
+        XMLHttpRequest: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+      },
     },
   },
   {

@@ -26,14 +26,15 @@ import { directoryRoutes } from './directory/directory-api.ts';
 import { docsRoutes } from './http/docs-api.ts';
 import { healthRoutes } from './http/health-api.ts';
 import { letterRoutes } from './letters/letters-api.ts';
-import { followUpRoutes } from './letters/follow-ups-api.ts';
 import { misrouteRoutes } from './misroutes/misroutes-api.ts';
 
 export function createApp(given: AppDeps): Express {
   const deps: AppDeps = { ...given, backPressure: given.backPressure ?? createBackPressure(given) };
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // The client's address (access log, failed-authentication limit) is the peer's, unless the peer
+  // is a configured load balancer: then the last address it added to X-Forwarded-For.
+  app.set('trust proxy', deps.config.trustProxy.length > 0 ? [...deps.config.trustProxy] : false);
   app.use(securityHeaders());
   app.use(corsPolicy(deps.config.corsOrigins));
   app.use(
@@ -74,7 +75,6 @@ export function createApp(given: AppDeps): Express {
   app.use('/console', consoleRoutes(deps));
   app.use('/v1', noStore, authenticate(deps.db), rateLimitPerClient(deps.db, deps.config.rateLimit));
   app.use(letterRoutes(deps));
-  app.use(followUpRoutes(deps));
   app.use(misrouteRoutes(deps));
   app.use(acknowledgementRoutes(deps));
   app.use(directoryRoutes(deps));

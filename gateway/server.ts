@@ -27,18 +27,41 @@ export interface RunningGateway {
 }
 
 /**
- * Starts one gateway process: migrate, connect, bootstrap clients, then serve HTTP, relay the
- * outbox, consume receipts and seal the audit trail. `stop()` stops accepting, lets in-flight
- * requests finish, then closes the relay, the broker, the sealer and the pool, in that order.
+ * What every gateway of a database does once before serving: migrate it and create the
+ * bootstrap clients. A gateway of several processes has its primary do this before it forks.
  */
-export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+export async function prepareDatabase(config: Config, log: Logger): Promise<void> {
   await migrate(config.databaseUrl);
+  const db = createPool(config.databaseUrl, 1);
+  try {
+    const created = await bootstrapClients(db, config);
+    if (created.length > 0) log.info({ clients: created }, 'bootstrap clients created');
+  } finally {
+    await db.end();
+  }
+}
+
+export interface GatewayRole {
+  /** One of several processes under a supervisor: the database is prepared, metrics are joint. */
+  clusterWorker: boolean;
+}
+
+/**
+ * Starts one gateway process: prepare the database (unless a supervisor did), connect, then
+ * serve HTTP, relay the outbox, consume receipts and seal the audit trail. `stop()` stops
+ * accepting, lets in-flight requests finish, then closes the relay, the broker, the sealer and
+ * the pool, in that order.
+ */
+export async function startGateway(
+  config: Config,
+  log: Logger,
+  { clusterWorker }: GatewayRole = { clusterWorker: false },
+): Promise<RunningGateway> {
+  if (!clusterWorker) await prepareDatabase(config, log);
   const db = createPool(config.databaseUrl);
   const topology = { prefix: config.amqpPrefix, retryDelaysMs: config.retryDelaysMs };
   const broker = await connectBroker(config.amqpUrl, topology, log);
   prepareLetterXmlCheck();
-  const created = await bootstrapClients(db, config);
-  if (created.length > 0) log.info({ clients: created }, 'bootstrap clients created');
 
   const signer = createQueueSigner(config.queueSigningKeys);
   const relay = startOutboxRelay(db, broker, { prefix: config.amqpPrefix, signer, pollMs: config.outboxPollMs, log });
@@ -52,7 +75,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     config,
     log,
     vault: createVault(config),
-    metrics: createMetrics({ auditBacklog: () => unsealedBacklog(db) }),
+    metrics: createMetrics({ auditBacklog: () => unsealedBacklog(db), clusterWorker }),
     onLetterStored: () => relay.nudge(),
   });
   // Slow-loris guard: a client must send its headers and body within bounded time (config.http).

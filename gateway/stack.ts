@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -9,8 +10,14 @@ import { fileURLToPath } from 'node:url';
  * endpoints are configured. Keys missing from the environment are generated once into
  * `.postbud-dev.env` (mode 0600, git-ignored) and reused on later starts.
  */
-const root = fileURLToPath(new URL('..', import.meta.url));
-const devEnvFile = `${root}.postbud-dev.env`;
+// Run from dist/ (`npm start`, after `npm run build`), the children are JavaScript on Node.js
+// alone; run from the source tree (`tsx gateway/stack.ts`), they are TypeScript under tsx.
+const compiled = import.meta.url.endsWith('.js');
+const codeRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+const repoRoot = compiled ? dirname(codeRoot) : codeRoot;
+const devEnvFile = join(repoRoot, '.postbud-dev.env');
+const nodeArgs = (file: string) =>
+  compiled ? [join(codeRoot, file.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', join(codeRoot, file)];
 
 function devSecrets(): Record<string, string> {
   const stored: Record<string, string> = {};
@@ -29,7 +36,7 @@ function devSecrets(): Record<string, string> {
   };
   let changed = false;
   for (const [name, make] of Object.entries(wanted)) {
-    if (!stored[name]) {
+    if (!stored[name] && !process.env[name]) {
       stored[name] = make();
       changed = true;
     }
@@ -66,7 +73,7 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 function run(name: string, file: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${root}${file}`], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, nodeArgs(file), { env, stdio: 'inherit' });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`postbud: ${name} exited (${signal ?? code}); stopping the stack`);
@@ -109,7 +116,7 @@ async function waitForGateway(): Promise<void> {
  */
 async function seedDemoDirectory(): Promise<void> {
   if (env.POSTBUD_SEED_DEMO_DIRECTORY === 'false') return;
-  const seed = spawn(process.execPath, ['--import', 'tsx', `${root}gateway/cli.ts`, 'directory', 'seed'], {
+  const seed = spawn(process.execPath, [...nodeArgs('gateway/cli.ts'), 'directory', 'seed'], {
     env,
     stdio: 'inherit',
   });

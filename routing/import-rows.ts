@@ -36,7 +36,7 @@ export interface ImportHeader {
 /** A file the import cannot read at all, as opposed to a row it rejects. */
 export class ImportFileError extends Error {
   constructor(
-    readonly code: 'import-empty' | 'import-header-invalid',
+    readonly code: 'import-empty' | 'import-header-invalid' | 'import-missing-unsafe',
     message: string,
   ) {
     super(message);

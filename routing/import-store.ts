@@ -172,3 +172,41 @@ async function loadImportTable(tx: Queryable, accepted: readonly ImportCandidate
   }
   await tx.query('ANALYZE postbud_import');
 }
+
+/** A mailbox an import closed because the extract no longer lists it. */
+export interface MissingMailbox {
+  sorId: string;
+  name: string;
+  version: number;
+}
+
+/**
+ * Closes the mailboxes an SOR extract no longer lists. Only those in the import's scope: active
+ * ones that an SOR import created or changed before (their history holds an `import`). Mailboxes
+ * added or kept by hand (API, console) are never closed by an extract that does not know them.
+ * Runs after `writeImport` in the same transaction, so rows of this file are never "missing".
+ */
+export async function deactivateMissing(
+  tx: Queryable,
+  listedSorIds: readonly string[],
+  actor: ImportActor,
+): Promise<MissingMailbox[]> {
+  const result = await tx.query<{ sor_id: string; name: string; version: number }>(
+    `WITH missing AS (
+       SELECT m.* FROM mailboxes m
+       WHERE m.active AND NOT (m.sor_id = ANY($3::text[]))
+         AND EXISTS (SELECT 1 FROM mailbox_history h WHERE h.sor_id = m.sor_id AND h.change = 'import')
+     ), new_row AS (
+       UPDATE mailboxes m SET active = false, version = m.version + 1, updated_at = now()
+       FROM missing o WHERE m.sor_id = o.sor_id
+       RETURNING m.*
+     ), history AS (
+       INSERT INTO mailbox_history (sor_id, version, changed_by, changed_by_name, change, before, after)
+       SELECT n.sor_id, n.version, $1, $2, 'deactivate', ${mailboxJsonSql('o')}, ${mailboxJsonSql('n')}
+       FROM new_row n JOIN missing o ON o.sor_id = n.sor_id
+     )
+     SELECT sor_id, name, version FROM new_row ORDER BY sor_id`,
+    [actor.id, actor.name, listedSorIds],
+  );
+  return result.rows.map((row) => ({ sorId: row.sor_id, name: row.name, version: row.version }));
+}

@@ -11,11 +11,13 @@ import {
   type ImportRejection,
 } from './import-rows.ts';
 import {
+  deactivateMissing,
   lockDirectoryForImport,
   readDirectoryParents,
   writeImport,
   type ImportActor,
   type ImportCounts,
+  type MissingMailbox,
 } from './import-store.ts';
 import type { Queryable } from './directory.ts';
 
@@ -26,7 +28,7 @@ import type { Queryable } from './directory.ts';
  */
 
 export { ImportFileError };
-export type { ImportActor, ImportCounts, ImportRejection };
+export type { ImportActor, ImportCounts, ImportRejection, MissingMailbox };
 
 export interface ImportFile {
   header: ImportHeader;
@@ -38,6 +40,13 @@ export interface ImportFile {
 
 export interface ImportOutcome extends ImportCounts {
   rejected: ImportRejection[];
+  /** With `deactivateMissing`: the mailboxes closed because the extract no longer lists them. */
+  deactivatedMissing?: MissingMailbox[];
+}
+
+export interface ApplyImportOptions {
+  /** Close the mailboxes in the import's scope that the file does not list (import-store.ts). */
+  deactivateMissing?: boolean;
 }
 
 /** A row whose name would read as another mailbox's is rejected like any invalid row. */
@@ -66,9 +75,32 @@ export function readImportFile(csv: string): ImportFile {
   return { header, rows: records.length, candidates, rejected };
 }
 
-export async function applyImport(tx: Queryable, file: ImportFile, actor: ImportActor): Promise<ImportOutcome> {
+/**
+ * Every SOR id the file names, rows rejected or not: a mailbox whose row was refused is still in
+ * the extract and is not closed as missing. A row with no SOR id at all could be any mailbox, so
+ * closing missing mailboxes is refused for such a file.
+ */
+function listedSorIds(file: ImportFile): string[] {
+  if (file.rejected.some((rejection) => !rejection.sorId)) {
+    throw new ImportFileError(
+      'import-missing-unsafe',
+      'A row has no SOR id, so it cannot be told which mailboxes the file leaves out; fix the row or import without deactivating missing mailboxes.',
+    );
+  }
+  return [...file.candidates.map((c) => c.row.sorId), ...file.rejected.map((r) => r.sorId!)];
+}
+
+export async function applyImport(
+  tx: Queryable,
+  file: ImportFile,
+  actor: ImportActor,
+  options: ApplyImportOptions = {},
+): Promise<ImportOutcome> {
+  const listed = options.deactivateMissing ? listedSorIds(file) : undefined;
   await lockDirectoryForImport(tx);
   const plan = planImport(file.candidates, file.header.present, await readDirectoryParents(tx));
   const counts = await writeImport(tx, plan.accepted, file.header.present, actor);
-  return { ...counts, rejected: [...file.rejected, ...plan.rejected].sort((a, b) => a.line - b.line) };
+  const rejected = [...file.rejected, ...plan.rejected].sort((a, b) => a.line - b.line);
+  if (!listed) return { ...counts, rejected };
+  return { ...counts, rejected, deactivatedMissing: await deactivateMissing(tx, listed, actor) };
 }

@@ -11,11 +11,16 @@ export interface TopologyOptions {
   retryDelaysMs: readonly number[];
 }
 
+/** Retry delays when POSTBUD_RETRY_DELAYS_MS is not set: four retries over about two and a half minutes. */
+export const defaultRetryDelaysMs: readonly number[] = [1000, 5000, 30000, 120000];
+
 export function topologyNames(prefix: string) {
   return {
     lettersExchange: `${prefix}.letters`,
     letterQueue: (sector: Sector) => `${prefix}.letters.${sector}`,
-    retryQueue: (sector: Sector, delayMs: number) => `${prefix}.letters.${sector}.retry.${delayMs}ms`,
+    // Quorum queues since the cluster: named anew, so classic `….retry.<ms>ms` queues of an earlier
+    // version keep draining into the sector queue (their TTL) during a rolling upgrade.
+    retryQueue: (sector: Sector, delayMs: number) => `${prefix}.letters.${sector}.delay.${delayMs}ms`,
     deadLetterQueue: (sector: Sector) => `${prefix}.letters.${sector}.dlq`,
     receiptsQueue: `${prefix}.receipts`,
   };
@@ -31,9 +36,12 @@ export async function declareTopology(channel: Channel, options: TopologyOptions
     await channel.assertQueue(names.deadLetterQueue(sector), quorum);
     for (const delayMs of new Set(options.retryDelaysMs)) {
       // A retry queue holds a message for its TTL, then dead-letters it back to the sector queue.
+      // Quorum, like the rest: a classic queue lives on one node, and while that node is down no
+      // process could declare the topology on the others, so none could reconnect.
       await channel.assertQueue(names.retryQueue(sector, delayMs), {
         durable: true,
         arguments: {
+          'x-queue-type': 'quorum',
           'x-message-ttl': delayMs,
           'x-dead-letter-exchange': names.lettersExchange,
           'x-dead-letter-routing-key': sector,

@@ -73,6 +73,17 @@ export const directoryImportReportSchema = {
       },
     },
     ignoredColumns: { type: 'array', items: { type: 'string' } },
+    deactivatedMissing: {
+      type: 'array',
+      description:
+        'With `deactivateMissing=true`: the mailboxes closed because the extract no longer lists them (not counted in `deactivated`). Only active mailboxes that an SOR import created or changed before are in scope; mailboxes added by hand are never closed this way.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['sorId', 'name'],
+        properties: { sorId: { type: 'string' }, name: { type: 'string' } },
+      },
+    },
     dryRun: { type: 'boolean' },
     committed: { type: 'boolean', description: 'Whether anything was written.' },
   },

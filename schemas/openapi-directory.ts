@@ -187,6 +187,13 @@ export const directoryPaths = {
             description: 'Write nothing if any row is rejected (then 422 `import-rejected` with the report).',
             schema: { type: 'boolean', default: false },
           },
+          {
+            name: 'deactivateMissing',
+            in: 'query',
+            description:
+              'Also deactivate the mailboxes the extract no longer lists, each with a `mailbox-deactivated` audit event; listed in `deactivatedMissing`. In scope are only active mailboxes that an SOR import created or changed before: mailboxes added by hand are never deactivated this way. Refused (422 `import-missing-unsafe`) when a row has no SOR id. Combine with `dryRun` to see the list first.',
+            schema: { type: 'boolean', default: false },
+          },
         ],
         requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
       },
@@ -198,7 +205,7 @@ export const directoryPaths = {
         '415': { description: 'Not `text/csv`, or not UTF-8' },
         '422': {
           description:
-            '`import-header-invalid`, `import-empty`, `import-encoding-invalid`, or `import-rejected` (all-or-nothing)',
+            '`import-header-invalid`, `import-empty`, `import-encoding-invalid`, `import-missing-unsafe`, or `import-rejected` (all-or-nothing)',
         },
       },
     ),

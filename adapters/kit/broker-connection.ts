@@ -1,5 +1,6 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
+import { AmqpNodeRing, openOnSomeNode } from '../../schemas/amqp-nodes.ts';
 
 export interface BackoffOptions {
   initialMs: number;
@@ -22,6 +23,7 @@ export function reconnectDelayMs(
 }
 
 export interface BrokerSessionOptions {
+  /** `AMQP_URL`: one node, or the nodes of a cluster separated by commas (schemas/amqp-nodes.ts). */
   url: string;
   log: Logger;
   /** Shown in RabbitMQ's connection list, so operators can tell the adapters apart. */
@@ -52,10 +54,12 @@ function reasonOf(error: unknown): string {
 /**
  * Keeps one connection with one confirm channel alive: connects, hands the channel to
  * `onChannel`, and when the connection or channel goes away (broker restart, network blip)
- * reconnects with backoff. Never throws into the process: a broker blip is logged, not fatal.
+ * reconnects to the next node of the list, with backoff after a full round of failed nodes.
+ * Never throws into the process: a broker blip is logged, not fatal.
  */
 export function keepBrokerSession(options: BrokerSessionOptions): BrokerSession {
   const backoff = options.backoff ?? defaultBackoff;
+  const nodes = new AmqpNodeRing(options.url);
   const log = options.log;
   let closing = false;
   let connection: ChannelModel | undefined;
@@ -73,8 +77,9 @@ export function keepBrokerSession(options: BrokerSessionOptions): BrokerSession 
       };
     });
 
-  async function runOnce(): Promise<boolean> {
-    const opened = await amqp.connect(withHeartbeat(options.url), {
+  /** Connects to one node and sets up its channel; a node that fails halfway is closed again. */
+  async function open(url: string): Promise<{ opened: ChannelModel; lost: Promise<void> }> {
+    const opened = await amqp.connect(withHeartbeat(url), {
       timeout: 10_000,
       clientProperties: { connection_name: options.connectionName },
     });
@@ -83,34 +88,39 @@ export function keepBrokerSession(options: BrokerSessionOptions): BrokerSession 
     opened.on('error', (error: unknown) => log.warn({ reason: reasonOf(error) }, 'broker connection error'));
     opened.on('blocked', (reason: unknown) => log.warn({ reason: String(reason) }, 'broker blocked publishing'));
     opened.on('unblocked', () => log.info('broker unblocked publishing'));
-    if (closing) {
+    try {
+      if (closing) throw new Error('closing');
+      const created = await opened.createConfirmChannel();
+      channel = created;
+      created.on('error', (error: unknown) => log.warn({ reason: reasonOf(error) }, 'broker channel error'));
+      // A channel the broker closed (e.g. an ack for an unknown delivery tag) ends the session too.
+      created.once('close', () => {
+        if (!closing) opened.close().catch(() => undefined);
+      });
+      await options.onChannel(created);
+      return { opened, lost };
+    } catch (error) {
       await opened.close().catch(() => undefined);
-      return false;
+      throw error;
     }
-    const created = await opened.createConfirmChannel();
-    channel = created;
-    created.on('error', (error: unknown) => log.warn({ reason: reasonOf(error) }, 'broker channel error'));
-    // A channel the broker closed (e.g. an ack for an unknown delivery tag) ends the session too.
-    created.once('close', () => {
-      if (!closing) opened.close().catch(() => undefined);
-    });
-    await options.onChannel(created);
-    markReady();
-    log.info('connected to the broker');
-    await lost;
-    return true;
   }
 
   const loop = (async () => {
     let failures = 0;
     while (!closing) {
       try {
-        const wasUp = await runOnce();
-        failures = wasUp ? 1 : failures + 1;
-        if (!closing) log.warn('broker connection lost; reconnecting');
+        const { opened, label } = await openOnSomeNode(nodes, open, (node, error) => {
+          if (!closing) log.warn({ node, reason: reasonOf(error) }, 'broker node unavailable; trying the next');
+        });
+        markReady();
+        log.info({ node: label }, 'connected to the broker');
+        await opened.lost;
+        // The node that was lost is the one to skip: the next connect starts at the one after it.
+        nodes.advance();
+        failures = 1;
+        if (!closing) log.warn({ node: label }, 'broker connection lost; reconnecting');
       } catch (error) {
         failures += 1;
-        await connection?.close().catch(() => undefined);
         if (!closing) log.warn({ reason: reasonOf(error) }, 'broker unavailable');
       }
       connection = undefined;

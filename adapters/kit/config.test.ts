@@ -17,6 +17,7 @@ describe('adapter configuration from the environment', () => {
       deliveryTimeoutMs: 30000,
       sectors: ['region', 'municipality', 'gp'],
       prefetch: 32,
+      redeliveryGraceMs: 10000,
       queueSigningKeys: [{ id: 'q1', key: signing.slice(3) }],
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -35,6 +36,12 @@ describe('adapter configuration from the environment', () => {
     expect(config.sectors).toEqual(['gp', 'region']);
     expect(config.retryDelaysMs).toEqual([50, 100]);
     expect(config.gatewayUrl).toBe('http://gateway:8080');
+  });
+
+  it('takes the nodes of a RabbitMQ cluster as a comma-separated AMQP_URL', () => {
+    const nodes = 'amqp://postbud:pw@rabbit1:5672, amqp://postbud:pw@rabbit2:5672,amqp://postbud:pw@rabbit3:5672';
+    const config = loadAdapterConfig({ POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: signing, AMQP_URL: nodes });
+    expect(config.amqpUrl).toBe(nodes);
   });
 
   it('fails with one line naming the variable, never its value', () => {
@@ -59,6 +66,14 @@ describe('adapter configuration from the environment', () => {
       [
         { POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: signing, AMQP_URL: 'http://guest:hemmelig@broker' },
         'AMQP_URL must be',
+      ],
+      [
+        {
+          POSTBUD_ADAPTER_KEY: key,
+          POSTBUD_QUEUE_SIGNING_KEY: signing,
+          AMQP_URL: 'amqp://guest:hemmelig@rabbit1,,amqp://guest:hemmelig@rabbit2',
+        },
+        'AMQP_URL must be an amqp(s):// URL or a comma-separated list of them',
       ],
       [{ POSTBUD_ADAPTER_KEY: key }, 'POSTBUD_QUEUE_SIGNING_KEY is required'],
       [{ POSTBUD_ADAPTER_KEY: key, POSTBUD_QUEUE_SIGNING_KEY: 'q1:hemmelig' }, 'POSTBUD_QUEUE_SIGNING_KEY is required'],

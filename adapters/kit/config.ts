@@ -1,6 +1,8 @@
 import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Logger } from 'pino';
+import { amqpUrlListPattern } from '../../schemas/amqp-nodes.ts';
+import { defaultRetryDelaysMs } from '../../schemas/amqp-topology.ts';
 import { sectors, type Sector } from '../../schemas/categories.ts';
 import { keyListSchema } from '../../schemas/key-list.ts';
 import { createQueueSigner, parseQueueSigningKeys, type QueueSigningKey } from '../../schemas/queue-signature.ts';
@@ -20,10 +22,12 @@ const adapterConfigSchema = {
     'deliveryTimeoutMs',
     'sectors',
     'prefetch',
+    'redeliveryGraceMs',
     'queueSigningKeys',
   ],
   properties: {
-    amqpUrl: { type: 'string', pattern: '^amqps?://' },
+    // One RabbitMQ node, or the nodes of a cluster separated by commas (schemas/amqp-nodes.ts).
+    amqpUrl: { type: 'string', pattern: amqpUrlListPattern },
     prefix: { type: 'string', pattern: '^[A-Za-z0-9_-][A-Za-z0-9_.-]*$', maxLength: 100 },
     gatewayUrl: httpUrl,
     adapterKey: { type: 'string', minLength: 1 },
@@ -36,6 +40,7 @@ const adapterConfigSchema = {
     deliveryTimeoutMs: { type: 'integer', minimum: 100, maximum: 600_000 },
     sectors: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...sectors] } },
     prefetch: { type: 'integer', minimum: 1, maximum: 1000 },
+    redeliveryGraceMs: { type: 'integer', minimum: 0, maximum: 600_000 },
     queueSigningKeys: keyListSchema,
   },
 } as const;
@@ -44,7 +49,7 @@ export type AdapterConfig = FromSchema<typeof adapterConfigSchema>;
 
 /** Which environment variable each setting comes from, to name it when it is wrong. */
 const sources: Record<string, { variable: string; rule: string }> = {
-  amqpUrl: { variable: 'AMQP_URL', rule: 'must be an amqp:// or amqps:// URL' },
+  amqpUrl: { variable: 'AMQP_URL', rule: 'must be an amqp(s):// URL or a comma-separated list of them' },
   prefix: { variable: 'POSTBUD_AMQP_PREFIX', rule: 'must be letters, digits, ".", "_" or "-"' },
   gatewayUrl: { variable: 'POSTBUD_GATEWAY_URL', rule: 'must be an http(s) URL' },
   adapterKey: { variable: 'POSTBUD_ADAPTER_KEY', rule: 'is required (an API key with the adapter role)' },
@@ -58,6 +63,10 @@ const sources: Record<string, { variable: string; rule: string }> = {
   deliveryTimeoutMs: { variable: 'POSTBUD_DELIVERY_TIMEOUT_MS', rule: 'must be an integer from 100 to 600000 (ms)' },
   sectors: { variable: 'POSTBUD_ADAPTER_SECTORS', rule: `must be a comma-separated list of ${sectors.join(', ')}` },
   prefetch: { variable: 'POSTBUD_ADAPTER_PREFETCH', rule: 'must be an integer from 1 to 1000' },
+  redeliveryGraceMs: {
+    variable: 'POSTBUD_ADAPTER_REDELIVERY_GRACE_MS',
+    rule: 'must be an integer from 0 to 600000 (ms)',
+  },
   queueSigningKeys: {
     variable: 'POSTBUD_QUEUE_SIGNING_KEY',
     rule: 'is required: "id:<at least 32 bytes in base64>"[,…], the same as the gateway\'s',
@@ -116,10 +125,11 @@ export function loadAdapterConfig(env: NodeJS.ProcessEnv = process.env): Readonl
     gatewayUrl: (blankToUndefined(env.POSTBUD_GATEWAY_URL) ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
     adapterKey: blankToUndefined(env.POSTBUD_ADAPTER_KEY) ?? '',
     endpoints,
-    retryDelaysMs: list(env.POSTBUD_RETRY_DELAYS_MS ?? '1000,5000,30000,120000').map(integer),
+    retryDelaysMs: list(env.POSTBUD_RETRY_DELAYS_MS ?? defaultRetryDelaysMs.join(',')).map(integer),
     deliveryTimeoutMs: integer(env.POSTBUD_DELIVERY_TIMEOUT_MS ?? '30000'),
     sectors: list(env.POSTBUD_ADAPTER_SECTORS ?? sectors.join(',')),
     prefetch: integer(env.POSTBUD_ADAPTER_PREFETCH ?? '32'),
+    redeliveryGraceMs: integer(env.POSTBUD_ADAPTER_REDELIVERY_GRACE_MS ?? '10000'),
     queueSigningKeys: signingKeys(env.POSTBUD_QUEUE_SIGNING_KEY),
   };
   if (!validate(candidate)) {
@@ -143,6 +153,7 @@ export function sharedAdapterOptions(config: Readonly<AdapterConfig>, log: Logge
     retryDelaysMs: config.retryDelaysMs,
     gateway: { url: config.gatewayUrl, key: config.adapterKey },
     prefetch: config.prefetch,
+    redeliveryGraceMs: config.redeliveryGraceMs,
     signer: createQueueSigner(config.queueSigningKeys),
     log,
   };

@@ -5,7 +5,12 @@ import type { QueueSigner } from '../../schemas/queue-signature.ts';
 import { keepBrokerSession, type BackoffOptions } from './broker-connection.ts';
 import { DeliveryLedger } from './delivery-ledger.ts';
 import type { DeliveryTransport, GatewayAccess } from './http-transport.ts';
-import { handleLetterMessage, type ConsumingChannel, type LetterHandlerContext } from './letter-handler.ts';
+import {
+  handleLetterMessage,
+  reportUnreportedDeliveries,
+  type ConsumingChannel,
+  type LetterHandlerContext,
+} from './letter-handler.ts';
 
 export interface AdapterOptions {
   sector: Sector;
@@ -27,6 +32,11 @@ export interface AdapterOptions {
   drainTimeoutMs?: number;
   /** Timeout of the gateway status lookup for redelivered letters (default 10 s). */
   statusTimeoutMs?: number;
+  /**
+   * How long a copy the broker redelivers, and this process never saw, waits before the gateway's
+   * status is asked again (default 10 s): the adapter that delivered it may still be reporting it.
+   */
+  redeliveryGraceMs?: number;
   reconnect?: BackoffOptions;
 }
 
@@ -40,7 +50,9 @@ export interface RunningAdapter {
  *
  * Delivery is at-least-once towards the receiver, made effectively once by three guards: the
  * in-process ledger (redelivery to this process), the gateway's status (redelivery to another
- * process, once our receipt has been recorded) and the `Idempotency-Key` header. What remains is
+ * process, once our receipt has been recorded) and the `Idempotency-Key` header. A receipt that
+ * died with its broker node is re-published on the next channel, and a redelivered copy waits a
+ * moment before asking the gateway, so losing a node of the cluster duplicates nothing. What remains is
  * the window between the receiver's 2xx and the gateway recording our `delivered` receipt: if
  * this process dies in it, another adapter delivers again and only the receiver's use of the
  * Idempotency-Key (= letter id) prevents a duplicate letter.
@@ -60,8 +72,10 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
     transport: options.transport,
     gateway: options.gateway,
     statusTimeoutMs: options.statusTimeoutMs ?? 10_000,
+    redeliveryGraceMs: options.redeliveryGraceMs ?? 10_000,
     defaultEndpoint: options.defaultEndpoint,
     ledger: new DeliveryLedger(),
+    currentChannel: () => (consumer && !consumer.source.closed ? consumer.source.channel : undefined),
     signer: options.signer,
     log,
   };
@@ -77,6 +91,7 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
     async onChannel(channel) {
       // Declared on every connect: a broker restarted from scratch must get its queues back.
       await declareTopology(channel, { prefix, retryDelaysMs });
+      await reportUnreportedDeliveries(context, channel);
       await channel.prefetch(options.prefetch);
       if (stopping) return;
       const source: ConsumingChannel = { channel, closed: false };

@@ -2,8 +2,11 @@ import type { DeliveryReceipt } from '../../schemas/queue-messages.ts';
 
 /** What this process has already done with a letter. */
 export type LedgerEntry =
-  /** The receiving system answered 2xx; the receipt is kept to re-publish for a redelivered copy. */
-  | { outcome: 'delivered'; attempt: number; receipt: DeliveryReceipt }
+  /**
+   * The receiving system answered 2xx; the receipt is kept to re-publish for a redelivered copy,
+   * and `reported` says whether the broker confirmed it.
+   */
+  | { outcome: 'delivered'; attempt: number; receipt: DeliveryReceipt; reported: boolean }
   /** The attempt was passed on durably (retry queue, dead-letter queue or `failed` receipt). */
   | { outcome: 'handed-on'; attempt: number };
 
@@ -37,6 +40,18 @@ export class DeliveryLedger {
 
   recall(letterId: string): LedgerEntry | undefined {
     return this.entries.get(letterId);
+  }
+
+  /** Receipts of delivered letters that the broker never confirmed (their node went away). */
+  unreported(): DeliveryReceipt[] {
+    return [...this.entries.values()].flatMap((entry) =>
+      entry.outcome === 'delivered' && !entry.reported ? [entry.receipt] : [],
+    );
+  }
+
+  markReported(letterId: string): void {
+    const entry = this.entries.get(letterId);
+    if (entry?.outcome === 'delivered') entry.reported = true;
   }
 
   remember(letterId: string, entry: LedgerEntry): void {

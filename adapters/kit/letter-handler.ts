@@ -29,8 +29,12 @@ export interface LetterHandlerContext {
   transport: DeliveryTransport;
   gateway: GatewayAccess;
   statusTimeoutMs: number;
+  /** How long a redelivered copy this process has never seen waits before the gateway is asked. */
+  redeliveryGraceMs: number;
   defaultEndpoint: string | undefined;
   ledger: DeliveryLedger;
+  /** The session's channel now: after a reconnect, no longer the one a message arrived on. */
+  currentChannel: () => ConfirmChannel | undefined;
   signer: QueueSigner;
   log: Logger;
 }
@@ -75,6 +79,19 @@ function publishConfirmed(
       reject(error);
     }
   });
+}
+
+/**
+ * Re-publishes, on a fresh channel and before consuming, the receipts of letters this process
+ * delivered whose receipt died with its broker node: until the gateway records them, another
+ * adapter given the redelivered copy would find the letter still `queued` and deliver it again.
+ */
+export async function reportUnreportedDeliveries(ctx: LetterHandlerContext, channel: ConfirmChannel): Promise<void> {
+  for (const receipt of ctx.ledger.unreported()) {
+    await publishReceipt(ctx, channel, receipt);
+    ctx.ledger.markReported(receipt.letterId);
+    ctx.log.info({ letterId: receipt.letterId }, 'receipt of an earlier delivery re-published after reconnecting');
+  }
 }
 
 function publishReceipt(ctx: LetterHandlerContext, channel: ConfirmChannel, receipt: DeliveryReceipt): Promise<void> {
@@ -162,6 +179,7 @@ async function processLetter(ctx: LetterHandlerContext, job: LetterJob): Promise
   if (known?.outcome === 'delivered') {
     // The first receipt may have died with the old channel; the gateway ignores a repeated one.
     await publishReceipt(ctx, channel, known.receipt);
+    ctx.ledger.markReported(letter.letterId);
     log.info('letter already delivered by this process; receipt re-published, not delivered again');
     return;
   }
@@ -169,6 +187,17 @@ async function processLetter(ctx: LetterHandlerContext, job: LetterJob): Promise
   if (known && message.fields.redelivered && known.attempt >= attempt) {
     log.info('this attempt was already passed on by this process; dropping the copy');
     return;
+  }
+  // A copy the broker redelivers after losing a node may have been delivered by another adapter
+  // that is reconnecting too: give it time to get its receipt to the gateway before asking.
+  if (!known && message.fields.redelivered && ctx.redeliveryGraceMs > 0) {
+    const lookup = await lookUpLetterStatus(ctx.gateway, letter.letterId, ctx.statusTimeoutMs);
+    if (lookup.kind === 'status' && lookup.status !== undefined && finishedStatuses.has(lookup.status)) {
+      log.info({ status: lookup.status }, 'letter already finished at the gateway; not delivering again');
+      return;
+    }
+    log.info({ graceMs: ctx.redeliveryGraceMs }, 'redelivered copy not finished yet; waiting before delivering');
+    await new Promise((resolve) => setTimeout(resolve, ctx.redeliveryGraceMs));
   }
   // Every copy is checked against the gateway, which has seen every receipt: besides broker
   // redeliveries and retries after a timeout, a gateway that crashed between the broker's
@@ -220,8 +249,15 @@ async function passOn(
       const receipt = buildReceipt({ ...receiptBase, outcome: 'delivered' });
       // Remembered before the receipt is sent: should the channel die now, a redelivered copy
       // reaching this process re-sends the receipt instead of the letter.
-      ctx.ledger.remember(letter.letterId, { outcome: 'delivered', attempt, receipt });
-      await publishReceipt(ctx, channel, receipt);
+      ctx.ledger.remember(letter.letterId, { outcome: 'delivered', attempt, receipt, reported: false });
+      await publishReceipt(ctx, channel, receipt).catch(async (error: unknown) => {
+        // The channel died while the receiver answered; if the session is already on a new one
+        // (another node), report there now, since another adapter may be holding the redelivered copy.
+        const current = ctx.currentChannel();
+        if (!current || current === channel) throw error;
+        await publishReceipt(ctx, current, receipt);
+      });
+      ctx.ledger.markReported(letter.letterId);
       log.info(details, 'letter delivered');
       return;
     }

@@ -23,6 +23,10 @@ export interface LetterOptions {
   endpoint?: string;
   status?: string;
   xmlFailures?: number[];
+  /** How many XML fetches break off halfway. */
+  xmlBreaks?: number;
+  /** The letter's XML, if not `letterXml`. */
+  xml?: Buffer;
   /** false: the gateway does not know the letter (answers 404). */
   known?: boolean;
 }
@@ -54,9 +58,10 @@ export async function createAdapterHarness(respond?: Responder, retryDelaysMs?: 
       const letterId = randomUUID();
       if (options.known !== false) {
         gateway.letters.set(letterId, {
-          xml: letterXml,
+          xml: options.xml ?? letterXml,
           status: options.status ?? 'queued',
           ...(options.xmlFailures ? { xmlFailures: [...options.xmlFailures] } : {}),
+          ...(options.xmlBreaks ? { xmlBreaks: options.xmlBreaks } : {}),
         });
       }
       return {
@@ -85,6 +90,8 @@ export async function createAdapterHarness(respond?: Responder, retryDelaysMs?: 
         drainTimeoutMs: 5_000,
         statusTimeoutMs: 2_000,
         reconnect: { initialMs: 50, maxMs: 400 },
+        // Off unless a test is about it: most tests here check one adapter's own guards.
+        redeliveryGraceMs: 0,
         ...overrides,
       });
       adapters.push(adapter);

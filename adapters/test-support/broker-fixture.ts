@@ -3,6 +3,7 @@ import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'a
 import { declareTopology, topologyNames, topologyQueues } from '../../schemas/amqp-topology.ts';
 import type { DeliveryReceipt, LetterQueued } from '../../schemas/queue-messages.ts';
 import { createQueueSigner, signatureHeader, type QueueSigner } from '../../schemas/queue-signature.ts';
+import { testQueuePrefix } from './test-names.ts';
 
 export const testAmqpUrl = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -44,7 +45,7 @@ export interface BrokerFixture {
 }
 
 export async function createBrokerFixture(retryDelaysMs = [50, 100, 200]): Promise<BrokerFixture> {
-  const prefix = `t${randomBytes(5).toString('hex')}`;
+  const prefix = testQueuePrefix('t');
   const topology = { prefix, retryDelaysMs };
   const connection: ChannelModel = await amqp.connect(testAmqpUrl);
   const channel = await connection.createConfirmChannel();

@@ -7,6 +7,8 @@ export interface GatewayLetter {
   status: string;
   /** Statuses to answer the next XML fetches with before serving the XML (e.g. [503]). */
   xmlFailures?: number[];
+  /** How many of the next XML fetches break off halfway through the body (the connection dropped). */
+  xmlBreaks?: number;
 }
 
 /**
@@ -56,10 +58,14 @@ export async function startFakeGateway(key = 'adapter-test-key'): Promise<FakeGa
       'content-type': 'application/fhir+xml; charset=utf-8',
       'postbud-letter-status': letter.status,
     });
-    for (let offset = 0; offset < letter.xml.length; offset += 16_384) {
-      res.write(letter.xml.subarray(offset, offset + 16_384));
+    const breaks = (letter.xmlBreaks ?? 0) > 0;
+    if (breaks) letter.xmlBreaks! -= 1;
+    const end = breaks ? letter.xml.length >> 1 : letter.xml.length;
+    for (let offset = 0; offset < end; offset += 16_384) {
+      res.write(letter.xml.subarray(offset, Math.min(end, offset + 16_384)));
     }
-    res.end();
+    if (breaks) res.socket?.destroy();
+    else res.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

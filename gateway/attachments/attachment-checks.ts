@@ -24,8 +24,7 @@ export const defaultAttachmentLimits: Readonly<AttachmentLimits> = Object.freeze
 /** How many leading bytes the sniffer needs (BMP's header check is the longest). */
 export const sniffBytes = 16;
 
-/** A multiple of 3, so the base64 of consecutive chunks concatenates into valid base64. */
-export const attachmentChunkBytes = 768 * 1024;
+export { attachmentChunkBytes, Rechunker, rechunk } from './rechunk.ts';
 
 export interface AttachmentDigest {
   size: number;
@@ -110,7 +109,7 @@ export function sanitiseTitle(title: string): string {
 
 const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-function base64Invalid(detail: string): ProblemError {
+export function base64Invalid(detail: string): ProblemError {
   return new ProblemError(422, 'attachment-base64-invalid', 'Attachment data is not valid base64', detail);
 }
 
@@ -135,6 +134,15 @@ export function decodeBase64Strict(data: string): Buffer {
     }
   }
   return Buffer.from(compact, 'base64');
+}
+
+function typeMismatch(declared: string, detected: AttachmentContentType | undefined): ProblemError {
+  return new ProblemError(
+    422,
+    'attachment-type-mismatch',
+    'Attachment content does not match its declared type',
+    `declared ${isAllowedContentType(declared) ? declared : 'another type'}, file looks like ${detected ?? 'no allowed type'}`,
+  );
 }
 
 function fileTooLarge(maxFileBytes: number): ProblemError {
@@ -180,15 +188,36 @@ export class AttachmentInspector {
   #headLength = 0;
   #size = 0;
   #structure: StructureCheck | undefined;
+  #declared: string | undefined;
+  #sniffed = false;
+  #detected: AttachmentContentType | undefined;
 
+  /**
+   * An undefined `declaredType` (a JSON attachment whose `contentType` comes after its data)
+   * takes the type the magic bytes say for the structure check; `declare` holds it to the real one.
+   */
   constructor(
-    readonly declaredType: string,
+    declaredType: string | undefined,
     readonly limits: Pick<AttachmentLimits, 'maxFileBytes' | 'maxImagePixels'>,
     readonly letter?: LetterSizeTracker,
-  ) {}
+  ) {
+    this.#declared = declaredType;
+  }
 
   get size(): number {
     return this.#size;
+  }
+
+  /** Whether the magic bytes have been looked at (and, if the type was declared, checked). */
+  get sniffed(): boolean {
+    return this.#sniffed;
+  }
+
+  /** The declared type, once known; checked at once if the magic bytes have been seen. */
+  declare(type: string): void {
+    if (this.#declared !== undefined) return;
+    this.#declared = type;
+    if (this.#sniffed && this.#detected !== type) throw typeMismatch(type, this.#detected);
   }
 
   update(chunk: Buffer): void {
@@ -227,72 +256,12 @@ export class AttachmentInspector {
   #checkType(): void {
     const head = this.#head.subarray(0, this.#headLength);
     const detected = sniffContentType(head);
-    if (detected === undefined || detected !== this.declaredType) {
-      throw new ProblemError(
-        422,
-        'attachment-type-mismatch',
-        'Attachment content does not match its declared type',
-        `declared ${isAllowedContentType(this.declaredType) ? this.declaredType : 'another type'}, file looks like ${detected ?? 'no allowed type'}`,
-      );
+    this.#sniffed = true;
+    this.#detected = detected;
+    if (detected === undefined || (this.#declared !== undefined && detected !== this.#declared)) {
+      throw typeMismatch(this.#declared ?? '', detected);
     }
     this.#structure = new StructureCheck(detected, this.limits.maxImagePixels ?? defaultMaxImagePixels);
     this.#structure.update(head);
   }
-}
-
-/**
- * Cuts a byte stream into chunks of exactly `chunkBytes` (the last may be shorter), holding at
- * most one partial chunk, so storage rows and their base64 have a fixed, bounded size.
- */
-export class Rechunker {
-  #pending: Buffer | undefined;
-  #filled = 0;
-
-  constructor(readonly chunkBytes: number = attachmentChunkBytes) {
-    if (!Number.isInteger(chunkBytes) || chunkBytes <= 0) throw new RangeError('chunkBytes must be a positive integer');
-  }
-
-  /** Every chunk that `data` completes, in order. */
-  *push(data: Buffer): Generator<Buffer> {
-    let offset = 0;
-    while (offset < data.length) {
-      if (this.#filled === 0 && data.length - offset >= this.chunkBytes) {
-        // A whole chunk inside the input: hand out a view instead of copying it.
-        yield data.subarray(offset, offset + this.chunkBytes);
-        offset += this.chunkBytes;
-        continue;
-      }
-      // A fresh buffer per chunk, because the consumer may still hold the one it was given.
-      this.#pending ??= Buffer.allocUnsafe(this.chunkBytes);
-      const copied = data.copy(this.#pending, this.#filled, offset);
-      this.#filled += copied;
-      offset += copied;
-      if (this.#filled === this.chunkBytes) {
-        const full = this.#pending;
-        this.#pending = undefined;
-        this.#filled = 0;
-        yield full;
-      }
-    }
-  }
-
-  /** The last, shorter chunk, if bytes are pending. */
-  flush(): Buffer | undefined {
-    if (this.#pending === undefined || this.#filled === 0) return undefined;
-    const rest = this.#pending.subarray(0, this.#filled);
-    this.#pending = undefined;
-    this.#filled = 0;
-    return rest;
-  }
-}
-
-/** `Rechunker` over an async stream: pulls the next input only when the consumer asks. */
-export async function* rechunk(
-  source: AsyncIterable<Buffer>,
-  chunkBytes: number = attachmentChunkBytes,
-): AsyncGenerator<Buffer> {
-  const rechunker = new Rechunker(chunkBytes);
-  for await (const data of source) yield* rechunker.push(data);
-  const rest = rechunker.flush();
-  if (rest) yield rest;
 }

@@ -1,4 +1,6 @@
 import type { Queryable, Tx } from '../platform/db.ts';
+import { copyRowsIn } from '../platform/pg-binary-copy-in.ts';
+import { copyRowsOut } from '../platform/pg-binary-copy.ts';
 
 /** SQL for a letter's attachments: their metadata (`attachments`) and sealed bytes (`attachment_chunks`). */
 
@@ -57,14 +59,37 @@ export function chunkValues(chunks: ReadonlyArray<Omit<SealedChunk, 'letterId'>>
   return chunks.flatMap((c) => [c.position, c.index, c.keyId, c.sealed]);
 }
 
-/** Several sealed chunks of one letter in one statement. */
-export async function insertAttachmentChunks(
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const int16 = (n: number) => {
+  const bytes = Buffer.allocUnsafe(2);
+  bytes.writeInt16BE(n);
+  return bytes;
+};
+const int32 = (n: number) => {
+  const bytes = Buffer.allocUnsafe(4);
+  bytes.writeInt32BE(n);
+  return bytes;
+};
+
+/**
+ * The sealed chunks of one letter by binary COPY, as they come (a large letter's, from its spool):
+ * their bytes go to the connection as they are, where an INSERT's parameters would be copied
+ * into buffers several times their size. Answers how many chunks were written.
+ */
+export async function copyAttachmentChunksIn(
   tx: Tx,
   letterId: string,
-  chunks: ReadonlyArray<Omit<SealedChunk, 'letterId'>>,
-): Promise<void> {
-  if (chunks.length === 0) return;
-  await tx.query(chunksInsertSql('$1::uuid', 2, chunks.length), [letterId, ...chunkValues(chunks)]);
+  chunks: AsyncIterable<Omit<SealedChunk, 'letterId'>>,
+): Promise<number> {
+  if (!uuidPattern.test(letterId)) throw new Error('a letter id is a UUID');
+  const id = Buffer.from(letterId.replaceAll('-', ''), 'hex');
+  async function* rows() {
+    for await (const chunk of chunks) {
+      yield [id, int16(chunk.position), int32(chunk.index), Buffer.from(chunk.keyId, 'utf8'), chunk.sealed];
+    }
+  }
+  return copyRowsIn(tx, 'COPY attachment_chunks (letter_id, position, chunk, key_id, data)', rows());
 }
 
 export async function getAttachments(q: Queryable, letterId: string): Promise<AttachmentRow[]> {
@@ -76,30 +101,50 @@ export async function getAttachments(q: Queryable, letterId: string): Promise<At
   return result.rows.map((row) => ({ ...row, size: Number(row.size) }));
 }
 
+/** The SELECT of up to `limit` chunks from `from` on, as literals (COPY takes no parameters). */
+function chunksSelectSql(letterId: string, position: number, from: number, limit: number): string {
+  if (!uuidPattern.test(letterId)) throw new Error('a letter id is a UUID');
+  for (const n of [position, from, limit]) if (!Number.isSafeInteger(n) || n < 0) throw new Error('not a count');
+  return `SELECT chunk, key_id, data FROM attachment_chunks
+    WHERE letter_id = '${letterId}' AND position = ${position} AND chunk >= ${from} ORDER BY chunk LIMIT ${limit}`;
+}
+
+/** A stored chunk as `attachmentChunks` shows it: `sealed` is valid only during the call it is passed to. */
+export interface StoredChunk {
+  index: number;
+  keyId: string;
+  sealed: Buffer;
+}
+
 /**
  * Reads the sealed chunks a few at a time (at most `perQuery`, about 3 MiB), so serving a large
- * attachment never holds it whole and a small one costs one query.
+ * attachment never holds it whole and a small one costs one query. The bytes come by binary COPY,
+ * not as hex text; `take` sees each chunk as it arrives and what it returns is yielded (opening
+ * the chunk there spares a copy of its sealed bytes).
  */
-export async function* attachmentChunks(
+export async function* attachmentChunks<T>(
   q: Queryable,
   letterId: string,
   position: number,
+  take: (chunk: StoredChunk) => T,
   perQuery = 4,
-): AsyncGenerator<{ index: number; keyId: string; sealed: Buffer }> {
+): AsyncGenerator<T> {
   for (let from = 0; ;) {
-    const result = await q.query<{ chunk: number; key_id: string; data: Buffer }>({
-      name: 'attachment-chunks-read',
-      text: `SELECT chunk, key_id, data FROM attachment_chunks
-       WHERE letter_id = $1 AND position = $2 AND chunk >= $3 ORDER BY chunk LIMIT $4`,
-      values: [letterId, position, from, perQuery],
-    });
-    for (const row of result.rows) {
+    let expected = from;
+    let gap = false;
+    const taken = await copyRowsOut(q, chunksSelectSql(letterId, position, from, perQuery), ([chunk, keyId, data]) => {
       // The chunks of an attachment are numbered from 0 without gaps; a gap ends it as before.
-      if (row.chunk !== from) return;
-      yield { index: row.chunk, keyId: row.key_id, sealed: row.data };
+      gap ||= chunk!.readInt32BE(0) !== expected;
+      if (gap) return undefined;
+      expected += 1;
+      return { value: take({ index: expected - 1, keyId: keyId!.toString('utf8'), sealed: data! }) };
+    });
+    for (const row of taken) {
+      if (row === undefined) return;
+      yield row.value;
       from += 1;
     }
-    if (result.rows.length < perQuery) return;
+    if (taken.length < perQuery) return;
   }
 }
 

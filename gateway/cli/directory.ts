@@ -11,7 +11,7 @@ import { ProblemError } from '../platform/problem.ts';
 import { databaseUrlOf, type CliCommand } from './command.ts';
 
 const usage =
-  'postbud directory import FILE [--dry-run] [--all-or-nothing] [--json] | seed — import an SOR extract (CSV); seed loads the Midtjylland demo into an empty directory';
+  'postbud directory import FILE [--dry-run] [--all-or-nothing] [--deactivate-missing] [--json] | seed — import an SOR extract (CSV); seed loads the Midtjylland demo into an empty directory';
 
 /** Who ran the command, for the mailbox history and the audit trail. */
 function operator(command: string): { id: null; name: string } {
@@ -35,6 +35,9 @@ function printReport(report: DirectoryImportOutcome, file: string): void {
       `unchanged ${report.unchanged}, rejected ${report.rejected.length}`,
   );
   if (report.ignoredColumns) console.log(`ignored columns: ${report.ignoredColumns.join(', ')}`);
+  for (const missing of report.deactivatedMissing ?? []) {
+    console.log(`  missing from the extract, deactivated: SOR ${missing.sorId} ${missing.name}`);
+  }
   for (const rejection of report.rejected) {
     console.log(`  line ${rejection.line}${rejection.sorId ? ` (SOR ${rejection.sorId})` : ''}: ${rejection.reason}`);
   }
@@ -51,7 +54,7 @@ export const directoryCommand: CliCommand = {
     const [action, ...rest] = args;
     const flags = new Set(rest.filter((arg) => arg.startsWith('--')));
     const files = rest.filter((arg) => !arg.startsWith('--'));
-    const known = new Set(['--dry-run', '--all-or-nothing', '--json']);
+    const known = new Set(['--dry-run', '--all-or-nothing', '--deactivate-missing', '--json']);
     const unknown = [...flags].filter((flag) => !known.has(flag));
     if (
       !((action === 'import' && files.length === 1) || (action === 'seed' && files.length === 0)) ||
@@ -76,6 +79,7 @@ export const directoryCommand: CliCommand = {
         endpoints: endpointPolicyOf(env),
         dryRun: flags.has('--dry-run'),
         allOrNothing: flags.has('--all-or-nothing'),
+        deactivateMissing: flags.has('--deactivate-missing'),
         source: 'cli',
       }).catch((error: unknown) => {
         throw error instanceof ProblemError ? new Error(error.detail ?? error.title) : error;

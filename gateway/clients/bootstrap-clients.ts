@@ -5,7 +5,9 @@ import { inTransaction, type Db } from '../platform/db.ts';
 
 /**
  * Creates the first admin client (and, for development stacks, the adapters' client) from keys
- * given in the environment, once: a key already stored is left alone.
+ * given in the environment, once: a key already stored is left alone. Gateways starting together
+ * (replicas, or several supervisors) take turns on an advisory lock and look again under it, so
+ * only one creates each client and none fails on the others' insert.
  */
 export async function bootstrapClients(db: Db, config: Config): Promise<string[]> {
   const wanted: Array<{ key: string | undefined; name: string; roles: Role[] }> = [
@@ -15,13 +17,16 @@ export async function bootstrapClients(db: Db, config: Config): Promise<string[]
   const created: string[] = [];
   for (const { key, name, roles } of wanted) {
     if (!key || (await apiClientExistsForKey(db, key))) continue;
-    await inTransaction(db, async (tx) => {
+    const made = await inTransaction(db, async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock(hashtext('postbud:bootstrap-clients'))");
+      if (await apiClientExistsForKey(tx, key)) return false;
       const { client } = await insertApiClient(tx, { name, roles, senders: [] }, key);
       await appendAuditEvents(tx, systemActor, [
         { action: 'client-created', details: { clientId: client.id, name, roles, bootstrap: true } },
       ]);
+      return true;
     });
-    created.push(name);
+    if (made) created.push(name);
   }
   return created;
 }

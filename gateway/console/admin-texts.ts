@@ -47,6 +47,23 @@ export const adminDa = {
   importRefused: (count: number) => `${count} rækker afvises`,
   colLine: 'Linje',
   colReason: 'Årsag',
+  importFile: 'Vælg en CSV-fil',
+  importFileHint: 'Et SOR-udtræk gemt som CSV (UTF-8). En valgt fil bruges i stedet for teksten nedenfor.',
+  importDeactivateMissing: 'Nedlæg postkasser, der mangler i udtrækket',
+  importDeactivateMissingHint:
+    'Kun postkasser, som en tidligere SOR-import har oprettet eller ændret, og som er i drift. Postkasser oprettet i hånden røres ikke.',
+  importMissingTitle: (count: number) =>
+    count === 1
+      ? '1 postkasse nedlægges, fordi den mangler i udtrækket'
+      : `${count} postkasser nedlægges, fordi de mangler i udtrækket`,
+  importMissingDone: (count: number) =>
+    count === 1
+      ? '1 postkasse er nedlagt, fordi den mangler i udtrækket'
+      : `${count} postkasser er nedlagt, fordi de mangler i udtrækket`,
+  'code_import-encoding-invalid': 'Filen er ikke UTF-8. Gem udtrækket igen som UTF-8 (Excel: “CSV UTF-8”).',
+  'code_import-missing-unsafe':
+    'En række har intet SOR-id, så det kan ikke afgøres, hvilke postkasser udtrækket udelader. Ret rækken, eller importér uden at nedlægge manglende postkasser.',
+  'code_import-empty': 'Filen har en overskrift, men ingen rækker.',
 };
 
 export const adminEn: typeof adminDa = {
@@ -97,4 +114,21 @@ export const adminEn: typeof adminDa = {
   importRefused: (count) => `${count} rows refused`,
   colLine: 'Line',
   colReason: 'Reason',
+  importFile: 'Choose a CSV file',
+  importFileHint: 'An SOR extract saved as CSV (UTF-8). A chosen file is used instead of the text below.',
+  importDeactivateMissing: 'Deactivate mailboxes missing from the extract',
+  importDeactivateMissingHint:
+    'Only mailboxes in operation that an earlier SOR import created or changed. Mailboxes created by hand are left alone.',
+  importMissingTitle: (count) =>
+    count === 1
+      ? '1 mailbox would be deactivated: it is missing from the extract'
+      : `${count} mailboxes would be deactivated: they are missing from the extract`,
+  importMissingDone: (count) =>
+    count === 1
+      ? '1 mailbox was deactivated: it is missing from the extract'
+      : `${count} mailboxes were deactivated: they are missing from the extract`,
+  'code_import-encoding-invalid': 'The file is not UTF-8. Export the extract again as UTF-8 (Excel: “CSV UTF-8”).',
+  'code_import-missing-unsafe':
+    'A row has no SOR id, so it cannot be told which mailboxes the extract leaves out. Fix the row, or import without deactivating missing mailboxes.',
+  'code_import-empty': 'The file has a header but no rows.',
 };

@@ -67,6 +67,17 @@ export function auditPageRoutes({ db, vault, log }: AppDeps): Router {
   const router = Router();
   const auditor = [requireSession, requireRole('auditor')];
 
+  const recordPatientSearch = async (req: Request, filter: { cprHmac?: string; letterId?: string }) => {
+    if (!filter.cprHmac && !filter.letterId) return;
+    await recordAccess({ db, log }, readerOf(req), [
+      {
+        action: 'console.view',
+        ...(filter.cprHmac ? { cprHmac: filter.cprHmac } : {}),
+        ...(filter.letterId ? { letterId: filter.letterId.toLowerCase() } : {}),
+      },
+    ]);
+  };
+
   router.get('/audit', ...auditor, (req, res) => {
     res.type('html').send(renderAuditSearchPage(contextOf(req), { form: searchFormOf(req) }));
   });
@@ -87,14 +98,7 @@ export function auditPageRoutes({ db, vault, log }: AppDeps): Router {
     await sealAuditTrail(db);
     const { events, nextCursor } = await findAuditEvents(db, search.filter, { ...search.page, limit: pageSize });
     // A search by patient or letter shows patient data: it is in the access log before the page leaves.
-    if (search.filter.cprHmac || search.filter.letterId)
-      await recordAccess({ db, log }, readerOf(req), [
-        {
-          action: 'console.view',
-          ...(search.filter.cprHmac ? { cprHmac: search.filter.cprHmac } : {}),
-          ...(search.filter.letterId ? { letterId: search.filter.letterId.toLowerCase() } : {}),
-        },
-      ]);
+    await recordPatientSearch(req, search.filter);
     res.type('html').send(
       renderAuditSearchPage(context, {
         form: search.form,
@@ -109,6 +113,8 @@ export function auditPageRoutes({ db, vault, log }: AppDeps): Router {
 
   router.post('/audit/events.csv', ...auditor, async (req, res) => {
     const { filter, page } = searchOf(req, contextOf(req).t, vault);
+    // The download shows what the page shows: recorded the same way, before a byte leaves.
+    await recordPatientSearch(req, filter);
     await sealAuditTrail(db);
     res
       .status(200)

@@ -9,6 +9,7 @@ import { consoleSession, consoleSignInRoutes } from './console-session-api.ts';
 import { accessPageRoutes } from './access-pages-api.ts';
 import { auditPageRoutes } from './audit-pages-api.ts';
 import { clientPageRoutes } from './clients-pages-api.ts';
+import { composePageRoutes } from './compose-pages-api.ts';
 import { deadLetterPageRoutes } from './dead-letters-pages-api.ts';
 import { importPageRoutes } from './import-pages-api.ts';
 import { directoryPageRoutes } from './directory-pages-api.ts';
@@ -92,6 +93,7 @@ export function consoleRoutes(deps: AppDeps): Router {
   router.use(clientPageRoutes(deps));
   router.use(deadLetterPageRoutes(deps));
   router.use(importPageRoutes(deps));
+  router.use(composePageRoutes(deps));
   router.post('/language', (req, res) => {
     setLanguage(req, res);
     res.redirect(303, consoleReturnPath(formText(req, 'next'), '/console'));

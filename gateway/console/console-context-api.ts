@@ -83,17 +83,26 @@ export const checkCsrf: RequestHandler = (req, _res, next) => {
   if (!req.consoleSession && readCookie(req, cookieNames.session) && !visitorForms.has(req.path)) {
     throw new ProblemError(401, 'unauthenticated', 'Unauthenticated');
   }
-  const body = (req.body ?? {}) as Record<string, unknown>;
+  // A form with files is streamed, not parsed here: its route checks the token, its first field.
+  if (multipartForms.has(req.path) && req.is('multipart/form-data')) return next();
+  assertCsrfToken(req, ((req.body ?? {}) as Record<string, unknown>)._csrf);
+  next();
+};
+
+/** The console forms posted as multipart/form-data, each checking its token before reading a file. */
+const multipartForms = new Set(['/compose', '/directory/import']);
+
+/** Throws 403 unless `given` is this page's token and the request comes from this site. */
+export function assertCsrfToken(req: Request, given: unknown): void {
   const sameSite = fromSameOrigin({
     origin: req.headers.origin,
     secFetchSite: req.get('sec-fetch-site'),
     host: req.headers.host,
   });
-  if (!sameSite || !sameCsrfToken(body._csrf, contextOf(req).csrfToken)) {
+  if (!sameSite || !sameCsrfToken(given, contextOf(req).csrfToken)) {
     throw new ProblemError(403, 'csrf-invalid', 'Forbidden', 'The form lacks a valid CSRF token.');
   }
-  next();
-};
+}
 
 /** One text field of a posted form: the first value, trimmed; empty when absent. */
 export function formText(req: Request, name: string): string {

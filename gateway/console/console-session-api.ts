@@ -38,7 +38,12 @@ export function consoleSignInRoutes(deps: AppDeps): Router {
   const router = Router();
   const lifetimeSeconds = config.consoleSession.lifetimeMinutes * 60;
 
-  router.get('/', (req, res) => res.redirect(303, req.consoleSession ? '/console/directory' : '/console/sign-in'));
+  router.get('/', (req, res) => {
+    const roles = req.consoleSession?.client.roles;
+    // A clinic's key only sends letters: its start is the compose page.
+    const start = roles?.length === 1 && roles[0] === 'sender' ? '/console/compose' : '/console/directory';
+    res.redirect(303, req.consoleSession ? start : '/console/sign-in');
+  });
 
   router.get('/sign-in', (req, res) => {
     const next = consoleReturnPath(req.query.next);

@@ -60,6 +60,7 @@ function navigation(context: PageContext): HtmlValue {
   if (!client) return null;
   return html`<nav aria-label="${t.mainNavigation}">
     <ul>
+      ${client.roles.includes('sender') ? html`<li><a href="/console/compose">${t.navCompose}</a></li>` : null}
       <li><a href="/console/directory">${t.navDirectory}</a></li>
       ${
         client.roles.includes('auditor')

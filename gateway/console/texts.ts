@@ -1,5 +1,6 @@
 import { adminDa, adminEn } from './admin-texts.ts';
 import { auditDa, auditEn } from './audit-texts.ts';
+import { composeDa, composeEn } from './compose-texts.ts';
 
 /**
  * The console's words. Danish first (the users are Danish), English for guests and reviewers;
@@ -13,6 +14,7 @@ export const isLanguage = (value: unknown): value is Language => languages.inclu
 
 const da = {
   ...auditDa,
+  ...composeDa,
   ...adminDa,
   appName: 'Postbud',
   skipToContent: 'Gå til indholdet',
@@ -159,6 +161,7 @@ export type Texts = typeof da;
 
 const en: Texts = {
   ...auditEn,
+  ...composeEn,
   ...adminEn,
   appName: 'Postbud',
   skipToContent: 'Skip to content',

@@ -1,4 +1,5 @@
 import amqp, { type GetMessage, type Options } from 'amqplib';
+import { AmqpNodeRing, openOnSomeNode } from '../../schemas/amqp-nodes.ts';
 import { topologyNames } from '../../schemas/amqp-topology.ts';
 import type { Sector } from '../../schemas/categories.ts';
 
@@ -23,7 +24,9 @@ export async function removeFromDeadLetterQueue(
 ): Promise<{ removed: number; scanned: number }> {
   const queue = topologyNames(prefix).deadLetterQueue(sector);
   const deadline = Date.now() + (limits.timeoutMs ?? 10_000);
-  const connection = await amqp.connect(amqpUrl, { timeout: 5_000 });
+  const { opened: connection } = await openOnSomeNode(new AmqpNodeRing(amqpUrl), (url) =>
+    amqp.connect(url, { timeout: 5_000 }),
+  );
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createConfirmChannel();

@@ -50,11 +50,13 @@ export function directoryImportRoutes({ db, config }: AppDeps): Router {
   router.post('/v1/directory/import', requireRole('admin'), csvBody, async (req, res) => {
     const dryRun = flag(req, 'dryRun');
     const allOrNothing = flag(req, 'allOrNothing');
+    const deactivateMissing = flag(req, 'deactivateMissing');
     const text = csvText(req);
     const report = await importDirectory(db, text, actorOf(currentClient(req)), {
       endpoints: config.endpoints,
       dryRun,
       allOrNothing,
+      deactivateMissing,
       source: 'api',
     });
     if (allOrNothing && !dryRun && report.rejected.length > 0) {

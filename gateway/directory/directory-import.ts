@@ -21,6 +21,8 @@ export interface DirectoryImportOptions {
   endpoints?: EndpointPolicy;
   dryRun?: boolean;
   allOrNothing?: boolean;
+  /** Close the mailboxes of earlier SOR imports that this extract no longer lists (off unless asked). */
+  deactivateMissing?: boolean;
   /** Write only into an empty directory (the demo seed); otherwise answer `skipped`. */
   onlyIfEmpty?: boolean;
   /** Where the file came from, for the audit trail. */
@@ -81,13 +83,22 @@ export async function importDirectory(
         skipped: true,
       };
     }
-    const { rejected, ...counts } = await applyImport(tx, file, actor);
+    const { rejected, deactivatedMissing, ...counts } = await applyImport(tx, file, actor, {
+      deactivateMissing: Boolean(options.deactivateMissing),
+    }).catch((error: unknown) => {
+      if (error instanceof ImportFileError)
+        throw new ProblemError(422, error.code, 'The file cannot be imported', error.message);
+      throw error;
+    });
     const commit = !options.dryRun && !(options.allOrNothing && rejected.length > 0);
     const report: DirectoryImportOutcome = {
       rows,
       ...counts,
       rejected,
       ...(header.ignored.length > 0 ? { ignoredColumns: header.ignored } : {}),
+      ...(deactivatedMissing
+        ? { deactivatedMissing: deactivatedMissing.map(({ sorId, name }) => ({ sorId, name })) }
+        : {}),
       dryRun: Boolean(options.dryRun),
       committed: commit,
     };
@@ -102,8 +113,15 @@ export async function importDirectory(
             ...counts,
             rejected: rejected.length,
             allOrNothing: Boolean(options.allOrNothing),
+            ...(deactivatedMissing ? { deactivatedMissing: deactivatedMissing.length } : {}),
           },
         },
+        // Each mailbox closed for being missing from the extract is its own event, as a closing by hand is.
+        ...(deactivatedMissing ?? []).map((mailbox) => ({
+          action: 'mailbox-deactivated',
+          sorId: mailbox.sorId,
+          details: { version: mailbox.version, reason: 'missing-from-import', source: options.source },
+        })),
       ]);
       await transaction.commit();
     }

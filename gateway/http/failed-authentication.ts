@@ -6,7 +6,7 @@ import { SharedTokenBuckets } from './rate-limit-store.ts';
 /**
  * Failed authentications are limited per remote address: past `perMinute` (refilled at that rate),
  * an unknown key is answered `429` with `Retry-After` instead of `401`. A valid key always passes,
- * so clients behind the same proxy or load balancer as a guesser keep working (and with 256-bit
+ * so clients behind the same untrusted proxy as a guesser keep working (and with 256-bit
  * keys the limit is about load and noise, not odds). Kept in PostgreSQL like the other rate
  * limits, so a guesser cannot multiply the budget by the number of gateway instances.
  */
@@ -14,7 +14,8 @@ export function failedAuthenticationLimit(db: Db, perMinute: number): ErrorReque
   const failures = new SharedTokenBuckets(db, perMinute, perMinute);
   return (error, req, res, next) => {
     if (!(error instanceof ProblemError) || error.code !== 'unauthenticated') return next(error);
-    const address = req.socket.remoteAddress ?? 'unknown';
+    // Behind a trusted load balancer (POSTBUD_TRUST_PROXY) the client's address, not the balancer's.
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     failures.take(`auth:${address}`).then(
       (outcome) => {
         if (outcome.allowed) return next(error);

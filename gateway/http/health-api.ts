@@ -17,7 +17,7 @@ export function healthRoutes({ db, broker, metrics }: AppDeps): Router {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: { postgres, rabbitmq } });
   });
   router.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send(await metrics.scrape());
   });
   return router;
 }

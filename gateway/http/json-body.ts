@@ -2,32 +2,20 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { ProblemError } from '../platform/problem.ts';
 import { discardRest } from './request-drain.ts';
-
-/** What a letter's JSON may look like beyond its schema: hostile shapes are refused before parsing. */
-export interface JsonShapeLimits {
-  /** Nesting of objects and arrays; a letter needs 4. */
-  maxDepth: number;
-  /** Object members and array elements together; a letter with ten attachments has about 80. */
-  maxMembers: number;
-  /** FHIR JSON keeps a primitive's extensions under `_name`. */
-  underscoreKeys?: boolean;
-}
-
-export const letterJsonShape: Readonly<JsonShapeLimits> = Object.freeze({ maxDepth: 16, maxMembers: 2_000 });
-
-/** A MedCom Bundle nests about 12 deep and, with its narratives, has a few hundred members. */
-export const fhirJsonShape: Readonly<JsonShapeLimits> = Object.freeze({
-  maxDepth: 32,
-  maxMembers: 20_000,
-  underscoreKeys: true,
-});
-
-const malformed = (detail: string) => new ProblemError(400, 'body-malformed', 'Malformed request body', detail);
-
-// Keys a schema of ours can have. Anything else (`__proto__`, a CPR, a megabyte, control
-// characters) is refused here, before a validation message could name it.
-const keyGrammar = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
+import {
+  checkKey,
+  fhirJsonShape,
+  keyGrammar,
+  letterJsonShape,
+  malformed,
+  nulProblem,
+  requestAborted,
+  tooComplex,
+  tooDeep,
+  tooLarge,
+  unsafeText,
+  type JsonShapeLimits,
+} from './json-rules.ts';
 
 function closingQuote(bytes: Buffer, opening: number): number {
   for (let at = bytes.indexOf(0x22, opening + 1); at !== -1; at = bytes.indexOf(0x22, at + 1)) {
@@ -51,14 +39,7 @@ export function checkJsonShape(bytes: Buffer, limits: JsonShapeLimits = letterJs
   let members = 0;
   const countMember = () => {
     members += 1;
-    if (members > limits.maxMembers) {
-      throw new ProblemError(
-        400,
-        'body-too-complex',
-        'Request body too complex',
-        `A body may have at most ${limits.maxMembers} members and elements.`,
-      );
-    }
+    if (members > limits.maxMembers) throw tooComplex(limits);
   };
   for (let at = 0; at < bytes.length; at += 1) {
     const byte = bytes[at];
@@ -76,36 +57,13 @@ export function checkJsonShape(bytes: Buffer, limits: JsonShapeLimits = letterJs
           return;
         }
         if (typeof key !== 'string') throw malformed('The body is not valid JSON.');
-        const name = limits.underscoreKeys ? key.replace(/^_/, '') : key;
-        if (!keyGrammar.test(name) || forbiddenKeys.has(name)) {
-          throw new ProblemError(
-            400,
-            'body-key-invalid',
-            'Unexpected key in request body',
-            'Keys are names of up to 64 letters, digits, "_" and "-", starting with a letter.',
-          );
-        }
-        if (keys.has(key))
-          throw new ProblemError(
-            400,
-            'body-duplicate-key',
-            'Duplicate key in request body',
-            'An object has the same key twice.',
-          );
-        keys.add(key);
+        checkKey(key, keys, limits);
         countMember();
       }
       at = end;
     } else if (byte === 0x7b || byte === 0x5b) {
       open.push(byte === 0x7b ? new Set() : undefined);
-      if (open.length > limits.maxDepth) {
-        throw new ProblemError(
-          400,
-          'body-too-deep',
-          'Request body nested too deeply',
-          `Objects and arrays may be nested at most ${limits.maxDepth} deep.`,
-        );
-      }
+      if (open.length > limits.maxDepth) throw tooDeep(limits);
       if (byte === 0x5b) {
         let next = at + 1;
         while (isWhitespace(bytes[next])) next += 1;
@@ -157,14 +115,6 @@ function assertNoNul(value: unknown): void {
   }
 }
 
-export const nulProblem = () =>
-  new ProblemError(400, 'nul-character', 'The request contains a NUL character', 'Remove U+0000 from every field.');
-
-// C0 and C1 controls but tab, line feed and carriage return; lone surrogates and non-characters
-// that XML 1.0 cannot carry; bidi embeddings, overrides and isolates ("Trojan Source"), which make
-// a name or a dose read differently from what is stored.
-const unsafeText = /(?![\t\n\r])\p{Cc}|[\u202a-\u202e\u2066-\u2069\ufffe\uffff]|\p{Cs}/u;
-
 /**
  * Refuses text a receiver would show differently from what was sent. `skip` names paths checked
  * elsewhere (attachment titles are sanitised, base64 data is decoded strictly). Paths in the
@@ -190,15 +140,6 @@ export function assertSafeText(value: unknown, skip: (path: string) => boolean =
 
 /** Attachment titles are sanitised and data decoded strictly; every other letter string is checked. */
 export const letterTextSkipped = (path: string) => /^\/attachments\/\d+\/(title|data)$/.test(path);
-
-function tooLarge(limitBytes: number): ProblemError {
-  return new ProblemError(
-    413,
-    'body-too-large',
-    'Request body too large',
-    `The body may be at most ${limitBytes} bytes.`,
-  );
-}
 
 function unsupportedEncoding(detail: string): ProblemError {
   return new ProblemError(415, 'body-encoding-unsupported', 'Unsupported body encoding', detail);
@@ -234,7 +175,7 @@ export function readLimited(req: IncomingMessage, limitBytes: number): Promise<B
     };
     const onClose = () => {
       cleanup();
-      reject(new ProblemError(400, 'request-aborted', 'Request aborted by the client'));
+      reject(requestAborted());
     };
     const cleanup = () => {
       req.off('data', onData);
@@ -249,36 +190,16 @@ export function readLimited(req: IncomingMessage, limitBytes: number): Promise<B
   });
 }
 
-/**
- * The letter routes' JSON body: refused with 413 while streaming (or at once from
- * Content-Length) instead of after reading it all, as express.json would; only UTF-8 and no
- * content coding (a compressed body could inflate far past the limit); strictly parsed; text
- * checked. Other content types pass through untouched.
- */
-export function letterJsonBody(limitBytes: number): RequestHandler {
-  return async (req, _res, next) => {
-    // By the header alone: `req.is` says "no body" for an empty one, which must be refused here.
-    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (mediaType !== 'application/json') return next();
-    try {
-      assertPlainUtf8(req);
-      const body = parseStrictJson(await readLimited(req, limitBytes));
-      assertSafeText(body, letterTextSkipped);
-      req.body = body;
-      next();
-    } catch (error) {
-      if (!req.complete) discardRest(req, limitBytes);
-      next(error);
-    }
-  };
-}
-
 /** A MedCom message as posted: FHIR XML as text, FHIR JSON parsed (strictly, duplicate keys refused). */
 export type FhirBody = { fhir: 'xml'; text: string } | { fhir: 'json'; json: unknown };
 
 export const fhirMediaTypes = ['application/fhir+xml', 'application/fhir+json'] as const;
 
-/** As letterJsonBody, for `application/fhir+xml` and `application/fhir+json`: sets `req.body` to a FhirBody. */
+/**
+ * A MedCom Bundle's body (`application/fhir+xml` or `application/fhir+json`), read whole: refused
+ * with 413 while streaming (or at once from Content-Length), only UTF-8 and no content coding,
+ * FHIR JSON strictly parsed. Sets `req.body` to a FhirBody; other content types pass through.
+ */
 export function fhirBody(limitBytes: number): RequestHandler {
   return async (req, _res, next) => {
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { nulProblem } from './json-body.ts';
+import { nulProblem } from './json-rules.ts';
 
 /**
  * A NUL in the path or query string (`%00`) is refused before any route: PostgreSQL text cannot

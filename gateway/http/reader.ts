@@ -5,8 +5,8 @@ import { currentClient } from './auth.ts';
 export function readerOf(req: Request): { clientId: string; remoteAddress: string; requestId: string } {
   return {
     clientId: currentClient(req).id,
-    // Proxies are not trusted (app.ts): the address is the peer's, never a forwarded header.
-    remoteAddress: req.socket.remoteAddress ?? 'unknown',
+    // The peer's address, or the client's as a trusted load balancer forwards it (app.ts).
+    remoteAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     requestId: String(req.id),
   };
 }

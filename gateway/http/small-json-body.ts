@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { assertPlainUtf8, parseStrictJson, readLimited, type JsonShapeLimits } from './json-body.ts';
+import { assertPlainUtf8, parseStrictJson, readLimited } from './json-body.ts';
+import type { JsonShapeLimits } from './json-rules.ts';
 import { discardRest } from './request-drain.ts';
 
 const limitBytes = 1024 * 1024;

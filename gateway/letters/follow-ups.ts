@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Forward, Reply } from '../../schemas/letter-followup.ts';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
-import { decodeBase64Strict, sanitiseTitle } from '../attachments/attachment-checks.ts';
+import { sanitiseTitle, type AttachmentDigest } from '../attachments/attachment-checks.ts';
 import { getAttachments } from '../attachments/attachment-store.ts';
 import { appendAuditEvents } from '../audit/audit-trail.ts';
 import type { ApiClient } from '../clients/client-store.ts';
@@ -15,6 +15,7 @@ import { envelopeAad, LetterIntake, templateAad, type AcceptedLetter, type Intak
 import { decryptedChunks } from './letter-reader.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
 import { getLetter, type LetterRow } from './letter-store.ts';
+import type { SealedSpool } from './sealed-spool.ts';
 
 export type FollowUpKind = 'reply-message' | 'forward-message';
 
@@ -22,7 +23,12 @@ export type FollowUpKind = 'reply-message' | 'forward-message';
  * Who may follow up a letter: a reply comes from the organisation the letter was sent to; a
  * forward from either party. Anyone else is told the letter does not exist.
  */
-async function followedLetter(deps: IntakeDeps, client: ApiClient, id: string, kind: FollowUpKind) {
+export async function followedLetter(
+  deps: IntakeDeps,
+  client: ApiClient,
+  id: string,
+  kind: FollowUpKind,
+): Promise<LetterRow> {
   const letter = /^[0-9a-f-]{36}$/i.test(id) ? await getLetter(deps.db, id) : undefined;
   const parties = kind === 'reply-message' ? [letter?.recipientSorId] : [letter?.recipientSorId, letter?.senderSorId];
   if (!letter || !parties.some((sorId) => sorId !== undefined && client.senders.includes(sorId)))
@@ -37,20 +43,34 @@ function followUpSender(client: ApiClient, letter: LetterRow, kind: FollowUpKind
   return letter.senderSorId;
 }
 
+/** The earlier letter's attachments a follow-up carries again: a forward's, none for a reply. */
+export async function carriedAttachments(deps: IntakeDeps, previous: LetterRow, kind: FollowUpKind) {
+  return kind === 'forward-message' ? await getAttachments(deps.db, previous.id) : [];
+}
+
+/** A follow-up's own attachments as they were read: decoded and sealed while its body streamed. */
+export interface StreamedFollowUpAttachments {
+  letterId: string;
+  spool: SealedSpool;
+  /** The digest of the attachment at `position` (after the carried ones), held to its declared type. */
+  finish(position: number, declaredType: string): AttachmentDigest;
+}
+
 /**
  * `POST /v1/messages/{id}/reply` and `/forward`: a new letter in MedCom's reply or forward form,
  * through the same guards, storage and delivery as any other. A reply keeps the thread and cites
  * earlier attachments; a forward starts a new thread and re-sends the earlier attachments' bytes.
+ * The follow-up's own attachments come sealed, at the positions after the carried ones.
  */
 export async function submitFollowUp(
   deps: IntakeDeps,
   client: ApiClient,
-  previousId: string,
+  previous: LetterRow,
   kind: FollowUpKind,
   body: Reply | Forward,
+  streamed: StreamedFollowUpAttachments,
   idempotencyKey: string | undefined,
 ): Promise<AcceptedLetter> {
-  const previous = await followedLetter(deps, client, previousId, kind);
   const { vault } = deps;
   const previousBundle = readFhirXml(
     vault.open(previous.xmlTemplate, previous.keyId, templateAad(previous.id)).toString('utf8'),
@@ -58,7 +78,7 @@ export async function submitFollowUp(
   const previousEnvelope = JSON.parse(
     vault.open(previous.envelope, previous.keyId, envelopeAad(previous.id)).toString('utf8'),
   ) as LetterEnvelope;
-  const earlier = kind === 'forward-message' ? await getAttachments(deps.db, previous.id) : [];
+  const earlier = await carriedAttachments(deps, previous, kind);
   const added = body.attachments ?? [];
   const envelope: LetterEnvelope = {
     sender: { sorId: followUpSender(client, previous, kind) },
@@ -74,11 +94,11 @@ export async function submitFollowUp(
     ],
     ...(body.acknowledgedWarnings ? { acknowledgedWarnings: body.acknowledgedWarnings } : {}),
   };
-  const letterId = randomUUID();
+  const { letterId } = streamed;
   const communicationId = kind === 'reply-message' ? previous.communicationId : randomUUID();
-  const files = added.map((attachment) => decodeBase64Strict(attachment.data));
   const intake = await LetterIntake.open(deps, client, envelope, {
     idempotencyKey,
+    sealed: { letterId, spool: streamed.spool },
     prepared: {
       letterId,
       communicationId,
@@ -116,7 +136,10 @@ export async function submitFollowUp(
         attachment.position,
         decryptedChunks(deps.db, vault, previous.id, attachment.position),
       );
-    for (const [index, bytes] of files.entries()) await intake.addAttachment(earlier.length + index, once(bytes));
+    for (const [index, attachment] of added.entries()) {
+      const position = earlier.length + index;
+      intake.addSealedAttachment(position, streamed.finish(position, attachment.contentType));
+    }
     return await intake.commit(async (tx, id) => {
       await appendAuditEvents(tx, { id: client.id, name: client.name }, [
         {
@@ -130,10 +153,6 @@ export async function submitFollowUp(
   } finally {
     await intake.abort();
   }
-}
-
-async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
-  yield bytes;
 }
 
 /** Reads whether a stored message is new, a reply or a forward, from its own Provenance. */

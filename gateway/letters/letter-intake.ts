@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Sector } from '../../schemas/categories.ts';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
 import type { ApiClient } from '../clients/client-store.ts';
 import {
@@ -11,9 +10,7 @@ import {
 } from '../attachments/attachment-checks.ts';
 import { canonicalJson, unsealedEventsOf, type Actor } from '../audit/audit-trail.ts';
 import { acceptedAnswer, acceptedEvents, queuedMessageOf, type AcceptedLetter } from './accepted-letter.ts';
-import type { Config } from '../platform/config.ts';
-import type { Vault } from '../platform/crypto.ts';
-import { inTransaction, type Db, type Tx } from '../platform/db.ts';
+import { inTransaction, type Tx } from '../platform/db.ts';
 import {
   assertWarningsAcknowledged,
   resolveLetterRouting,
@@ -21,48 +18,16 @@ import {
   type ResolvedRouting,
 } from './letter-routing.ts';
 import { checkLetterRules } from '../medcom/letter-rules.ts';
-import { insertAttachmentChunks, type AttachmentRow } from '../attachments/attachment-store.ts';
+import { copyAttachmentChunksIn, type AttachmentRow } from '../attachments/attachment-store.ts';
 import { findLetterByIdempotencyKey, type LetterRow, type NewLetter } from './letter-store.ts';
 import { writeAcceptedLetter } from './letter-write.ts';
 import { SealedSpool } from './sealed-spool.ts';
 import { buildChecked, patientIdentifierOf } from './letter-template.ts';
 import { ProblemError } from '../platform/problem.ts';
 
-/** Asked before anything is stored whether the recipient's sector takes one more letter now; throws if not. */
-export interface SectorAdmission {
-  admit(sector: Sector): Promise<void>;
-}
+import type { IntakeDeps, IntakeOptions } from './letter-intake-options.ts';
 
-export interface IntakeDeps {
-  db: Db;
-  vault: Vault;
-  config: Config;
-  backPressure?: SectorAdmission;
-}
-
-export interface IntakeOptions {
-  idempotencyKey?: string | undefined;
-  reroutedFrom?: string;
-  actor?: Actor;
-  /** A letter that arrived as a checked MedCom Bundle: its own ids and XML, which Postbud does not rebuild. */
-  prepared?: PreparedMessage;
-}
-
-/**
- * A message Postbud does not build from a JSON letter: a MedCom Bundle as posted, or a reply or
- * forward built from an earlier message. Its letter id, thread id and XML (with attachment
- * placeholders), the XML possibly built from the resolved routing.
- */
-export interface PreparedMessage {
-  letterId: string;
-  communicationId: string;
-  template: string | ((routing: ResolvedRouting) => string);
-  /** The patient's CPR or replacement CPR, for the auditors' search. */
-  patientIdentifier: string;
-  /** The receiver Organization's EAN, held to the directory's by the guards. */
-  claimedRecipientEan?: string;
-}
-
+export type { IntakeDeps, IntakeOptions, PreparedMessage, SectorAdmission } from './letter-intake-options.ts';
 export type { AcceptedLetter } from './accepted-letter.ts';
 
 /** Associated data binding each sealed value to its place, so ciphertexts cannot be moved. */
@@ -70,6 +35,13 @@ export const templateAad = (letterId: string) => `letter:${letterId}:xml`;
 export const envelopeAad = (letterId: string) => `letter:${letterId}:envelope`;
 export const chunkAad = (letterId: string, position: number, index: number) =>
   `letter:${letterId}:attachment:${position}:${index}`;
+
+/**
+ * Up to this many sealed bytes go with the letter's single INSERT statement (a typical letter's
+ * are a few KiB); beyond, node-postgres's copying of large parameters costs more than the COPY's
+ * extra round trips.
+ */
+const oneStatementChunkBytes = 1024 * 1024;
 
 /**
  * One letter on its way in: checked and routed before any byte is stored; its attachments are
@@ -95,9 +67,10 @@ export class LetterIntake {
     private readonly pending: Omit<NewLetter, 'requestHash'> | undefined,
     private readonly existing: LetterRow | undefined,
     private readonly reroutedFrom?: string,
+    spool?: SealedSpool,
   ) {
     this.#size = new LetterSizeTracker(deps.config.limits.maxLetterBytes);
-    this.#spool = new SealedSpool(deps.config.limits.spoolMemoryBytes);
+    this.#spool = spool ?? new SealedSpool(deps.config.limits.spoolMemoryBytes);
   }
 
   /**
@@ -139,7 +112,7 @@ export class LetterIntake {
           ...prepared,
           template: typeof prepared.template === 'string' ? prepared.template : prepared.template(routing),
         }
-      : buildChecked(envelope, routing);
+      : buildChecked(envelope, routing, options.sealed?.letterId);
     const pending: Omit<NewLetter, 'requestHash'> = {
       id: letterId,
       clientId: client.id,
@@ -157,7 +130,17 @@ export class LetterIntake {
       reroutedFrom: reroutedFrom ?? null,
       idempotencyKey: idempotencyKey ?? null,
     };
-    return new LetterIntake(deps, actor, envelope, routing, letterId, pending, undefined, reroutedFrom);
+    return new LetterIntake(
+      deps,
+      actor,
+      envelope,
+      routing,
+      letterId,
+      pending,
+      undefined,
+      reroutedFrom,
+      options.sealed?.spool,
+    );
   }
 
   get declaredAttachments(): number {
@@ -166,10 +149,7 @@ export class LetterIntake {
 
   /** Streams one attachment in: checked as it arrives, sealed and stored chunk by chunk. */
   async addAttachment(position: number, bytes: AsyncIterable<Buffer>): Promise<void> {
-    const declared = this.envelope.attachments?.[position];
-    if (!declared || position !== this.#digests.length) {
-      throw new ProblemError(422, 'attachment-count-mismatch', 'Attachments do not match the declared list');
-    }
+    const declared = this.#declared(position);
     const inspector = new AttachmentInspector(declared.contentType, this.deps.config.limits, this.#size);
     let index = 0;
     for await (const chunk of rechunk(bytes)) {
@@ -184,7 +164,12 @@ export class LetterIntake {
       }
       index += 1;
     }
-    const digest = inspector.finish();
+    this.addSealedAttachment(position, inspector.finish());
+  }
+
+  /** Records an attachment checked and sealed into this letter's spool (as a JSON letter's are while parsed). */
+  addSealedAttachment(position: number, digest: AttachmentDigest): void {
+    const declared = this.#declared(position);
     this.#digests.push(digest);
     this.#attachments.push({
       position,
@@ -192,6 +177,14 @@ export class LetterIntake {
       contentType: declared.contentType,
       ...digest,
     });
+  }
+
+  #declared(position: number) {
+    const declared = this.envelope.attachments?.[position];
+    if (!declared || position !== this.#digests.length) {
+      throw new ProblemError(422, 'attachment-count-mismatch', 'Attachments do not match the declared list');
+    }
+    return declared;
   }
 
   /** The fingerprint an Idempotency-Key is held to: the letter and its attachments' digests. */
@@ -240,15 +233,17 @@ export class LetterIntake {
   }
 
   /**
-   * One statement for a letter whose sealed bytes are all in memory; otherwise one transaction:
-   * the same statement, the spooled chunks a few MiB a statement, and the caller's extra work.
+   * One statement for a small letter whose sealed bytes are all in memory; otherwise one
+   * transaction: the same statement, then (for a larger letter) every chunk by one binary COPY,
+   * and the caller's extra work.
    */
   async #write(requestHash: string, alsoInTransaction?: (tx: Tx, letterId: string) => Promise<void>): Promise<boolean> {
+    const small = this.#spool.inMemory && this.#spool.memoryBytesUsed <= oneStatementChunkBytes;
     const { recipient } = this.routing;
     const rows = {
       letter: { ...this.pending!, requestHash },
       attachments: this.#attachments,
-      chunks: this.#spool.memoryChunks,
+      chunks: small ? this.#spool.memoryChunks : [],
       outbox: { sector: recipient.sector, payload: queuedMessageOf(this.letterId, this.routing) },
       events: unsealedEventsOf(
         this.actor,
@@ -261,11 +256,10 @@ export class LetterIntake {
         }),
       ),
     };
-    if (this.#spool.inMemory && !alsoInTransaction) return writeAcceptedLetter(this.deps.db, rows);
+    if (small && !alsoInTransaction) return writeAcceptedLetter(this.deps.db, rows);
     return inTransaction(this.deps.db, async (tx) => {
       if (!(await writeAcceptedLetter(tx, rows))) return false;
-      for await (const batch of this.#spool.fileBatches(spoolBatchBytes))
-        await insertAttachmentChunks(tx, this.letterId, batch);
+      if (!small) await copyAttachmentChunksIn(tx, this.letterId, this.#spool.chunks());
       await alsoInTransaction?.(tx, this.letterId);
       return true;
     });
@@ -289,9 +283,6 @@ export class LetterIntake {
     await this.#spool.close();
   }
 }
-
-/** Sealed chunks read back from the spool per statement: a few MiB, so no single bind is huge. */
-const spoolBatchBytes = 4 * 1024 * 1024;
 
 function isIdempotencyRace(error: unknown): boolean {
   const { code, constraint } = error as { code?: string; constraint?: string };

@@ -27,7 +27,7 @@ export async function* decryptedChunks(
   letterId: string,
   position: number,
 ): AsyncGenerator<Buffer> {
-  for await (const chunk of attachmentChunks(q, letterId, position)) {
-    yield vault.open(chunk.sealed, chunk.keyId, chunkAad(letterId, position, chunk.index));
-  }
+  yield* attachmentChunks(q, letterId, position, (chunk) =>
+    vault.open(chunk.sealed, chunk.keyId, chunkAad(letterId, position, chunk.index)),
+  );
 }

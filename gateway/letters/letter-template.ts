@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
 import { sanitiseTitle } from '../attachments/attachment-checks.ts';
-import { checkLetterXml } from '../medcom/letter-xml-check.ts';
+import { checkBuiltLetterXml } from '../medcom/letter-xml-check.ts';
 import { buildLetterXml } from '../medcom/letter-xml.ts';
 import { episodeOfCareFor } from '../medcom/episode-of-care.ts';
 import { draftPatient } from '../medcom/patient-identity.ts';
@@ -13,8 +13,8 @@ import type { ResolvedRouting } from './letter-routing.ts';
 export function buildChecked(
   envelope: LetterEnvelope,
   routing: ResolvedRouting,
+  letterId: string = randomUUID(),
 ): { letterId: string; communicationId: string; template: string } {
-  const letterId = randomUUID();
   const communicationId = randomUUID();
   const template = buildLetterXml({
     letterId,
@@ -49,7 +49,7 @@ export function buildChecked(
         }
       : {}),
   });
-  const check = checkLetterXml(template);
+  const check = checkBuiltLetterXml(template);
   if (!check.ok) {
     // A letter that does not validate is never stored as sendable (DESIGN.md step 5).
     throw new ProblemError(

@@ -9,7 +9,6 @@ import {
   type LetterSubmission,
 } from '../../schemas/letter.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { decodeBase64Strict } from '../attachments/attachment-checks.ts';
 import type { LetterAccepted, LetterEvents, LetterStatusResponse } from '../../schemas/letter-responses.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
 import { idempotencyKey } from '../http/idempotency-key.ts';
@@ -19,15 +18,17 @@ import { LetterIntake, type AcceptedLetter } from './letter-intake.ts';
 import { openLetterXml } from './letter-reader.ts';
 import { newSending } from '../medcom/letter-xml-render.ts';
 import { evaluateLetterRouting } from './letter-routing.ts';
-import { fhirBody, letterJsonBody, type FhirBody } from '../http/json-body.ts';
+import { fhirBody, type FhirBody } from '../http/json-body.ts';
 import { submitBundle } from './bundle-intake.ts';
 import { readMultipartLetter } from './multipart-intake.ts';
+import { readJsonLetter, readJsonPreview, streamedJsonLetterBytes } from './json-letter-stream.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
 import { assertValid, compile } from '../platform/validation.ts';
-import { recordWarningsShown } from './warnings-shown.ts';
+import { recordAcceptedLetter, recordRefusedLetter } from './submission-outcome.ts';
 import { uploadSlots } from '../http/upload-slots.ts';
 import { bodyBudget } from '../http/body-budget.ts';
+import { followUpRoutes } from './follow-ups-api.ts';
 import { recordAccess } from '../audit/access-log.ts';
 import { readerOf } from '../http/reader.ts';
 
@@ -47,41 +48,47 @@ function assertAttachmentCount(body: unknown): void {
   }
 }
 
+/** By the header alone: `req.is` says "no body" for an empty one, which must be refused as such. */
+const mediaTypeOf = (req: Request) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
 const withoutData = (letter: LetterSubmission): LetterEnvelope => ({
   ...letter,
   ...(letter.attachments ? { attachments: letter.attachments.map(({ data: _data, ...meta }) => meta) } : {}),
 });
 
-async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
-  yield bytes;
-}
-
 export function letterRoutes(deps: AppDeps): Router {
-  const { db, config, metrics } = deps;
+  const { db, config } = deps;
   const router = Router();
   // Base64 is 4/3 of the bytes; the JSON around it is small. Refused while streaming, not after.
-  const letterJson = letterJsonBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024);
+  const jsonLimit = Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024;
   // A Bundle carries the same base64 plus narratives and resources around it.
   const oneClientsUploads = uploadSlots(config.limits.uploadsPerClient);
   const bufferedBodies = bodyBudget({
     budget: config.limits.bufferedBodiesBytes,
     maxBodyBytes: Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024,
+    streamedJsonHeldBytes: streamedJsonLetterBytes(config.limits.spoolMemoryBytes),
   });
   const fhirMessage = fhirBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024);
 
+  /** Attachments are decoded and sealed while the body streams; the letter is checked once it is all in. */
   async function submitJson(req: Request): Promise<AcceptedLetter> {
-    assertAttachmentCount(req.body);
-    const submission = assertValid(validSubmission, req.body);
-    const intake = await LetterIntake.open(deps, currentClient(req), withoutData(submission), {
-      idempotencyKey: idempotencyKey(req),
-    });
+    const { letter, attachments } = await readJsonLetter(
+      req,
+      { vault: deps.vault, limits: { ...config.limits, maxCount: maxAttachments } },
+      jsonLimit,
+    );
     try {
-      for (const [position, attachment] of (submission.attachments ?? []).entries()) {
-        await intake.addAttachment(position, once(decodeBase64Strict(attachment.data)));
-      }
+      assertAttachmentCount(letter);
+      const submission = assertValid(validSubmission, letter);
+      const intake = await LetterIntake.open(deps, currentClient(req), withoutData(submission), {
+        idempotencyKey: idempotencyKey(req),
+        sealed: { letterId: attachments.letterId, spool: attachments.spool },
+      });
+      for (const [position, attachment] of (submission.attachments ?? []).entries())
+        intake.addSealedAttachment(position, attachments.finish(position, attachment.contentType));
       return await intake.commit();
     } finally {
-      await intake.abort();
+      await attachments.release();
     }
   }
 
@@ -131,14 +138,14 @@ export function letterRoutes(deps: AppDeps): Router {
     '/v1/messages',
     requireRole('sender'),
     oneClientsUploads,
-    bufferedBodies,
-    letterJson,
+    bufferedBodies.letters,
     fhirMessage,
     async (req, res) => {
       let accepted: AcceptedLetter;
       try {
+        const mediaType = mediaTypeOf(req);
         if (req.is('multipart/form-data')) accepted = await submitMultipart(req);
-        else if (req.is('application/json')) accepted = await submitJson(req);
+        else if (mediaType === 'application/json') accepted = await submitJson(req);
         else if (req.is('application/fhir+xml') || req.is('application/fhir+json'))
           accepted = await submitBundle(deps, currentClient(req), req.body as FhirBody, acknowledgedWarnings(req));
         else
@@ -149,25 +156,21 @@ export function letterRoutes(deps: AppDeps): Router {
             'Send application/json, multipart/form-data, or a MedCom Bundle as application/fhir+xml or application/fhir+json.',
           );
       } catch (error) {
-        metrics.lettersRefused.inc({ code: error instanceof ProblemError ? error.code : 'internal-error' });
-        if (error instanceof ProblemError && error.code === 'confirmation-required')
-          await recordWarningsShown(db, currentClient(req), error);
+        await recordRefusedLetter(deps, currentClient(req), error);
         throw error;
       }
-      const { replayed, ...answer } = accepted;
-      if (!replayed) {
-        metrics.lettersAccepted.inc({ sector: accepted.recipient.sector });
-        deps.onLetterStored?.();
-        req.log.info({ letterId: accepted.id, sector: accepted.recipient.sector }, 'letter accepted');
-      }
+      recordAcceptedLetter(deps, accepted, req.log);
+      const { replayed: _replayed, ...answer } = accepted;
       const body: LetterAccepted = { ...answer, statusUrl: `/v1/messages/${accepted.id}` };
       res.status(202).location(`/v1/messages/${accepted.id}`).json(body);
     },
   );
 
-  router.post('/v1/messages/preview', requireRole('sender'), letterJson, async (req, res) => {
-    assertAttachmentCount(req.body);
-    const body = req.body as { attachments?: Array<Record<string, unknown>> } | undefined;
+  router.post('/v1/messages/preview', requireRole('sender'), async (req, res) => {
+    const mediaType = mediaTypeOf(req);
+    const parsed: unknown = mediaType === 'application/json' ? await readJsonPreview(req, jsonLimit) : req.body;
+    assertAttachmentCount(parsed);
+    const body = parsed as { attachments?: Array<Record<string, unknown>> } | undefined;
     const envelope = assertValid(validEnvelope, {
       ...body,
       ...(Array.isArray(body?.attachments)
@@ -194,7 +197,9 @@ export function letterRoutes(deps: AppDeps): Router {
     res.type('application/fhir+xml; charset=utf-8');
     // The adapter's check against delivering a copy of a letter already finished, in the same request.
     res.setHeader('Postbud-Letter-Status', letter.status);
-    await pipeline(Readable.from(openLetterXml(db, deps.vault, letter, sending)), res);
+    // One piece ahead of the socket: Readable.from's default of 16 would read a whole large letter
+    // (each piece is up to 1 MB of base64) into memory before the adapter has taken any of it.
+    await pipeline(Readable.from(openLetterXml(db, deps.vault, letter, sending), { highWaterMark: 1 }), res);
   });
 
   router.get('/v1/messages/:id/events', requireRole('sender', 'auditor', 'admin'), async (req, res) => {
@@ -202,5 +207,7 @@ export function letterRoutes(deps: AppDeps): Router {
     await recordAccess(deps, readerOf(req), [{ action: 'letter.events', letterId: events.letterId }]);
     res.json(events);
   });
+  // Replies and forwards stream like letters and take their share of the same memory budget.
+  router.use(followUpRoutes(deps, bufferedBodies.letters));
   return router;
 }

@@ -3,6 +3,9 @@ import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Sealed chunks read back from the spool per statement: a few MiB, so no single bind is huge. */
+export const spoolBatchBytes = 4 * 1024 * 1024;
+
 /** One sealed attachment chunk waiting for the letter's commit. */
 export interface SpooledChunk {
   position: number;
@@ -63,6 +66,21 @@ export class SealedSpool {
       length: chunk.sealed.length,
     });
     this.#fileEnd += chunk.sealed.length;
+  }
+
+  /** The sealed bytes held in memory. */
+  get memoryBytesUsed(): number {
+    return this.#memoryUsed;
+  }
+
+  /** Every chunk in arrival order: those in memory, then those in the file, read back one at a time. */
+  async *chunks(): AsyncGenerator<SpooledChunk> {
+    yield* this.#memory;
+    for (const chunk of this.#file) {
+      const sealed = Buffer.allocUnsafe(chunk.length);
+      await this.#handle!.read(sealed, 0, chunk.length, chunk.offset);
+      yield { position: chunk.position, index: chunk.index, keyId: chunk.keyId, sealed };
+    }
   }
 
   /** The chunks that went to the file, read back in groups of at most `maxBytes` (at least one chunk each). */

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildLetterXml, type LetterDraft } from './letter-xml.ts';
-import { checkLetterXml, LetterXmlError, parseLetterXml } from './letter-xml-check.ts';
+import { checkBuiltLetterXml, checkLetterXml, LetterXmlError, parseLetterXml } from './letter-xml-check.ts';
 
 // MedCom's published examples, read where they live (they are not copied into the repository).
 const medcomDir = fileURLToPath(new URL('../../../shared/medcom', import.meta.url));
@@ -220,7 +220,7 @@ describe('checking a CareCommunication letter', () => {
     expect(
       errorsOf(
         broken(
-          `<reference value="Organization/${receiver}"/>\n          </receiver>`,
+          new RegExp(`<reference value="Organization/${receiver}"/>\\s*</receiver>`),
           `<reference value="Organization/${patient}"/></receiver>`,
         ),
       ),
@@ -281,12 +281,12 @@ describe('checking a CareCommunication letter', () => {
     const [sender, receiver] = [...specific.matchAll(/<Organization>\s*<id value="([^"]+)"/g)].map((m) => m[1]!);
     const swapped = specific
       .replace(
-        `<managingOrganization>\n          <reference value="Organization/${receiver}"/>`,
-        `<managingOrganization>\n          <reference value="Organization/${sender}"/>`,
+        new RegExp(`<managingOrganization>\\s*<reference value="Organization/${receiver}"/>`),
+        `<managingOrganization><reference value="Organization/${sender}"/>`,
       )
       .replace(
-        `<organization>\n          <reference value="Organization/${sender}"/>`,
-        `<organization>\n          <reference value="Organization/${receiver}"/>`,
+        new RegExp(`<organization>\\s*<reference value="Organization/${sender}"/>`),
+        `<organization><reference value="Organization/${receiver}"/>`,
       );
     expect(errorsOf(swapped)).toEqual([
       "/Bundle/entry/2/resource/Communication/extension/sender: must belong to the MessageHeader's sender Organization",
@@ -314,5 +314,19 @@ describe('checking a CareCommunication letter', () => {
         '\n',
       ),
     ).toMatch(/the segment identifier must be a urn:uuid: UUID v4 with an assigner/);
+  });
+});
+
+describe('checking a letter built here', () => {
+  it('parses it back and applies the same schema and cross-checks as to any letter', () => {
+    const built = checkBuiltLetterXml(letter);
+    expect(built).toEqual(checkLetterXml(letter));
+    expect(built.ok).toBe(true);
+    const focus = letter.match(/<focus>\s*<reference value="Communication\/([^"]+)"/)![1]!;
+    const dangling = broken(`Communication/${focus}"`, 'Communication/00000000-0000-4000-8000-000000000000"');
+    expect(checkBuiltLetterXml(dangling)).toEqual(checkLetterXml(dangling));
+    expect(checkBuiltLetterXml(dangling).ok).toBe(false);
+    const unknownProfile = broken('medcom-careCommunication-message"', 'medcom-somethingElse-message"');
+    expect(checkBuiltLetterXml(unknownProfile).ok).toBe(false);
   });
 });

@@ -132,8 +132,11 @@ describe('stamping each sending of a letter', () => {
     expect(resourceOf(second, 'Provenance').recorded).toEqual({ '@_value': '2026-11-23T10:21:00.000Z' });
     // The segments keep the time the author sent them; the Provenance keeps when it happened.
     expect(resourceOf(second, 'Provenance').occurredDateTime).toEqual({ '@_value': draft.sentAt });
-    const changedLines = (a: string, b: string) => a.split('\n').filter((line, i) => line !== b.split('\n')[i]);
-    expect(changedLines(template, second)).toHaveLength(3);
+    // Nothing else changes: of every attribute value in the letter, exactly those three differ.
+    const values = (xml: string) => [...xml.matchAll(/ value="([^"]*)"/g)].map((match) => match[1]);
+    const [before, after] = [values(template), values(second)];
+    expect(after).toHaveLength(before.length);
+    expect(after.filter((value, i) => value !== before[i])).toHaveLength(3);
   });
 
   it('leaves an earlier Provenance’s recorded time alone, and stamps templates stored with Bundle.id = letter id', () => {

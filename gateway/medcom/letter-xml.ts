@@ -170,6 +170,8 @@ export function buildLetterXml(draft: LetterDraft): string {
   organisation(bundle, ids.sender, draft.sender, 'sender');
   organisation(bundle, ids.recipient, draft.recipient, 'recipient');
   provenance(bundle, draft, ids);
-  // Only escapedText writes `&#10;`/`&#9;` (every user `&` is already `&amp;`), so this rewrite is exact.
-  return bundle.end({ prettyPrint: true }).replace(/&#10;/g, '&#xA;').replace(/&#9;/g, '&#x9;');
+  // Compact, not indented: a quarter fewer bytes to store, send and parse back (bench:xml), and no
+  // indentation text for the check to drop. Only escapedText writes `&#10;`/`&#9;` (every user `&`
+  // is already `&amp;`), so this rewrite is exact.
+  return bundle.end({ prettyPrint: false }).replace(/&#10;/g, '&#xA;').replace(/&#9;/g, '&#x9;');
 }

@@ -1,11 +1,12 @@
 import amqp, { type ConfirmChannel, type ChannelModel } from 'amqplib';
+import { AmqpNodeRing, openOnSomeNode } from '../../schemas/amqp-nodes.ts';
 import { declareTopology, type TopologyOptions } from '../../schemas/amqp-topology.ts';
 import type { Logger } from './log.ts';
 
 /**
- * One RabbitMQ connection for the gateway with a confirm channel, re-established with capped,
- * jittered backoff when the broker goes away. Consumers register a setup function that runs on
- * every (re)connection.
+ * One RabbitMQ connection for the gateway with a confirm channel. When its node goes away the
+ * next node of `AMQP_URL` is tried (schemas/amqp-nodes.ts); after a full round of failures,
+ * capped, jittered backoff. Consumers register a setup function that runs on every (re)connection.
  */
 export interface Broker {
   channel(): ConfirmChannel | undefined;
@@ -14,29 +15,46 @@ export interface Broker {
   close(): Promise<void>;
 }
 
-export async function connectBroker(url: string, topology: TopologyOptions, log: Logger): Promise<Broker> {
+export async function connectBroker(amqpUrl: string, topology: TopologyOptions, log: Logger): Promise<Broker> {
+  const nodes = new AmqpNodeRing(amqpUrl);
   let connection: ChannelModel | undefined;
   let current: ConfirmChannel | undefined;
   let closing = false;
   let attempt = 0;
   const setups: Array<(channel: ConfirmChannel) => Promise<void>> = [];
 
-  const connect = async (): Promise<void> => {
+  /** Connects to one node and declares the topology there; a node that fails halfway is closed again. */
+  const open = async (url: string): Promise<{ next: ChannelModel; channel: ConfirmChannel }> => {
     const next = await amqp.connect(url, { timeout: 5_000 });
-    const channel = await next.createConfirmChannel();
-    await declareTopology(channel, topology);
+    next.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'rabbitmq connection error'));
+    try {
+      const channel = await next.createConfirmChannel();
+      channel.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'rabbitmq channel error'));
+      await declareTopology(channel, topology);
+      return { next, channel };
+    } catch (error) {
+      await next.close().catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const connect = async (): Promise<void> => {
+    const { opened, label } = await openOnSomeNode(nodes, open, (node, error) =>
+      log.warn({ node, err: { message: (error as Error).message } }, 'rabbitmq node unreachable; trying the next'),
+    );
+    const { next, channel } = opened;
     const lost = (reason: string) => {
       if (connection !== next) return;
       connection = undefined;
       current = undefined;
       if (!closing) {
-        log.warn({ reason }, 'rabbitmq connection lost; reconnecting');
+        log.warn({ reason, node: label }, 'rabbitmq connection lost; reconnecting');
+        // The node that was lost is the one to skip: the next reconnect starts at the one after it.
+        nodes.advance();
         scheduleReconnect();
       }
     };
-    next.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'rabbitmq connection error'));
     next.on('close', () => lost('connection closed'));
-    channel.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'rabbitmq channel error'));
     channel.on('close', () => {
       // A channel can die alone (e.g. a precondition failure); reconnect the whole thing.
       if (connection === next && !closing) void next.close().catch(() => undefined);
@@ -45,7 +63,7 @@ export async function connectBroker(url: string, topology: TopologyOptions, log:
     current = channel;
     attempt = 0;
     for (const setup of setups) await setup(channel);
-    log.info('rabbitmq connected');
+    log.info({ node: label }, 'rabbitmq connected');
   };
 
   const scheduleReconnect = () => {

@@ -1,5 +1,7 @@
 import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
+import { amqpUrlListPattern } from '../../schemas/amqp-nodes.ts';
+import { defaultRetryDelaysMs } from '../../schemas/amqp-topology.ts';
 import { parseQueueSigningKeys } from '../../schemas/queue-signature.ts';
 import { keyListSchema } from '../../schemas/key-list.ts';
 
@@ -11,6 +13,7 @@ const configSchema = {
     'databaseUrl',
     'amqpUrl',
     'port',
+    'processes',
     'dataKeys',
     'queueSigningKeys',
     'amqpPrefix',
@@ -22,14 +25,18 @@ const configSchema = {
     'rateLimit',
     'backPressure',
     'corsOrigins',
+    'trustProxy',
     'endpoints',
     'consoleSession',
     'logLevel',
   ],
   properties: {
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
-    amqpUrl: { type: 'string', pattern: '^amqps?://' },
+    // One RabbitMQ node, or the nodes of a cluster separated by commas (schemas/amqp-nodes.ts).
+    amqpUrl: { type: 'string', pattern: amqpUrlListPattern },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
+    // Gateway processes sharing the port on this machine (node:cluster); 1 runs no supervisor.
+    processes: { type: 'integer', minimum: 1, maximum: 64 },
     dataKeys: keyListSchema,
     // Signs what the relay publishes and checks adapters' receipts (schemas/queue-signature.ts).
     queueSigningKeys: keyListSchema,
@@ -101,6 +108,13 @@ const configSchema = {
       },
     },
     corsOrigins: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^https?://[^/\\s,]+$' } },
+    // Load balancers whose X-Forwarded-For names the client (express's `trust proxy`): addresses,
+    // CIDR ranges or loopback, linklocal, uniquelocal. None by default: the peer is the client.
+    trustProxy: {
+      type: 'array',
+      maxItems: 50,
+      items: { type: 'string', pattern: '^(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(/[0-9]{1,3})?)$' },
+    },
     // Where mailbox endpoints may point (routing/endpoint-policy.ts).
     endpoints: {
       type: 'object',
@@ -168,20 +182,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postbud',
     amqpUrl: env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
     port: integer(env, 'PORT', 8080),
+    processes: integer(env, 'POSTBUD_GATEWAY_PROCESSES', 1),
     dataKeys: dataKeys(env.POSTBUD_DATA_KEY),
     queueSigningKeys: parseQueueSigningKeys(env.POSTBUD_QUEUE_SIGNING_KEY),
     ...(env.POSTBUD_CPR_HMAC_KEY ? { cprHmacKey: env.POSTBUD_CPR_HMAC_KEY } : {}),
     ...(env.POSTBUD_BOOTSTRAP_ADMIN_KEY ? { bootstrapAdminKey: env.POSTBUD_BOOTSTRAP_ADMIN_KEY } : {}),
     ...(env.POSTBUD_BOOTSTRAP_ADAPTER_KEY ? { bootstrapAdapterKey: env.POSTBUD_BOOTSTRAP_ADAPTER_KEY } : {}),
     amqpPrefix: env.POSTBUD_AMQP_PREFIX || 'postbud',
-    retryDelaysMs: (env.POSTBUD_RETRY_DELAYS_MS || '1000,5000,30000,120000')
+    retryDelaysMs: (env.POSTBUD_RETRY_DELAYS_MS || defaultRetryDelaysMs.join(','))
       .split(',')
       .map((part) => Number(part.trim())),
     limits: {
       maxFileBytes: integer(env, 'POSTBUD_MAX_FILE_BYTES', 20 * mebibyte),
       maxLetterBytes: integer(env, 'POSTBUD_MAX_LETTER_BYTES', 50 * mebibyte),
       maxImagePixels: integer(env, 'POSTBUD_MAX_IMAGE_PIXELS', 50_000_000),
-      spoolMemoryBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_BYTES', 4 * mebibyte),
+      spoolMemoryBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_BYTES', mebibyte),
       uploadsPerClient: integer(env, 'POSTBUD_UPLOADS_PER_CLIENT', 16),
       bufferedBodiesBytes: integer(env, 'POSTBUD_BUFFERED_BODIES_BYTES', 768 * mebibyte),
     },
@@ -206,6 +221,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxOutboxBacklog: integer(env, 'POSTBUD_MAX_OUTBOX_BACKLOG', 5_000),
       retryAfterSeconds: integer(env, 'POSTBUD_BACKLOG_RETRY_AFTER_SECONDS', 30),
     },
+    trustProxy: (env.POSTBUD_TRUST_PROXY ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
     corsOrigins: (env.POSTBUD_CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

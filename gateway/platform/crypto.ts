@@ -30,8 +30,10 @@ export function createVault(config: Pick<Config, 'dataKeys' | 'cprHmacKey'>): Va
       const cipher = createCipheriv('aes-256-gcm', keys.get(current.id)!, iv);
       // The associated data binds a ciphertext to its row, so chunks cannot be swapped around.
       cipher.setAAD(Buffer.from(associated));
-      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+      const body = cipher.update(plain);
+      // GCM is a stream cipher: final() adds no bytes, only the tag. One copy of the body, not two.
+      const rest = cipher.final();
+      return Buffer.concat([iv, cipher.getAuthTag(), body, rest], ivBytes + tagBytes + body.length + rest.length);
     },
     open(sealed, keyId, associated) {
       const key = keys.get(keyId);
@@ -39,7 +41,10 @@ export function createVault(config: Pick<Config, 'dataKeys' | 'cprHmacKey'>): Va
       const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, ivBytes));
       decipher.setAAD(Buffer.from(associated));
       decipher.setAuthTag(sealed.subarray(ivBytes, ivBytes + tagBytes));
-      return Buffer.concat([decipher.update(sealed.subarray(ivBytes + tagBytes)), decipher.final()]);
+      const plain = decipher.update(sealed.subarray(ivBytes + tagBytes));
+      // final() checks the tag and, for GCM, returns no bytes: the plaintext needs no second copy.
+      const rest = decipher.final();
+      return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
     },
     cprHmac(cpr) {
       return createHmac('sha256', hmacKey).update(cpr.replace('-', '')).digest('hex');

@@ -26,10 +26,20 @@ export interface Transaction {
 
 export async function beginTransaction(db: Db): Promise<Transaction> {
   const tx = await db.connect();
+  // The pool listens for errors only on idle clients: a connection PostgreSQL ends while the
+  // transaction waits between statements (a restart while the relay awaits the broker's confirm)
+  // would be an unhandled 'error' that kills the process. Its next statement fails instead.
+  let lost: Error | undefined;
+  const onError = (error: Error) => (lost = error);
+  tx.on('error', onError);
+  const giveBack = (destroy = false) => {
+    tx.off('error', onError);
+    tx.release(destroy || lost !== undefined);
+  };
   try {
     await tx.query('BEGIN');
   } catch (error) {
-    tx.release(true);
+    giveBack(true);
     throw error;
   }
   let ended = false;
@@ -44,7 +54,7 @@ export async function beginTransaction(db: Db): Promise<Transaction> {
         throw error;
       }
     } finally {
-      tx.release();
+      giveBack();
     }
   };
   return { tx, commit: () => end('COMMIT'), rollback: () => end('ROLLBACK') };

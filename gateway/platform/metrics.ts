@@ -1,15 +1,18 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { clusterMetricsOfWorker } from './cluster-metrics.ts';
 
 export interface MetricSources {
   /** How far the audit trail's sealing is behind: read from the database when scraped. */
   auditBacklog?: () => Promise<{ lagSeconds: number; count: number }>;
+  /** A worker of several gateway processes: a scrape answers for all of them (cluster-metrics.ts). */
+  clusterWorker?: boolean;
 }
 
 /** Prometheus metrics of one gateway. Labels carry codes and sectors, never personal data. */
 export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'postbud_' });
-  const { auditBacklog } = sources;
+  const { auditBacklog, clusterWorker = false } = sources;
   if (auditBacklog) {
     // A database that cannot be asked leaves the last values in place rather than failing the scrape.
     const read = () => auditBacklog().catch(() => undefined);
@@ -17,6 +20,7 @@ export function createMetrics(sources: MetricSources = {}) {
       name: 'postbud_audit_sealing_lag_seconds',
       help: 'Age of the oldest audit event not yet sealed into the hash chain (0 when all are)',
       registers: [registry],
+      aggregator: 'max', // every process reads the same database
       async collect() {
         const backlog = await read();
         if (backlog) this.set(backlog.lagSeconds);
@@ -26,6 +30,7 @@ export function createMetrics(sources: MetricSources = {}) {
       name: 'postbud_audit_unsealed_events',
       help: 'Audit events written but not yet sealed into the hash chain',
       registers: [registry],
+      aggregator: 'max',
       async collect() {
         const backlog = await read();
         if (backlog) this.set(backlog.count);
@@ -34,6 +39,8 @@ export function createMetrics(sources: MetricSources = {}) {
   }
   return {
     registry,
+    /** The exposition a scrape of /metrics answers. */
+    scrape: clusterWorker ? clusterMetricsOfWorker(registry) : () => registry.metrics(),
     httpRequests: new Counter({
       name: 'postbud_http_requests_total',
       help: 'HTTP requests by route and status',

@@ -110,7 +110,39 @@ describe('an administrator imports a SOR extract in Chromium', () => {
     expect(await mailboxStatus('200041000016008')).toBe(200);
     expect(await mailboxStatus('200051000016009')).toBe(404);
   });
+
+  it('takes the extract from a chosen file and previews which imported mailboxes it would deactivate', async () => {
+    const otherUnit = `200061000016010;${sorIds.municipalityOwner};unit;Testby Kommune, Træning;;municipality;751;;;;${ean('579000020006')};CareCommunication;;2020-01-01;;;`;
+    await page.goto('/console/directory/import');
+    await page.getByLabel('Vælg en CSV-fil').setInputFiles({
+      name: 'sor-udtraek.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from([header, otherUnit].join('\r\n'), 'utf8'),
+    });
+    const option = page.getByLabel('Nedlæg postkasser, der mangler i udtrækket');
+    expect(await option.isChecked()).toBe(false);
+    await option.check();
+    await page.getByRole('button', { name: 'Vis hvad der ville ske' }).click();
+    const missing = page.getByRole('list', { name: /1 postkasse nedlægges, fordi den mangler i udtrækket/ });
+    await expect.poll(() => missing.innerText()).toContain('Testby Kommune, Hjemmesygepleje Nord');
+    // Mailboxes created by hand are outside the extract's scope.
+    expect(await missing.innerText()).not.toContain('Socialpsykiatri');
+    expect(await page.getByLabel('CSV-indhold').inputValue()).toContain('200061000016010');
+    expect(await option.isChecked()).toBe(true);
+    expect(await mailboxActive('200041000016008')).toBe(true);
+    await expectAccessible(page);
+    await screenshot(page, 'import-deactivate-missing');
+
+    await page.getByRole('button', { name: 'Anvend importen' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Importen er anvendt.');
+    expect(await page.locator('.import-report').innerText()).toContain('1 postkasse er nedlagt');
+    expect(await mailboxActive('200041000016008')).toBe(false);
+    expect(await mailboxActive(sorIds.socialPsychiatry)).toBe(true);
+  });
 });
+
+const mailboxActive = async (sorId: string) =>
+  (await stack.api().get(`/v1/directory/mailboxes/${sorId}`).auth(stack.adminKey, { type: 'bearer' })).body.active;
 
 const mailboxStatus = async (sorId: string) =>
   (await stack.api().get(`/v1/directory/mailboxes/${sorId}`).auth(stack.adminKey, { type: 'bearer' })).status;

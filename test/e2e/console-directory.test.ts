@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ean, sorIds } from '../support/fixtures.ts';
+import { consoleAgent, csrfOf } from '../support/console-session.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -27,18 +28,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const csrfOf = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
-
-async function signedIn(key: string) {
-  const agent = request.agent(stack.url);
-  const form = await agent.get('/console/sign-in');
-  const res = await agent
-    .post('/console/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(form.text), apiKey: key });
-  expect(res.status).toBe(303);
-  return agent;
-}
+const signedIn = (key: string) => consoleAgent(stack.url, key);
 
 async function senderAgent() {
   return signedIn(stack.senderKey);
@@ -209,5 +199,52 @@ describe('the directory in the console', () => {
     const res = await agent.get('/console/mailboxes/999991000016999');
     expect(res.status).toBe(404);
     expect(res.text).toContain('Postkassen findes ikke');
+  });
+});
+
+describe('the import page takes a chosen CSV file', () => {
+  const file = Buffer.from(
+    `sorId;parentSorId;kind;name;sector;municipalityCode;ean;accepts\r\n200071000016011;${sorIds.municipalityOwner};unit;Testby Kommune, Tandplejen;municipality;751;${ean('579000020007')};CareCommunication\r\n`,
+  );
+
+  it('previews the file when its form carries the CSRF token first, and refuses it otherwise', async () => {
+    const agent = await signedIn(stack.adminKey);
+    const csrf = csrfOf((await agent.get('/console/directory/import')).text);
+    const forged = await agent
+      .post('/console/directory/import')
+      .attach('csvFile', file, { filename: 'sor.csv', contentType: 'text/csv' })
+      .field('_csrf', csrf);
+    expect(forged.status).toBe(403);
+    const preview = await agent
+      .post('/console/directory/import')
+      .field('_csrf', csrf)
+      .field('deactivateMissing', '1')
+      .attach('csvFile', file, { filename: 'sor.csv', contentType: 'text/csv' });
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('Forhåndsvisning: intet er ændret endnu');
+    expect(preview.text).toContain('1 oprettes');
+    // No earlier import put anything in this directory, so nothing is missing from the extract.
+    expect(preview.text).toContain('0 postkasser nedlægges, fordi de mangler i udtrækket');
+    expect(preview.text).toMatch(/name="deactivateMissing"[^>]*checked/);
+    const res = await stack
+      .api()
+      .get('/v1/directory/mailboxes/200071000016011')
+      .auth(stack.adminKey, { type: 'bearer' });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('the import page refuses a file it cannot read', () => {
+  it('a file that is not UTF-8 is refused on the page, with nothing imported', async () => {
+    const agent = await signedIn(stack.adminKey);
+    const csrf = csrfOf((await agent.get('/console/directory/import')).text);
+    const latin1 = Buffer.from('sorId;name\r\n200081000016012;Testby Kommune, Ældrepleje\r\n', 'latin1');
+    const res = await agent
+      .post('/console/directory/import')
+      .field('_csrf', csrf)
+      .attach('csvFile', latin1, { filename: 'sor.csv', contentType: 'text/csv' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Filen er ikke UTF-8.');
+    expect(res.text).toContain('<input type="file" id="import-file"');
   });
 });

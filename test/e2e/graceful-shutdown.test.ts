@@ -5,14 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { testFiles, testLetter, testMailboxes } from '../support/fixtures.ts';
 import { freePort, newSecrets, ServiceProcess, waitUntil } from '../support/processes.ts';
-import { amqpUrl } from '../support/stack.ts';
+import { defaultRetryDelaysMs } from '../../schemas/amqp-topology.ts';
+import { amqpUrl, deleteTopology } from '../support/stack.ts';
+import { testQueuePrefix } from '../../adapters/test-support/test-names.ts';
 
 let database: TestDatabase;
 let gateway: ServiceProcess;
 let url: string;
 let senderKey: string;
 const secrets = newSecrets();
-const prefix = `shutdown${Date.now().toString(36)}`;
+const prefix = testQueuePrefix('shutdown');
 
 async function post(path: string, body: object, key = secrets.adminKey) {
   const res = await fetch(`${url}${path}`, {
@@ -46,6 +48,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.kill();
+  await deleteTopology(prefix, defaultRetryDelaysMs);
   await database?.drop();
 });
 

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +7,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { testMailboxes } from '../support/fixtures.ts';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
 import { amqpUrl } from '../support/stack.ts';
-import { LetterStream } from './load.ts';
+import { LetterStream, waitForDelivered } from './load.ts';
 import { freePort, newSecrets, ServiceProcess, waitUntil } from '../support/processes.ts';
+import { testQueuePrefix } from '../../adapters/test-support/test-names.ts';
 
 /**
  * Crash safety, proven on the real services: a steady stream of letters while the gateway is
@@ -23,7 +23,7 @@ let gateway: ServiceProcess;
 let adapters: ServiceProcess;
 let url: string;
 let senderKey: string;
-const prefix = `fault${randomBytes(3).toString('hex')}`;
+const prefix = testQueuePrefix('fault');
 const secrets = newSecrets();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -126,17 +126,7 @@ async function underFault(
 async function expectExactlyOnce(stream: LetterStream): Promise<void> {
   const accepted = new Set(stream.accepted.values());
   expect(accepted.size).toBeGreaterThan(5);
-  await waitUntil(
-    'every accepted letter to be delivered',
-    async () => {
-      const result = await database.db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM letters WHERE id = ANY($1::uuid[]) AND status = 'delivered'",
-        [[...accepted]],
-      );
-      return result.rows[0]!.n === accepted.size;
-    },
-    90_000,
-  );
+  await waitForDelivered(database.db, accepted);
   await sleep(1000);
   for (const id of accepted) expect(receiver.deliveriesOf(id), `deliveries of ${id}`).toHaveLength(1);
   // No letter exists that its client was not told about, and every letter was told once.

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { Db } from '../../gateway/platform/db.ts';
 import { testLetter } from '../support/fixtures.ts';
+import { waitUntil } from '../support/processes.ts';
 
 /**
  * A clinical system sending a steady stream of letters. Each letter has its own Idempotency-Key;
  * a submission that gets no answer or an error is retried with the same key until it gets a
- * 202 — what a well-behaved client does, and what makes "accepted" unambiguous after a crash.
+ * 202 — what a well-behaved client does, and what makes "accepted" unambiguous after a crash. With
+ * several gateways a retry may go to another one, with the same key.
  */
 export class LetterStream {
   readonly accepted = new Map<string, string>();
@@ -13,8 +16,11 @@ export class LetterStream {
   #running = false;
   #loop: Promise<void> | undefined;
 
+  #sent = 0;
+
   constructor(
-    private readonly url: () => string,
+    /** Where the `attempt`-th try (0-based) of the `letter`-th letter goes: one gateway, or several in turn. */
+    private readonly url: (attempt: number, letter: number) => string,
     private readonly senderKey: string,
     private readonly everyMs = 80,
   ) {}
@@ -23,18 +29,18 @@ export class LetterStream {
     this.#running = true;
     this.#loop = (async () => {
       while (this.#running) {
-        void this.#send(randomUUID());
+        void this.#send(randomUUID(), this.#sent++);
         await new Promise((resolve) => setTimeout(resolve, this.everyMs));
       }
     })();
   }
 
-  async #send(key: string): Promise<void> {
+  async #send(key: string, letter: number): Promise<void> {
     this.unanswered.add(key);
     const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline) {
+    for (let attempt = 0; Date.now() < deadline; attempt += 1) {
       try {
-        const res = await fetch(`${this.url()}/v1/messages`, {
+        const res = await fetch(`${this.url(attempt, letter)}/v1/messages`, {
           method: 'POST',
           headers: {
             authorization: `Bearer ${this.senderKey}`,
@@ -71,4 +77,19 @@ export class LetterStream {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/** Waits (up to 90 s) until the gateway has every one of `accepted` as delivered. */
+export async function waitForDelivered(db: Db, accepted: ReadonlySet<string>): Promise<void> {
+  await waitUntil(
+    'every accepted letter to be delivered',
+    async () => {
+      const result = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM letters WHERE id = ANY($1::uuid[]) AND status = 'delivered'",
+        [[...accepted]],
+      );
+      return result.rows[0]!.n === accepted.size;
+    },
+    90_000,
+  );
 }

@@ -156,18 +156,21 @@ const collectGarbage = runInNewContext('gc') as () => void;
 export interface MemoryGrowth {
   rssMiB: number;
   arrayBuffersMiB: number;
+  heapUsedMiB: number;
 }
 
-/** Peak growth of RSS and ArrayBuffer memory of this process (client and gateway) while `run` runs. */
+/** Peak growth of RSS, V8 heap and ArrayBuffer memory of this process (client and gateway) while `run` runs. */
 export async function measureMemory<T>(run: () => Promise<T>): Promise<{ result: T; growth: MemoryGrowth }> {
   collectGarbage();
   const base = process.memoryUsage();
   let rss = base.rss;
   let arrayBuffers = base.arrayBuffers;
+  let heapUsed = base.heapUsed;
   const sample = () => {
     const now = process.memoryUsage();
     rss = Math.max(rss, now.rss);
     arrayBuffers = Math.max(arrayBuffers, now.arrayBuffers);
+    heapUsed = Math.max(heapUsed, now.heapUsed);
   };
   const sampler = setInterval(sample, 5);
   try {
@@ -175,7 +178,11 @@ export async function measureMemory<T>(run: () => Promise<T>): Promise<{ result:
     sample();
     return {
       result,
-      growth: { rssMiB: (rss - base.rss) / mib, arrayBuffersMiB: (arrayBuffers - base.arrayBuffers) / mib },
+      growth: {
+        rssMiB: (rss - base.rss) / mib,
+        arrayBuffersMiB: (arrayBuffers - base.arrayBuffers) / mib,
+        heapUsedMiB: (heapUsed - base.heapUsed) / mib,
+      },
     };
   } finally {
     clearInterval(sampler);

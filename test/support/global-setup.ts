@@ -1,5 +1,6 @@
 import amqp from 'amqplib';
 import pg from 'pg';
+import { sweepStaleTestLeftovers } from './stale-sweep.ts';
 
 const databaseUrl = process.env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const amqpUrl = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -28,4 +29,6 @@ export default async function checkServices(): Promise<void> {
   if (problems.length > 0) {
     throw new Error(`Tests need real services: ${problems.join('; ')}. Start them (see README).`);
   }
+  const removed = await sweepStaleTestLeftovers(databaseUrl, amqpUrl);
+  if (removed.length > 0) console.log(`removed ${removed.length} leftovers of killed test runs (${removed[0]}, …)`);
 }

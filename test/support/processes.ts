@@ -16,7 +16,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A Postbud process of its own (gateway or adapters) that a test can SIGKILL and start again. */
+/**
+ * A Postbud process of its own (gateway or adapters) that a test can SIGKILL and start again: a
+ * `.ts` entry runs under tsx, a `.js` one (from `npm run build`'s dist/) on Node.js alone.
+ */
 export class ServiceProcess {
   #child: ChildProcess | undefined;
   constructor(
@@ -33,7 +36,8 @@ export class ServiceProcess {
   }
 
   start(): void {
-    this.#child = spawn(process.execPath, [...this.nodeOptions, '--import', 'tsx', `${root}${this.entry}`], {
+    const loader = this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    this.#child = spawn(process.execPath, [...this.nodeOptions, ...loader, `${root}${this.entry}`], {
       env: { PATH: process.env.PATH, ...this.env },
       stdio: process.env.FAULT_DEBUG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     });

@@ -12,6 +12,7 @@ import { startGateway, type RunningGateway } from '../../gateway/server.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { testMailboxes } from './fixtures.ts';
 import { startTestReceiver, type TestReceiver } from './receiver.ts';
+import { testQueuePrefix } from '../../adapters/test-support/test-names.ts';
 
 export const amqpUrl = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -49,7 +50,7 @@ const quiet = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
  */
 export async function startTestStack(options: StackOptions = {}): Promise<TestStack> {
   const database = await createTestDatabase();
-  const prefix = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const prefix = testQueuePrefix('t');
   const adminKey = `pb_${randomBytes(24).toString('base64url')}`;
   const adapterKey = `pb_${randomBytes(24).toString('base64url')}`;
   const retryDelaysMs = options.retryDelaysMs ?? [50, 100, 200];

@@ -1,10 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { testMailboxes } from '../../support/fixtures.ts';
 import { freePort, newSecrets, ServiceProcess, waitUntil } from '../../support/processes.ts';
 import { startTestReceiver, type TestReceiver } from '../../support/receiver.ts';
 import { amqpUrl, deleteTopology } from '../../support/stack.ts';
+import { testQueuePrefix } from '../../../adapters/test-support/test-names.ts';
 
 /**
  * The whole Postbud as `npm start` runs it, for the benchmark: a gateway process and an adapters
@@ -26,6 +28,8 @@ export interface BenchStackOptions {
   logLevel: string;
   /** Where `--cpu-prof` profiles go; no profiling when undefined. */
   cpuProfileDir?: string | undefined;
+  /** POSTBUD_GATEWAY_PROCESSES of the gateway; the caller's environment's when undefined. */
+  gatewayProcesses?: number | undefined;
 }
 
 // The adapters' and gateway's defaults, as `npm start` has them.
@@ -40,14 +44,22 @@ function tuning(): Record<string, string> {
   );
 }
 
+/**
+ * What runs: the build in dist/, as `npm start` and the image run it (built afresh here), or the
+ * TypeScript under tsx with BENCH_TSX=1, to compare the two.
+ */
+const underTsx = process.env.BENCH_TSX === '1';
+const entry = (name: string) => (underTsx ? `${name}.ts` : `dist/${name}.js`);
+
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  if (!underTsx) execFileSync(process.execPath, [fileURLToPath(new URL('../../../deploy/build.mjs', import.meta.url))]);
   const database = await createTestDatabase('postbud_bench');
-  const prefix = `bench${randomBytes(3).toString('hex')}`;
+  const prefix = testQueuePrefix('bench');
   const secrets = newSecrets();
   const receiver = await startTestReceiver({ keepBodies: false });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // One folder a process: tsx's loader runs in a worker thread, which writes a profile of its own.
+  // One folder a process: under tsx, its loader runs in a worker thread that writes a profile of its own.
   const profile = (name: string) => {
     if (!options.cpuProfileDir) return [];
     mkdirSync(`${options.cpuProfileDir}/${name}`, { recursive: true });
@@ -62,12 +74,13 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     LOG_LEVEL: options.logLevel,
   };
   const gateway = new ServiceProcess(
-    'gateway/main.ts',
+    entry('gateway/main'),
     {
       POSTBUD_RATE_LIMIT_PER_MINUTE: '0',
       POSTBUD_ADAPTER_RATE_LIMIT_PER_MINUTE: '0',
       POSTBUD_UPLOADS_PER_CLIENT: '1000',
       ...common,
+      ...(options.gatewayProcesses ? { POSTBUD_GATEWAY_PROCESSES: String(options.gatewayProcesses) } : {}),
       DATABASE_URL: database.url,
       PORT: String(port),
       POSTBUD_DATA_KEY: secrets.dataKey,
@@ -77,7 +90,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     profile('gateway'),
   );
   const adapters = new ServiceProcess(
-    'adapters/main.ts',
+    entry('adapters/main'),
     {
       ...common,
       POSTBUD_GATEWAY_URL: url,

@@ -50,12 +50,12 @@ for (const [id, ms] of selfMs) {
   functions.set(fn, (functions.get(fn) ?? 0) + ms);
   total += ms;
 }
-const idle = places.get('(idle)') ?? 0;
+const idle = places.get('((idle))') ?? 0;
 const busy = total - idle;
 const show = (title: string, map: Map<string, number>) => {
   console.log(`\n${title}`);
   for (const [name, ms] of [...map]
-    .filter(([n]) => n !== '(idle)' && !n.startsWith('(idle)'))
+    .filter(([n]) => n !== '((idle))' && !n.startsWith('(idle)'))
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)) {
     console.log(`${((ms / busy) * 100).toFixed(1).padStart(6)} %  ${ms.toFixed(0).padStart(7)} ms  ${name}`);
@@ -66,3 +66,18 @@ console.log(
 );
 show('self time by place (share of busy time)', places);
 show('busiest functions', functions);
+
+// Inclusive time of our own functions: each sample counts once for every function of ours on its stack.
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+const inclusive = new Map<string, number>();
+profile.samples.forEach((id, i) => {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+    const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+    if (!/\/(gateway|routing|schemas)\//.test(url) || url.includes('node_modules')) continue;
+    seen.add(`${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`);
+  }
+  for (const fn of seen) inclusive.set(fn, (inclusive.get(fn) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+});
+show('our functions, inclusive time', inclusive);

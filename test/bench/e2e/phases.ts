@@ -2,7 +2,7 @@ import type { BenchStack } from './bench-stack.ts';
 import { closedLoop, openLoop, type Submission, type Submitter } from './load.ts';
 import type { LetterBody } from './letters.ts';
 import { backendPids, PgActivitySampler } from './pg-activity.ts';
-import { CpuMeter, pidsNamed, RssSampler, type ProcessGroups } from './proc-sampler.ts';
+import { CpuMeter, pidsNamed, RssSampler, withChildren, type ProcessGroups } from './proc-sampler.ts';
 import type { ReceiverTally } from './receiver-tally.ts';
 import { perSecond, round, summarise, type LatencySummary } from './stats.ts';
 
@@ -50,10 +50,9 @@ export interface PhaseContext {
 const mb = (bytes: number) => Math.round(bytes / 1_000_000);
 
 async function processGroups(ctx: PhaseContext): Promise<ProcessGroups> {
-  const pid = (value: number | undefined) => (value === undefined ? [] : [value]);
   return {
-    gateway: pid(ctx.stack.gateway.pid),
-    adapters: pid(ctx.stack.adapters.pid),
+    gateway: withChildren(ctx.stack.gateway.pid),
+    adapters: withChildren(ctx.stack.adapters.pid),
     postgres: await backendPids(ctx.stack.database.db, ctx.stack.database.name),
     rabbitmq: pidsNamed('beam.smp'),
     'bench (load + receiver)': [process.pid],
@@ -68,7 +67,10 @@ async function measure(
 ): Promise<PhaseResult & { submissions: Submission[] }> {
   const cpu = new CpuMeter(await processGroups(ctx));
   const waits = new PgActivitySampler(ctx.stack.database.db, ctx.stack.database.name);
-  const rss = new RssSampler(() => ({ gateway: ctx.stack.gateway.pid, adapters: ctx.stack.adapters.pid }));
+  const rss = new RssSampler(() => ({
+    gateway: withChildren(ctx.stack.gateway.pid),
+    adapters: withChildren(ctx.stack.adapters.pid),
+  }));
   const started = performance.now();
   const submissions = await load();
   const loadEnded = performance.now();

@@ -41,6 +41,20 @@ export function pidsNamed(name: string): number[] {
   return found;
 }
 
+/** `pid` and its children (a gateway of several processes: the supervisor and its workers). */
+export function withChildren(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  try {
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    const children = tasks.flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+    return [pid, ...children];
+  } catch {
+    return [];
+  }
+}
+
 /** Whole-machine CPU: busy and total jiffies from /proc/stat, for how idle the machine was. */
 export function machineCpu(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
@@ -50,13 +64,13 @@ export function machineCpu(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/** Samples peak RSS of named processes every `everyMs` until stopped. */
+/** Samples peak RSS of named groups of processes (summed per sample) every `everyMs` until stopped. */
 export class RssSampler {
   readonly peaks = new Map<string, number>();
   #timer: NodeJS.Timeout;
 
   constructor(
-    private readonly pids: () => Record<string, number | undefined>,
+    private readonly pids: () => Record<string, readonly number[]>,
     everyMs = 50,
   ) {
     this.#timer = setInterval(() => this.sample(), everyMs);
@@ -64,9 +78,11 @@ export class RssSampler {
   }
 
   sample(): void {
-    for (const [name, pid] of Object.entries(this.pids())) {
-      const rss = pid === undefined ? undefined : rssBytes(pid);
-      if (rss !== undefined) this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
+    for (const [name, group] of Object.entries(this.pids())) {
+      const sizes = group.flatMap((pid) => rssBytes(pid) ?? []);
+      if (sizes.length === 0) continue;
+      const rss = sizes.reduce((sum, size) => sum + size, 0);
+      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
     }
   }
 

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBase64Strict } from './attachment-checks.ts';
+import { Base64StreamDecoder } from './base64-stream.ts';
+import { ProblemError } from '../platform/problem.ts';
+
+function outcome(action: () => Buffer): { bytes: string } | { code: string; detail: string | undefined } {
+  try {
+    return { bytes: action().toString('hex') };
+  } catch (error) {
+    if (!(error instanceof ProblemError)) throw error;
+    return { code: error.code, detail: error.detail };
+  }
+}
+
+function decodeCut(data: string, cuts: number[]): Buffer {
+  const decoder = new Base64StreamDecoder();
+  const bytes = Buffer.from(data, 'latin1');
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    parts.push(decoder.write(bytes.subarray(from, cut)));
+    from = cut;
+  }
+  parts.push(decoder.end());
+  return Buffer.concat(parts);
+}
+
+const corpus = [
+  '',
+  'SGVsbG8=',
+  'SGVsbA==',
+  'SGVsbG8s',
+  'SGVs\r\nbG8s\r\nIHZl\nZGVu\t ',
+  'SGVsbA=\r\n=',
+  'SGVsbA== \n',
+  Buffer.from(Array.from({ length: 100 }, (_, i) => (i * 37) & 0xff)).toString('base64'),
+  // Refused, with the messages decodeBase64Strict gives.
+  'SGVs*bG8=',
+  'SGVs-_8=',
+  'SGVsbG8',
+  'SGVs=bG8=',
+  'SGVsbG===',
+  'SGVsbG9=',
+  'SGVsbB==',
+  'data:application/pdf;base64,SGVsbG8=',
+  '==',
+  '====',
+  'SGVsbG8=A',
+  'SGVsbG8=====',
+  'SGVs bG8=\u00e6',
+  'SGVsbG8=\u0000',
+];
+
+describe('Base64StreamDecoder', () => {
+  it.each(corpus)('decodes or refuses %j as decodeBase64Strict does, cut anywhere', (data) => {
+    const expected = outcome(() => decodeBase64Strict(data));
+    const cutsOf = [[], ...Array.from({ length: data.length }, (_, i) => [i]), Array.from(data, (_, i) => i)];
+    for (const cuts of cutsOf)
+      expect(
+        outcome(() => decodeCut(data, cuts)),
+        `cut at ${cuts.join(',')}`,
+      ).toEqual(expected);
+  });
+
+  it('holds at most three characters between pieces', () => {
+    const decoder = new Base64StreamDecoder();
+    expect(decoder.write(Buffer.from('SGV')).length).toBe(0);
+    expect(decoder.write(Buffer.from('sbG8sIH')).toString()).toBe('Hello,');
+    expect(Buffer.concat([decoder.write(Buffer.from('Zl')), decoder.end()]).toString()).toBe(' ve');
+  });
+});
