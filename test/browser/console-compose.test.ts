@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { FileChooser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { letterTableCounts } from '../support/counts.ts';
 import { expectAccessible, launchBrowser, screenshot, signIn, type TestBrowser } from '../support/browser.ts';
@@ -199,6 +199,10 @@ async function tabTo(selector: string): Promise<void> {
 
 describe('a clinic composes with the keyboard only', () => {
   it('searches, chooses, writes, attaches, confirms and sends with Tab, Enter and Space', async () => {
+    // Listening turns on Chromium's file chooser interception, which playwright-core does without
+    // waiting for the browser. Started just before the key press, the interception can come too
+    // late on a loaded machine and the chooser is never reported, so listen from the start.
+    const chooser = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
     await page.goto('/console/compose');
     await tabTo('#compose-q');
     await page.keyboard.type('lægerne testby');
@@ -220,7 +224,6 @@ describe('a clinic composes with the keyboard only', () => {
     await typeInto('#compose-author-phone', '+45 12345678');
     const files = testFiles(2, 10_000);
     await tabTo('#compose-files');
-    const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Space');
     await (await chooser).setFiles(files.map(asUpload));
     await expect.poll(() => page.getByRole('list', { name: 'Valgte filer' }).locator('li').count()).toBe(2);
