@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
+import { extractText } from '../directory/directory-import.ts';
 import { discardRest } from '../http/request-drain.ts';
 import { ProblemError } from '../platform/problem.ts';
 
@@ -14,19 +15,6 @@ const maxCsvBytes = 20 * 1024 * 1024;
 
 const tooLarge = () =>
   new ProblemError(413, 'body-too-large', 'Request body too large', 'The extract may be at most 20 MB here.');
-
-function decodeUtf8(bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new ProblemError(
-      422,
-      'import-encoding-invalid',
-      'The file is not UTF-8',
-      'Export the extract again as UTF-8 (Excel: "CSV UTF-8").',
-    );
-  }
-}
 
 /** The form as URL-encoded fields (pasted text, or the Apply of a preview). */
 export function importFormOf(body: Record<string, unknown>): ImportForm {
@@ -108,7 +96,7 @@ export function readImportUpload(
       settled = true;
       try {
         const form = importFormOf(fields);
-        resolve(file ? { ...form, csv: decodeUtf8(file) } : form);
+        resolve(file ? { ...form, csv: extractText(file) } : form);
       } catch (error) {
         reject(error);
       }

@@ -2,7 +2,7 @@ import express, { Router, type Request } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../audit/audit-trail.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
-import { importDirectory } from './directory-import.ts';
+import { extractText, importDirectory } from './directory-import.ts';
 import { ProblemError } from '../platform/problem.ts';
 
 // A national SOR extract of 100,000 units is about 15 MB; room for wide exports with many columns.
@@ -32,16 +32,7 @@ function csvText(req: Request): string {
   if (charset && charset !== 'utf-8' && charset !== 'utf8') {
     throw new ProblemError(415, 'body-encoding-unsupported', 'Unsupported body encoding', 'The extract must be UTF-8.');
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(req.body);
-  } catch {
-    throw new ProblemError(
-      422,
-      'import-encoding-invalid',
-      'The file is not UTF-8',
-      'Export the extract again as UTF-8 (Excel: "CSV UTF-8").',
-    );
-  }
+  return extractText(req.body);
 }
 
 /** `POST /v1/directory/import`: upsert an SOR extract; see the OpenAPI description for the columns. */

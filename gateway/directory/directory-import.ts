@@ -144,3 +144,17 @@ export async function seedDemoDirectoryIfEmpty(
     onlyIfEmpty: true,
   });
 }
+
+/** An extract's bytes as text; invalid UTF-8 is refused (422), never repaired. */
+export function extractText(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ProblemError(
+      422,
+      'import-encoding-invalid',
+      'The file is not UTF-8',
+      'Export the extract again as UTF-8 (Excel: "CSV UTF-8").',
+    );
+  }
+}
