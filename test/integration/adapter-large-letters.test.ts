@@ -40,7 +40,9 @@ describe('a large letter passing through the adapter', () => {
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]).toMatchObject({ bytes: xml.length, sha256: sha256(xml) });
     // The fake gateway and receiver share this process: all three together stay far below the letter.
-    expect(peak - before).toBeLessThan(xml.length / 4);
+    // A copy held whole anywhere would add the letter's full 64 MB; what is in flight in the three
+    // parties' stream and socket buffers reached 16.6 MB on a loaded CI machine, so half is the bound.
+    expect(peak - before).toBeLessThan(xml.length / 2);
   });
 
   it('is never passed on cut short when the claim check breaks off, and is delivered whole on the retry', async () => {
