@@ -8,7 +8,7 @@ import { testMailboxes } from '../support/fixtures.ts';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
 import { amqpUrl } from '../support/stack.ts';
 import { LetterStream, waitForDelivered } from './load.ts';
-import { freePort, newSecrets, ServiceProcess, waitUntil } from '../support/processes.ts';
+import { adapterEnv, freePort, gatewayEnv, newSecrets, ServiceProcess, waitUntil } from '../support/processes.ts';
 import { testQueuePrefix } from '../../adapters/test-support/test-names.ts';
 
 /**
@@ -62,21 +62,10 @@ beforeAll(async () => {
   };
   gateway = new ServiceProcess('gateway/main.ts', {
     ...common,
-    DATABASE_URL: database.url,
-    PORT: String(port),
-    POSTBUD_DATA_KEY: secrets.dataKey,
-    POSTBUD_BOOTSTRAP_ADMIN_KEY: secrets.adminKey,
-    POSTBUD_BOOTSTRAP_ADAPTER_KEY: secrets.adapterKey,
+    ...gatewayEnv(secrets, database.url, port),
     POSTBUD_OUTBOX_POLL_MS: '100',
   });
-  adapters = new ServiceProcess('adapters/main.ts', {
-    ...common,
-    POSTBUD_GATEWAY_URL: url,
-    POSTBUD_ADAPTER_KEY: secrets.adapterKey,
-    MUNICIPALITY_ENDPOINT: `${receiver.url}/municipality`,
-    REGION_ENDPOINT: `${receiver.url}/region`,
-    GP_ENDPOINT: `${receiver.url}/gp`,
-  });
+  adapters = new ServiceProcess('adapters/main.ts', { ...common, ...adapterEnv(secrets, url, receiver.url) });
   gateway.start();
   await waitUntil('the gateway', async () => (await ready()).status === 200);
   for (const mailbox of testMailboxes()) expect((await api('/v1/directory/mailboxes', mailbox)).status).toBe(201);

@@ -5,7 +5,7 @@ import { sectors } from '../../schemas/categories.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { testMailboxes } from '../support/fixtures.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.ts';
-import { freePort, newSecrets, ServiceProcess, waitUntil } from '../support/processes.ts';
+import { adapterEnv, freePort, gatewayEnv, newSecrets, ServiceProcess, waitUntil } from '../support/processes.ts';
 import { startRabbitCluster, type RabbitCluster } from '../support/rabbit-cluster.ts';
 import { startTestReceiver, type TestReceiver } from '../support/receiver.ts';
 import { LetterStream, waitForDelivered } from './load.ts';
@@ -77,25 +77,14 @@ beforeAll(async () => {
     gateways.push(
       new ServiceProcess('gateway/main.ts', {
         ...common,
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        POSTBUD_DATA_KEY: secrets.dataKey,
-        POSTBUD_BOOTSTRAP_ADMIN_KEY: secrets.adminKey,
-        POSTBUD_BOOTSTRAP_ADAPTER_KEY: secrets.adapterKey,
+        ...gatewayEnv(secrets, database.url, port),
         POSTBUD_OUTBOX_POLL_MS: '100',
         POSTBUD_RATE_LIMIT_PER_MINUTE: '600000',
         POSTBUD_RATE_LIMIT_BURST: '10000',
       }),
     );
     adapters.push(
-      new ServiceProcess('adapters/main.ts', {
-        ...common,
-        POSTBUD_GATEWAY_URL: urls[index],
-        POSTBUD_ADAPTER_KEY: secrets.adapterKey,
-        MUNICIPALITY_ENDPOINT: `${receiver.url}/municipality`,
-        REGION_ENDPOINT: `${receiver.url}/region`,
-        GP_ENDPOINT: `${receiver.url}/gp`,
-      }),
+      new ServiceProcess('adapters/main.ts', { ...common, ...adapterEnv(secrets, urls[index]!, receiver.url) }),
     );
   }
   // The first gateway bootstraps the keys and the directory; the second finds them there.

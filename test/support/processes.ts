@@ -92,3 +92,21 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** A gateway process's own settings in a test stack: its database, port, data key and bootstrap clients. */
+export const gatewayEnv = (secrets: StackSecrets, databaseUrl: string, port: number): Record<string, string> => ({
+  DATABASE_URL: databaseUrl,
+  PORT: String(port),
+  POSTBUD_DATA_KEY: secrets.dataKey,
+  POSTBUD_BOOTSTRAP_ADMIN_KEY: secrets.adminKey,
+  POSTBUD_BOOTSTRAP_ADAPTER_KEY: secrets.adapterKey,
+});
+
+/** An adapter process's own settings: the gateway it fetches from, its key, one receiver for every sector. */
+export const adapterEnv = (secrets: StackSecrets, gatewayUrl: string, receiverUrl: string): Record<string, string> => ({
+  POSTBUD_GATEWAY_URL: gatewayUrl,
+  POSTBUD_ADAPTER_KEY: secrets.adapterKey,
+  REGION_ENDPOINT: `${receiverUrl}/region`,
+  MUNICIPALITY_ENDPOINT: `${receiverUrl}/municipality`,
+  GP_ENDPOINT: `${receiverUrl}/gp`,
+});

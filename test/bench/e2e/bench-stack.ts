@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { testMailboxes } from '../../support/fixtures.ts';
-import { freePort, newSecrets, ServiceProcess, waitUntil } from '../../support/processes.ts';
+import { adapterEnv, freePort, gatewayEnv, newSecrets, ServiceProcess, waitUntil } from '../../support/processes.ts';
 import { startTestReceiver, type TestReceiver } from '../../support/receiver.ts';
 import { amqpUrl, deleteTopology } from '../../support/stack.ts';
 import { testQueuePrefix } from '../../../adapters/test-support/test-names.ts';
@@ -81,24 +81,13 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       POSTBUD_UPLOADS_PER_CLIENT: '1000',
       ...common,
       ...(options.gatewayProcesses ? { POSTBUD_GATEWAY_PROCESSES: String(options.gatewayProcesses) } : {}),
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      POSTBUD_DATA_KEY: secrets.dataKey,
-      POSTBUD_BOOTSTRAP_ADMIN_KEY: secrets.adminKey,
-      POSTBUD_BOOTSTRAP_ADAPTER_KEY: secrets.adapterKey,
+      ...gatewayEnv(secrets, database.url, port),
     },
     profile('gateway'),
   );
   const adapters = new ServiceProcess(
     entry('adapters/main'),
-    {
-      ...common,
-      POSTBUD_GATEWAY_URL: url,
-      POSTBUD_ADAPTER_KEY: secrets.adapterKey,
-      REGION_ENDPOINT: `${receiver.url}/region`,
-      MUNICIPALITY_ENDPOINT: `${receiver.url}/municipality`,
-      GP_ENDPOINT: `${receiver.url}/gp`,
-    },
+    { ...common, ...adapterEnv(secrets, url, receiver.url) },
     profile('adapters'),
   );
   const stop = async () => {
