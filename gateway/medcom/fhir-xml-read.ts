@@ -30,6 +30,7 @@ function orderedParser(maxDepth: number): XMLParser {
     processEntities: { enabled: true },
     entityDecoder,
     htmlEntities: false,
+    jPath: false, // no callback reads the path: the parser need not join it for every element
     maxNestedTags: maxDepth,
   });
 }

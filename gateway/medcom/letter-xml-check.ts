@@ -23,11 +23,17 @@ const repeatingNames = new Set<string>(repeatingElementNames);
 const repeatingPaths = new Set<string>(repeatingElementPaths);
 const repeatingPathLeaves = new Set<string>(repeatingElementPaths.map((path) => path.split('.').at(-1)!));
 
+/** With `jPath: false` the parser hands over its matcher; its path is read only for the few names that can repeat. */
+function pathOf(jPath: unknown): string[] {
+  if (typeof jPath === 'string') return jPath.split('.');
+  return (jPath as { toArray(): string[] }).toArray();
+}
+
 function isRepeatingElement(tagName: string, jPath: unknown, _isLeaf: boolean, isAttribute: boolean): boolean {
   if (isAttribute) return false;
   // Most elements repeat nowhere: answered before the parser's path is turned into a string.
   if (!repeatingNames.has(tagName) && !repeatingPathLeaves.has(tagName)) return false;
-  const path = String(jPath).split('.');
+  const path = pathOf(jPath);
   // The xhtml narrative keeps the parser's default shape; it is for people, not for checks.
   if (path.includes('div')) return false;
   return repeatingNames.has(tagName) || repeatingPaths.has(`${path.at(-2)}.${tagName}`);
@@ -58,6 +64,8 @@ function newLetterParser(maxDepth: number): XMLParser {
     entityDecoder,
     htmlEntities: false,
     isArray: isRepeatingElement,
+    // The matcher, not its path as a string: the parser would otherwise join the path for every element.
+    jPath: false,
     maxNestedTags: maxDepth,
   });
 }
