@@ -1,6 +1,6 @@
 // The small FHIR XML writers every resource of a letter is built with.
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { careCommunicationUris as uri, xhtmlNamespace } from '../../schemas/care-communication-xml.ts';
+import { careCommunicationUris as uri, fhirNamespace, xhtmlNamespace } from '../../schemas/care-communication-xml.ts';
 
 // XML 1.0 Char production; anything else cannot be carried by the letter at all.
 const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -47,7 +47,7 @@ export function narrative(
 ): void {
   const text = resource.ele('text');
   primitive(text, 'status', status);
-  const div = text.ele(xhtmlNamespace, 'div');
+  const div = text.ele('div'); // its namespace is declared by serialised()
   for (const [field, line] of lines) {
     const paragraph = div.ele('p');
     escapedText(field, line, false)
@@ -66,4 +66,22 @@ export function entry(bundle: XMLBuilder, type: string, id: string, profile: str
   primitive(resource, 'id', id);
   primitive(resource.ele('meta'), 'profile', profile);
   return resource;
+}
+
+/**
+ * The letter's XML: compact, not indented (a quarter fewer bytes to store, send and parse back).
+ *
+ * The tree is built without namespaces and the two default ones are declared in the text: given a
+ * namespace, xmlbuilder2 serialises every element through its namespace algorithm, a fifth of the
+ * build's CPU (`npm run bench:xml`). Both rewrites are exact: `<Bundle>` is the root's start tag,
+ * and `<div>` can only be the narrative's, since every `<` of user text is written as `&lt;`. So is
+ * the last one: only escapedText writes `&#10;`/`&#9;` (every user `&` is already `&amp;`).
+ */
+export function serialised(bundle: XMLBuilder): string {
+  return bundle
+    .end({ prettyPrint: false })
+    .replace('<Bundle>', `<Bundle xmlns="${fhirNamespace}">`)
+    .replace(/<div>/g, `<div xmlns="${xhtmlNamespace}">`)
+    .replace(/&#10;/g, '&#xA;')
+    .replace(/&#9;/g, '&#x9;');
 }
