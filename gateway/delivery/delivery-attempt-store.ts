@@ -17,33 +17,44 @@ export interface DeliveryAttempt {
 const attemptColumns = (d: string) => `${d}.round, ${d}.attempt, ${d}.endpoint, ${d}.outcome,
   ${d}.http_status AS "httpStatus", ${d}.duration_ms AS "durationMs", ${d}.error, to_json(${d}.at) #>> '{}' AS at`;
 
+/** One attempt as an adapter reported it, for `insertDeliveryAttempts`. */
+export type ReportedAttempt = Omit<DeliveryAttempt, 'round'> & { letterId: string };
+
+/** The key `insertDeliveryAttempts` answers an attempt by: what makes a report a repeat. */
+export const attemptKey = (attempt: Pick<ReportedAttempt, 'letterId' | 'attempt' | 'outcome'>): string =>
+  `${attempt.letterId} ${attempt.attempt} ${attempt.outcome}`;
+
 /**
- * Records one attempt in the letter's current delivery round (a replayed dead letter starts a new
- * round with attempt 1 again); false when it was recorded before (a receipt redelivered by the
- * broker) or the letter is unknown.
+ * Records attempts, each in its letter's current delivery round (a replayed dead letter starts a
+ * new round with attempt 1 again), in one statement; answers the `attemptKey`s recorded now. One
+ * recorded before (a receipt redelivered by the broker) or of an unknown letter is not. Rows go in
+ * key order, so two batches holding the same repeated report never wait for each other in a cycle.
  */
-export async function insertDeliveryAttempt(
-  tx: Tx,
-  letterId: string,
-  attempt: Omit<DeliveryAttempt, 'round'>,
-): Promise<boolean> {
-  const result = await tx.query({
-    name: 'delivery-attempt-insert',
+export async function insertDeliveryAttempts(tx: Tx, attempts: readonly ReportedAttempt[]): Promise<Set<string>> {
+  if (attempts.length === 0) return new Set();
+  const column = <K extends keyof ReportedAttempt>(key: K) => attempts.map((attempt) => attempt[key] ?? null);
+  const result = await tx.query<{ letterId: string; attempt: number; outcome: string }>({
+    name: 'delivery-attempts-insert',
     text: `INSERT INTO delivery_attempts (letter_id, round, attempt, endpoint, outcome, http_status, duration_ms, error, at)
-     SELECT l.id, l.delivery_round, $2, $3, $4, $5, $6, $7, $8 FROM letters l WHERE l.id = $1
-     ON CONFLICT (letter_id, round, attempt, outcome) DO NOTHING`,
+     SELECT l.id, l.delivery_round, a.attempt, a.endpoint, a.outcome, a.http_status, a.duration_ms, a.error, a.at
+     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::timestamptz[])
+       AS a(letter_id, attempt, endpoint, outcome, http_status, duration_ms, error, at)
+     JOIN letters l ON l.id = a.letter_id
+     ORDER BY a.letter_id, a.attempt, a.outcome
+     ON CONFLICT (letter_id, round, attempt, outcome) DO NOTHING
+     RETURNING letter_id AS "letterId", attempt, outcome`,
     values: [
-      letterId,
-      attempt.attempt,
-      attempt.endpoint,
-      attempt.outcome,
-      attempt.httpStatus,
-      attempt.durationMs,
-      attempt.error,
-      attempt.at,
+      column('letterId'),
+      column('attempt'),
+      column('endpoint'),
+      column('outcome'),
+      column('httpStatus'),
+      column('durationMs'),
+      column('error'),
+      column('at'),
     ],
   });
-  return (result.rowCount ?? 0) > 0;
+  return new Set(result.rows.map(attemptKey));
 }
 
 export async function deliveryAttemptsOf(q: Queryable, letterId: string): Promise<DeliveryAttempt[]> {
