@@ -30,6 +30,14 @@ async function queuedLetter(): Promise<Queued> {
   return { id, sector: recipient.sector };
 }
 
+/** Eight at a time: a client has at most 16 uploads in flight (POSTBUD_UPLOADS_PER_CLIENT). */
+async function queuedLetters(count: number): Promise<Queued[]> {
+  const letters: Queued[] = [];
+  while (letters.length < count)
+    letters.push(...(await Promise.all(Array.from({ length: Math.min(8, count - letters.length) }, queuedLetter))));
+  return letters;
+}
+
 function receipt(letter: Queued, outcome: DeliveryReceipt['outcome'], attempt: number): DeliveryReceipt {
   return {
     letterId: letter.id,
@@ -103,7 +111,7 @@ afterAll(async () => {
 
 describe('receipts recorded in batches', () => {
   it('ends a burst of receipts as one by one would: each attempt once, each move once, repeats and strangers ignored', async () => {
-    const letters = await Promise.all(Array.from({ length: 6 }, () => queuedLetter()));
+    const letters = await queuedLetters(6);
     // No adapter runs: the letters' queue messages stay unread, only these receipts arrive.
     const [retried, repeated, dead, plain, failedLate, another] = letters as [
       Queued,
@@ -129,7 +137,7 @@ describe('receipts recorded in batches', () => {
       receipt(another, 'delivered', 1),
     ];
     // Enough of them that several arrive while a batch is being recorded.
-    const padding = await Promise.all(Array.from({ length: 40 }, () => queuedLetter()));
+    const padding = await queuedLetters(40);
     await publishAll([...burst, ...padding.map((letter) => receipt(letter, 'delivered', 1))]);
     await consumed();
     await waitForStatus(stack, padding.at(-1)!.id, 'delivered');
