@@ -99,7 +99,7 @@ export async function listDeadLetters(
           }
         : null,
       acceptedAt: letter.createdAt,
-      failedAt: letter.updatedAt,
+      failedAt: letter.failedAt,
     };
   });
   return { items, ...(found.length > options.limit ? { next: encodeCursor(items[items.length - 1]!) } : {}) };

@@ -107,7 +107,8 @@ export async function transitionStatuses(
   const result = await tx.query<{ id: string }>({
     name: 'letters-transition',
     text: `WITH moved AS (
-         UPDATE letters SET status = $3, updated_at = now() WHERE id = ANY ($1::uuid[]) AND status = ANY ($2::text[])
+         UPDATE letters SET status = $3, updated_at = now(), failed_at = CASE WHEN $3 = 'failed' THEN now() END
+         WHERE id = ANY ($1::uuid[]) AND status = ANY ($2::text[])
          RETURNING id
        ),
        recorded AS (${unsealedEventsInsertSql(4, 'e.letter_id IN (SELECT id FROM moved)')})
@@ -174,13 +175,14 @@ export async function lettersReroutedFrom(q: Queryable, ids: readonly string[]):
 export async function failedLetters(
   q: Queryable,
   options: { sector?: Sector | undefined; after?: [string, string] | undefined; limit: number },
-): Promise<LetterSummary[]> {
+): Promise<Array<LetterSummary & { failedAt: string }>> {
   const [afterAt, afterId] = options.after ?? [null, null];
-  const result = await q.query<LetterSummary>(
-    `SELECT ${summaryColumns} FROM letters
-     WHERE status = 'failed' AND ($1::text IS NULL OR sector = $1)
-       AND ($2::timestamptz IS NULL OR (updated_at, id) < ($2::timestamptz, $3::uuid))
-     ORDER BY updated_at DESC, id DESC LIMIT $4`,
+  // `failed_at` is set exactly while a letter is failed (transitionStatuses), so its index finds them.
+  const result = await q.query<LetterSummary & { failedAt: string }>(
+    `SELECT ${summaryColumns}, to_json(failed_at) #>> '{}' AS "failedAt" FROM letters
+     WHERE failed_at IS NOT NULL AND status = 'failed' AND ($1::text IS NULL OR sector = $1)
+       AND ($2::timestamptz IS NULL OR (failed_at, id) < ($2::timestamptz, $3::uuid))
+     ORDER BY failed_at DESC, id DESC LIMIT $4`,
     [options.sector ?? null, afterAt, afterId, options.limit],
   );
   return result.rows;
