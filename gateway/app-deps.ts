@@ -5,6 +5,7 @@ import type { Vault } from './platform/crypto.ts';
 import type { Db } from './platform/db.ts';
 import type { Logger } from './platform/log.ts';
 import type { Metrics } from './platform/metrics.ts';
+import type { SpoolMemory } from './letters/spool-memory.ts';
 
 /** What the HTTP routes are given: the process's connections, configuration and helpers. */
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   log: Logger;
   vault: Vault;
   metrics: Metrics;
+  /** The memory this process's arriving letters may hold together. */
+  spoolMemory: SpoolMemory;
   /** Wakes the outbox relay after a letter is stored, so it leaves without waiting for a poll. */
   onLetterStored?: () => void;
   /** Refuses letters for a backlogged sector; built from db, broker and config when not given. */

@@ -14,6 +14,7 @@ import { startOutboxRelay, type OutboxRelay } from './delivery/outbox-relay.ts';
 import { startReceiptConsumer } from './delivery/receipt-consumer.ts';
 import { startAuditSealer, type AuditSealer } from './audit/audit-sealer.ts';
 import { unsealedBacklog } from './audit/audit-store.ts';
+import { spoolMemoryOf } from './letters/spool-memory.ts';
 import { createQueueSigner } from '../schemas/queue-signature.ts';
 
 export interface RunningGateway {
@@ -69,13 +70,19 @@ export async function startGateway(
   // A connection of its own, so a queue of requests waiting for the pool never holds up sealing.
   const sealerDb = createPool(config.databaseUrl, 1);
   const sealer = startAuditSealer(sealerDb, { intervalMs: config.auditSealIntervalMs, log });
+  const spoolMemory = spoolMemoryOf(config.limits);
   const app = createApp({
     db,
     broker,
     config,
     log,
     vault: createVault(config),
-    metrics: createMetrics({ auditBacklog: () => unsealedBacklog(db), clusterWorker }),
+    metrics: createMetrics({
+      auditBacklog: () => unsealedBacklog(db),
+      spoolMemoryBytes: () => spoolMemory.usedBytes,
+      clusterWorker,
+    }),
+    spoolMemory,
     onLetterStored: () => relay.nudge(),
   });
   // Slow-loris guard: a client must send its headers and body within bounded time (config.http).

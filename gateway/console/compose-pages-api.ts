@@ -132,7 +132,7 @@ export function composePageRoutes(deps: AppDeps): Router {
     const client = currentClient(req);
     const upload = await readFormUpload(
       req,
-      { vault: deps.vault, limits: { ...config.limits, maxCount: maxAttachments } },
+      { vault: deps.vault, limits: { ...config.limits, maxCount: maxAttachments, spoolMemory: deps.spoolMemory } },
       (name, value) => assertCsrfToken(req, name === '_csrf' ? value : undefined),
     ).catch(async (error: unknown) => {
       // A forged or expired form is refused as any console form is; a too-large one is told so on the page.

@@ -45,7 +45,7 @@ export function followUpRoutes(deps: AppDeps, budget: RequestHandler): Router {
     }
     const { letter, attachments } = await readJsonLetter(
       req,
-      { vault: deps.vault, limits: { ...config.limits, maxCount: maxAttachments } },
+      { vault: deps.vault, limits: { ...config.limits, maxCount: maxAttachments, spoolMemory: deps.spoolMemory } },
       jsonLimit,
       { positionOffset: carried.length },
     );

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createVault } from '../platform/crypto.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { FormUploadRefused, readFormUpload } from './form-upload.ts';
+import { SpoolMemory } from './spool-memory.ts';
 
 const vault = createVault({ dataKeys: [{ id: 'k1', key: randomBytes(32).toString('base64') }] });
 const boundary = 'postbud-test-boundary';
@@ -35,7 +36,12 @@ function formRequest(parts: Part[]): IncomingMessage {
   return req;
 }
 
-const limits = { maxFileBytes: 200_000, maxLetterBytes: 500_000, maxCount: 3, spoolMemoryBytes: 20_000 };
+const limits = {
+  maxFileBytes: 200_000,
+  maxLetterBytes: 500_000,
+  maxCount: 3,
+  spoolMemory: new SpoolMemory(20_000, 1_000_000),
+};
 const acceptAll = () => undefined;
 
 async function bytesOf(chunks: AsyncIterable<Buffer>): Promise<Buffer> {

@@ -10,6 +10,7 @@ import {
 } from '../attachments/attachment-checks.ts';
 import { discardRest } from '../http/request-drain.ts';
 import { SealedSpool, type SpooledChunk } from './sealed-spool.ts';
+import type { SpoolMemory } from './spool-memory.ts';
 import type { Vault } from '../platform/crypto.ts';
 import { ProblemError } from '../platform/problem.ts';
 
@@ -67,11 +68,11 @@ const malformed = () => new ProblemError(400, 'bad-request', 'Bad request');
  */
 export function readFormUpload(
   req: IncomingMessage,
-  deps: { vault: Vault; limits: AttachmentLimits & { spoolMemoryBytes: number } },
+  deps: { vault: Vault; limits: AttachmentLimits & { spoolMemory: SpoolMemory } },
   checkFirstField: (name: string, value: string) => void,
 ): Promise<FormUpload> {
   const { vault, limits } = deps;
-  const spool = new SealedSpool(limits.spoolMemoryBytes);
+  const spool = new SealedSpool(limits.spoolMemory);
   const uploadId = randomBytes(12).toString('hex');
   const aad = (position: number, index: number) => `console-upload:${uploadId}:${position}:${index}`;
   const fields = new Map<string, string[]>();

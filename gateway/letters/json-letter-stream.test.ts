@@ -7,10 +7,14 @@ import { letterJsonShape } from '../http/json-rules.ts';
 import { createVault } from '../platform/crypto.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { StreamedAttachments, maxLetterJsonHeldBytes, type StreamedLetterLimits } from './json-letter-stream.ts';
+import { SpoolMemory } from './spool-memory.ts';
 import { chunkAad } from './letter-intake.ts';
 
 const vault = createVault({ dataKeys: [{ id: 'k1', key: randomBytes(32).toString('base64') }], cprHmacKey: undefined });
-const limits: StreamedLetterLimits = { ...defaultAttachmentLimits, spoolMemoryBytes: 4 * 1024 * 1024 };
+const limits: StreamedLetterLimits = {
+  ...defaultAttachmentLimits,
+  spoolMemory: new SpoolMemory(4 * 1024 * 1024, 64 * 1024 * 1024),
+};
 const pdf = samplePdf(300);
 const png = samplePng(300);
 

@@ -18,6 +18,7 @@ import { JsonStreamParser, type JsonPath, type StreamedStrings } from '../http/j
 import type { Vault } from '../platform/crypto.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { chunkAad } from './letter-intake.ts';
+import type { SpoolMemory } from './spool-memory.ts';
 import { SealedSpool, spoolBatchBytes, type SpooledChunk } from './sealed-spool.ts';
 
 /**
@@ -27,12 +28,12 @@ import { SealedSpool, spoolBatchBytes, type SpooledChunk } from './sealed-spool.
 export const maxLetterJsonHeldBytes = 2 * 1024 * 1024;
 
 /**
- * The most a streamed JSON letter holds at once, however large: its spool's memory, a batch of
- * the spool's file read back and sent at commit, a chunk filling and one being sealed, and the
- * rest of the letter as bytes, text and object.
+ * The most a streamed JSON letter holds at once, however large, besides its spool's memory (which
+ * the process's `SpoolMemory` bounds for all letters together): a batch of the spool's file read
+ * back and sent at commit, a chunk filling and one being sealed, and the rest of the letter as
+ * bytes, text and object.
  */
-export const streamedJsonLetterBytes = (spoolMemoryBytes: number) =>
-  spoolMemoryBytes + 2 * spoolBatchBytes + 2 * attachmentChunkBytes + 3 * maxLetterJsonHeldBytes;
+export const streamedJsonLetterBytes = 2 * spoolBatchBytes + 2 * attachmentChunkBytes + 3 * maxLetterJsonHeldBytes;
 
 const isAttachmentData = (path: JsonPath) =>
   path.length === 3 && path[0] === 'attachments' && typeof path[1] === 'number' && path[2] === 'data';
@@ -51,7 +52,7 @@ interface Slot {
 }
 
 export interface StreamedLetterLimits extends AttachmentLimits {
-  spoolMemoryBytes: number;
+  spoolMemory: SpoolMemory;
 }
 
 export interface StreamedLetterOptions {
@@ -88,7 +89,7 @@ export class StreamedAttachments implements StreamedStrings {
   ) {
     this.#offset = positionOffset;
     this.#size = new LetterSizeTracker(limits.maxLetterBytes);
-    this.spool = new SealedSpool(limits.spoolMemoryBytes);
+    this.spool = new SealedSpool(limits.spoolMemory);
   }
 
   accepts(path: JsonPath): boolean {

@@ -5,6 +5,7 @@ import type { Vault } from '../platform/crypto.ts';
 import type { Db } from '../platform/db.ts';
 import type { ResolvedRouting } from './letter-routing.ts';
 import type { SealedSpool } from './sealed-spool.ts';
+import type { SpoolMemory } from './spool-memory.ts';
 
 /** Asked before anything is stored whether the recipient's sector takes one more letter now; throws if not. */
 export interface SectorAdmission {
@@ -15,6 +16,8 @@ export interface IntakeDeps {
   db: Db;
   vault: Vault;
   config: Config;
+  /** The memory this process's arriving letters may hold together (one for the whole app). */
+  spoolMemory: SpoolMemory;
   backPressure?: SectorAdmission;
 }
 

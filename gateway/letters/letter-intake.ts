@@ -70,7 +70,7 @@ export class LetterIntake {
     spool?: SealedSpool,
   ) {
     this.#size = new LetterSizeTracker(deps.config.limits.maxLetterBytes);
-    this.#spool = spool ?? new SealedSpool(deps.config.limits.spoolMemoryBytes);
+    this.#spool = spool ?? new SealedSpool(deps.spoolMemory);
   }
 
   /**

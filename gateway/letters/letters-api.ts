@@ -66,7 +66,7 @@ export function letterRoutes(deps: AppDeps): Router {
   const bufferedBodies = bodyBudget({
     budget: config.limits.bufferedBodiesBytes,
     maxBodyBytes: Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024,
-    streamedJsonHeldBytes: streamedJsonLetterBytes(config.limits.spoolMemoryBytes),
+    streamedJsonHeldBytes: streamedJsonLetterBytes,
   });
   const fhirMessage = fhirBody(Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024);
 
@@ -74,7 +74,7 @@ export function letterRoutes(deps: AppDeps): Router {
   async function submitJson(req: Request): Promise<AcceptedLetter> {
     const { letter, attachments } = await readJsonLetter(
       req,
-      { vault: deps.vault, limits: { ...config.limits, maxCount: maxAttachments } },
+      { vault: deps.vault, limits: { ...config.limits, maxCount: maxAttachments, spoolMemory: deps.spoolMemory } },
       jsonLimit,
     );
     try {

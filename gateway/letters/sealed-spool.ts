@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SpoolMemory } from './spool-memory.ts';
 
 /** Sealed chunks read back from the spool per statement: a few MiB, so no single bind is huge. */
 export const spoolBatchBytes = 4 * 1024 * 1024;
@@ -24,9 +25,10 @@ interface FileChunk {
 
 /**
  * The sealed chunks of a letter while it arrives, so that no database connection waits on a
- * client's network: the first `memoryBytes` stay in memory, the rest go to a temporary file that
- * is unlinked as soon as it is opened (a crash leaves nothing behind, and it only ever holds
- * ciphertext). The letter is written in one short transaction once every byte is in.
+ * client's network: the first chunks stay in memory while the process's `SpoolMemory` lets them,
+ * the rest go to a temporary file that is unlinked as soon as it is opened (a crash leaves nothing
+ * behind, and it only ever holds ciphertext). The letter is written in one short transaction once
+ * every byte is in.
  */
 export class SealedSpool {
   readonly #memory: SpooledChunk[] = [];
@@ -36,7 +38,7 @@ export class SealedSpool {
   #handle: FileHandle | undefined;
 
   constructor(
-    private readonly memoryBytes: number,
+    private readonly memory: SpoolMemory,
     private readonly directory: string = tmpdir(),
   ) {}
 
@@ -51,7 +53,7 @@ export class SealedSpool {
   }
 
   async add(chunk: SpooledChunk): Promise<void> {
-    if (this.#file.length === 0 && this.#memoryUsed + chunk.sealed.length <= this.memoryBytes) {
+    if (this.#file.length === 0 && this.memory.take(this.#memoryUsed, chunk.sealed.length)) {
       this.#memory.push(chunk);
       this.#memoryUsed += chunk.sealed.length;
       return;
@@ -104,6 +106,8 @@ export class SealedSpool {
   /** Frees the memory and closes the file; safe to call more than once. */
   async close(): Promise<void> {
     this.#memory.length = 0;
+    this.memory.give(this.#memoryUsed);
+    this.#memoryUsed = 0;
     this.#file.length = 0;
     const handle = this.#handle;
     this.#handle = undefined;

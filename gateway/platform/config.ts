@@ -53,6 +53,7 @@ const configSchema = {
         'maxLetterBytes',
         'maxImagePixels',
         'spoolMemoryBytes',
+        'spoolMemoryTotalBytes',
         'uploadsPerClient',
         'bufferedBodiesBytes',
       ],
@@ -63,6 +64,8 @@ const configSchema = {
         maxImagePixels: { type: 'integer', minimum: 1 },
         // Sealed bytes of one letter held in memory while it arrives; the rest waits in a temporary file.
         spoolMemoryBytes: { type: 'integer', minimum: 0 },
+        // Sealed bytes all letters arriving at once may hold in memory together, per process.
+        spoolMemoryTotalBytes: { type: 'integer', minimum: 0 },
         // Letters one client may have arriving at once: a slow sender must not take every slot.
         uploadsPerClient: { type: 'integer', minimum: 1 },
         // Memory all buffered (JSON and FHIR) letter bodies may take together while they are handled.
@@ -196,7 +199,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFileBytes: integer(env, 'POSTBUD_MAX_FILE_BYTES', 20 * mebibyte),
       maxLetterBytes: integer(env, 'POSTBUD_MAX_LETTER_BYTES', 50 * mebibyte),
       maxImagePixels: integer(env, 'POSTBUD_MAX_IMAGE_PIXELS', 50_000_000),
-      spoolMemoryBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_BYTES', mebibyte),
+      spoolMemoryBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_BYTES', 16 * mebibyte),
+      spoolMemoryTotalBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_TOTAL_BYTES', 32 * mebibyte),
       uploadsPerClient: integer(env, 'POSTBUD_UPLOADS_PER_CLIENT', 16),
       bufferedBodiesBytes: integer(env, 'POSTBUD_BUFFERED_BODIES_BYTES', 768 * mebibyte),
     },

@@ -4,6 +4,8 @@ import { clusterMetricsOfWorker } from './cluster-metrics.ts';
 export interface MetricSources {
   /** How far the audit trail's sealing is behind: read from the database when scraped. */
   auditBacklog?: () => Promise<{ lagSeconds: number; count: number }>;
+  /** Sealed bytes the letters arriving now hold in memory (letters/spool-memory.ts). */
+  spoolMemoryBytes?: () => number;
   /** A worker of several gateway processes: a scrape answers for all of them (cluster-metrics.ts). */
   clusterWorker?: boolean;
 }
@@ -12,7 +14,17 @@ export interface MetricSources {
 export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'postbud_' });
-  const { auditBacklog, clusterWorker = false } = sources;
+  const { auditBacklog, spoolMemoryBytes, clusterWorker = false } = sources;
+  if (spoolMemoryBytes)
+    new Gauge({
+      name: 'postbud_spool_memory_bytes',
+      help: 'Sealed attachment bytes of letters still arriving held in memory (the rest wait in temporary files)',
+      registers: [registry],
+      aggregator: 'sum',
+      collect() {
+        this.set(spoolMemoryBytes());
+      },
+    });
   if (auditBacklog) {
     // A database that cannot be asked leaves the last values in place rather than failing the scrape.
     const read = () => auditBacklog().catch(() => undefined);

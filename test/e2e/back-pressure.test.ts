@@ -11,6 +11,7 @@ import { loadConfig } from '../../gateway/platform/config.ts';
 import { createVault } from '../../gateway/platform/crypto.ts';
 import { createPool } from '../../gateway/platform/db.ts';
 import { createMetrics } from '../../gateway/platform/metrics.ts';
+import { spoolMemoryOf } from '../../gateway/letters/spool-memory.ts';
 import { sorIds, testLetter } from '../support/fixtures.ts';
 import { amqpUrl, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -115,6 +116,7 @@ describe('a database that cannot be reached', () => {
       log: pino({ level: 'silent' }),
       vault: createVault(config),
       metrics: createMetrics(),
+      spoolMemory: spoolMemoryOf(config.limits),
     });
     try {
       const started = Date.now();

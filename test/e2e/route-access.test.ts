@@ -5,6 +5,7 @@ import type { Role } from '../../gateway/clients/client-store.ts';
 import { createApp } from '../../gateway/app.ts';
 import { createVault } from '../../gateway/platform/crypto.ts';
 import { createMetrics } from '../../gateway/platform/metrics.ts';
+import { spoolMemoryOf } from '../../gateway/letters/spool-memory.ts';
 import { sorIds, testLetter } from '../support/fixtures.ts';
 import { startTestStack, waitForStatus, type TestStack } from '../support/stack.ts';
 
@@ -151,6 +152,7 @@ describe('the route table', () => {
       log: pino({ level: 'silent' }),
       vault: createVault(config),
       metrics: createMetrics(),
+      spoolMemory: spoolMemoryOf(config.limits),
     });
     // The browser console's pages (/console) are held to their roles by test/e2e/console-*.test.ts.
     const served = routesOf((app as unknown as { router: { stack: Layer[] } }).router.stack)

@@ -6,6 +6,7 @@ import { createApp } from '../../gateway/app.ts';
 import { loadConfig } from '../../gateway/platform/config.ts';
 import { createVault } from '../../gateway/platform/crypto.ts';
 import { createMetrics } from '../../gateway/platform/metrics.ts';
+import { spoolMemoryOf } from '../../gateway/letters/spool-memory.ts';
 import { sorIds } from '../support/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -40,6 +41,7 @@ function appWithCors(origins: string) {
     log: pino({ level: 'silent' }),
     vault: createVault(config),
     metrics: createMetrics(),
+    spoolMemory: spoolMemoryOf(config.limits),
   });
 }
 

@@ -35,9 +35,12 @@ export class PgActivitySampler {
       );
       this.#samples += 1;
       for (const row of result.rows) this.#counts.set(row.what, (this.#counts.get(row.what) ?? 0) + row.n);
-      // How far the audit sealer is behind: the age of the oldest event without a seq.
+      // How far the audit sealer is behind: the age of the first event without a seq, in the order
+      // the sealer takes them. By the index's order, not min(at): that read every unsealed entry
+      // and its row, 2 ms a sample under load, 2 % of a core at ten samples a second.
       const lag = await this.db.query<{ lag: number | null }>(
-        'SELECT extract(epoch FROM clock_timestamp() - min(at))::float8 AS lag FROM audit_events WHERE seq IS NULL',
+        `SELECT extract(epoch FROM clock_timestamp() - at)::float8 AS lag FROM audit_events
+           WHERE seq IS NULL ORDER BY id LIMIT 1`,
       );
       this.#maxSealingLag = Math.max(this.#maxSealingLag, lag.rows[0]?.lag ?? 0);
     } catch {
