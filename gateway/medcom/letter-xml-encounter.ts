@@ -21,11 +21,11 @@ export function encounter(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds
   const registry = episode.system === lpr3System ? 'LPR3' : 'afsenders';
   narrative(resource, 'generated', [['episodeOfCare', `Forløb (${registry}) ${episode.value}, kontakt: ${label}`]]);
   primitive(resource, 'status', 'unknown');
-  const encounterClass = resource.ele('class');
+  const encounterClass = resource.ele(null, 'class');
   primitive(encounterClass, 'system', encounterClassSystem);
   primitive(encounterClass, 'code', episode.encounterClass, 'episodeOfCare.encounterClass');
   reference(resource, 'subject', `Patient/${ids.patient}`);
-  const identifier = resource.ele('episodeOfCare').ele('identifier');
+  const identifier = resource.ele(null, 'episodeOfCare').ele(null, 'identifier');
   primitive(identifier, 'system', episode.system, 'episodeOfCare.system');
   primitive(identifier, 'value', episode.value, 'episodeOfCare.identifier');
 }

@@ -23,7 +23,7 @@ export function organisation(
     [identifierSystems.ean, party.ean, `${role}.ean`],
     [identifierSystems.sor, party.sorId, `${role}.sorId`],
   ] as const) {
-    const identifier = resource.ele('identifier');
+    const identifier = resource.ele(null, 'identifier');
     primitive(identifier, 'system', system);
     primitive(identifier, 'value', value, field);
   }
@@ -40,7 +40,7 @@ export function patient(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds):
   const resource = entry(bundle, 'Patient', ids.patient, uri.patientProfile);
   const { cpr, replacementCpr, given, family } = draft.patient;
   narrative(resource, 'generated', [['patient', patientNarrative(draft.patient)]]);
-  const identifier = resource.ele('identifier');
+  const identifier = resource.ele(null, 'identifier');
   if (replacementCpr !== undefined) {
     // dk-core: a replacement CPR is temporary, which its `use` says.
     primitive(identifier, 'use', 'temp');
@@ -50,12 +50,12 @@ export function patient(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds):
     primitive(identifier, 'system', identifierSystems.cpr);
     primitive(identifier, 'value', cpr ?? '', 'patient.cpr');
   }
-  const name = resource.ele('name');
+  const name = resource.ele(null, 'name');
   primitive(name, 'use', 'official');
   if (family !== undefined) primitive(name, 'family', family, 'patient.family');
   else {
     // MedCom: the family name is always there; when unknown it says so instead of holding a value.
-    const absent = extension(name.ele('family'), dataAbsentReasonUrl);
+    const absent = extension(name.ele(null, 'family'), dataAbsentReasonUrl);
     primitive(absent, 'valueCode', 'unknown');
   }
   for (const part of (given ?? '').trim().split(/\s+/).filter(Boolean)) primitive(name, 'given', part, 'patient.given');
@@ -63,8 +63,8 @@ export function patient(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds):
 
 /** MedCom: a role from its SKS list is sent as that code, any other role as plain text (never as a made-up code). */
 function roleCode(resource: XMLBuilder, role: string, field: string): void {
-  if (isPractitionerRoleCode(role)) coding(resource.ele('code'), uri.practitionerRoles, role, field);
-  else primitive(resource.ele('code'), 'text', role, field);
+  if (isPractitionerRoleCode(role)) coding(resource.ele(null, 'code'), uri.practitionerRoles, role, field);
+  else primitive(resource.ele(null, 'code'), 'text', role, field);
 }
 
 const roleLabel = (role: string) => (isPractitionerRoleCode(role) ? practitionerRoleCodes[role] : role);
@@ -73,7 +73,7 @@ function practitionerEntry(bundle: XMLBuilder, id: string, fullName: string, fie
   const practitioner = entry(bundle, 'Practitioner', id, uri.practitionerProfile);
   narrative(practitioner, 'generated', [[field, fullName]]);
   const { family, given } = splitName(fullName);
-  const name = practitioner.ele('name');
+  const name = practitioner.ele(null, 'name');
   primitive(name, 'family', family, field);
   for (const part of given) primitive(name, 'given', part, field);
 }

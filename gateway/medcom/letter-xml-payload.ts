@@ -24,7 +24,7 @@ export function segmentIds(draft: LetterDraft): string[] {
  */
 function segmentHeader(payload: XMLBuilder, draft: LetterDraft, ids: LetterIds, segmentId: string): void {
   primitive(extension(payload, uri.datetimeExtension), 'valueDateTime', draft.sentAt, 'sentAt');
-  const identifier = extension(payload, uri.identifierExtension).ele('valueIdentifier');
+  const identifier = extension(payload, uri.identifierExtension).ele(null, 'valueIdentifier');
   primitive(identifier, 'value', `urn:uuid:${segmentId}`);
   reference(identifier, 'assigner', `Organization/${ids.sender}`);
   reference(
@@ -32,21 +32,21 @@ function segmentHeader(payload: XMLBuilder, draft: LetterDraft, ids: LetterIds, 
     'valueReference',
     `PractitionerRole/${ids.practitionerRole}`,
   );
-  const phone = extension(payload, uri.contactExtension).ele('valueContactPoint');
+  const phone = extension(payload, uri.contactExtension).ele(null, 'valueContactPoint');
   primitive(phone, 'system', 'phone');
   primitive(phone, 'value', draft.author.phone, 'author.phone');
 }
 
 export function payloads(communication: XMLBuilder, draft: LetterDraft, ids: LetterIds): void {
   const [textSegment = '', ...others] = segmentIds(draft);
-  const text = communication.ele('payload');
+  const text = communication.ele(null, 'payload');
   segmentHeader(text, draft, ids, textSegment);
   primitive(text, 'contentString', draft.text, 'text');
 
   draft.attachments.forEach((attachment, index) => {
-    const payload = communication.ele('payload');
+    const payload = communication.ele(null, 'payload');
     segmentHeader(payload, draft, ids, others[index] ?? '');
-    const content = payload.ele('contentAttachment');
+    const content = payload.ele(null, 'contentAttachment');
     primitive(content, 'contentType', attachment.contentType, `attachments[${index}].contentType`);
     primitive(content, 'data', attachmentPlaceholder(attachment.position));
     // MedCom: the title is shown as given; no file extension is added.
@@ -56,10 +56,10 @@ export function payloads(communication: XMLBuilder, draft: LetterDraft, ids: Let
   });
 
   (draft.links ?? []).forEach((link, index) => {
-    const payload = communication.ele('payload');
+    const payload = communication.ele(null, 'payload');
     segmentHeader(payload, draft, ids, others[draft.attachments.length + index] ?? '');
     // MedCom: a link is an attachment with a `url` instead of data, and no content type.
-    const content = payload.ele('contentAttachment');
+    const content = payload.ele(null, 'contentAttachment');
     primitive(content, 'url', link.url, `links[${index}].url`);
     primitive(content, 'title', link.title, `links[${index}].title`);
     if (link.creation !== undefined) primitive(content, 'creation', link.creation, `links[${index}].creation`);

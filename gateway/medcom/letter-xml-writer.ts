@@ -1,4 +1,9 @@
 // The small FHIR XML writers every resource of a letter is built with.
+//
+// Elements are made with `ele(null, name)`, not `ele(name)`: given a name alone, xmlbuilder2
+// first tests it against four patterns (is it XML, JSON or YAML to parse?) and looks up the
+// parent's namespace through every ancestor. The tree has no namespaces (see `serialised`), so
+// the document is the same; building it costs a fifth less (`npm run bench:xml`).
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { careCommunicationUris as uri, fhirNamespace, xhtmlNamespace } from '../../schemas/care-communication-xml.ts';
 
@@ -19,24 +24,24 @@ export function escapedText(field: string, text: string, inAttribute: boolean): 
 
 export function primitive(parent: XMLBuilder, name: string, value: string, field = name): XMLBuilder {
   return parent
-    .ele(name)
+    .ele(null, name)
     .att('value', escapedText(field, value, true))
     .up();
 }
 
 export function reference(parent: XMLBuilder, name: string, target: string): XMLBuilder {
-  return primitive(parent.ele(name), 'reference', target).up();
+  return primitive(parent.ele(null, name), 'reference', target).up();
 }
 
 export function coding(parent: XMLBuilder, system: string, code: string, field: string): XMLBuilder {
-  const node = parent.ele('coding');
+  const node = parent.ele(null, 'coding');
   primitive(node, 'system', system);
   primitive(node, 'code', code, field);
   return parent;
 }
 
 export function extension(parent: XMLBuilder, url: string): XMLBuilder {
-  return parent.ele('extension').att('url', url);
+  return parent.ele(null, 'extension').att('url', url);
 }
 
 /** Narrative lines as xhtml paragraphs; line breaks inside a line become `<br/>`. */
@@ -45,26 +50,26 @@ export function narrative(
   status: 'generated' | 'extensions',
   lines: Array<[field: string, text: string]>,
 ): void {
-  const text = resource.ele('text');
+  const text = resource.ele(null, 'text');
   primitive(text, 'status', status);
-  const div = text.ele('div'); // its namespace is declared by serialised()
+  const div = text.ele(null, 'div'); // its namespace is declared by serialised()
   for (const [field, line] of lines) {
-    const paragraph = div.ele('p');
+    const paragraph = div.ele(null, 'p');
     escapedText(field, line, false)
       .split('\n')
       .forEach((part, index) => {
-        if (index > 0) paragraph.ele('br');
+        if (index > 0) paragraph.ele(null, 'br');
         if (part.length > 0) paragraph.txt(part);
       });
   }
 }
 
 export function entry(bundle: XMLBuilder, type: string, id: string, profile: string): XMLBuilder {
-  const node = bundle.ele('entry');
+  const node = bundle.ele(null, 'entry');
   primitive(node, 'fullUrl', `${uri.fullUrlBase}${type}/${id}`);
-  const resource = node.ele('resource').ele(type);
+  const resource = node.ele(null, 'resource').ele(type);
   primitive(resource, 'id', id);
-  primitive(resource.ele('meta'), 'profile', profile);
+  primitive(resource.ele(null, 'meta'), 'profile', profile);
   return resource;
 }
 

@@ -28,17 +28,17 @@ function messageHeader(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): 
   narrative(resource, 'generated', [
     ['sender.name', `Korrespondancemeddelelse fra ${draft.sender.name} til ${draft.recipient.name}`],
   ]);
-  const event = resource.ele('eventCoding');
+  const event = resource.ele(null, 'eventCoding');
   primitive(event, 'system', uri.eventCodes);
   primitive(event, 'code', careCommunicationEventCode);
-  const destination = resource.ele('destination');
-  const use = extension(destination, uri.destinationUseExtension).ele('valueCoding');
+  const destination = resource.ele(null, 'destination');
+  const use = extension(destination, uri.destinationUseExtension).ele(null, 'valueCoding');
   primitive(use, 'system', uri.destinationUse);
   primitive(use, 'code', 'primary');
   primitive(destination, 'endpoint', `${uri.sorEndpointBase}${draft.recipient.sorId}`, 'recipient.sorId');
   reference(destination, 'receiver', `Organization/${ids.recipient}`);
   reference(resource, 'sender', `Organization/${ids.sender}`);
-  primitive(resource.ele('source'), 'endpoint', `${uri.sorEndpointBase}${draft.sender.sorId}`, 'sender.sorId');
+  primitive(resource.ele(null, 'source'), 'endpoint', `${uri.sorEndpointBase}${draft.sender.sorId}`, 'sender.sorId');
   reference(resource, 'focus', `Communication/${ids.communication}`);
   primitive(resource, 'definition', uri.messageDefinition);
 }
@@ -77,12 +77,12 @@ function communication(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): 
     const target = specificPartyReference(draft.specificSender, ids.specificSender);
     reference(extension(resource, uri.senderExtension), 'valueReference', target);
   }
-  primitive(resource.ele('identifier'), 'value', `urn:uuid:${draft.communicationId}`, 'communicationId');
+  primitive(resource.ele(null, 'identifier'), 'value', `urn:uuid:${draft.communicationId}`, 'communicationId');
   primitive(resource, 'status', 'unknown');
-  coding(resource.ele('category'), uri.categoryCodes, draft.category, 'category');
+  coding(resource.ele(null, 'category'), uri.categoryCodes, draft.category, 'category');
   if (priority !== undefined) primitive(resource, 'priority', priority);
   reference(resource, 'subject', `Patient/${ids.patient}`);
-  if (draft.topic !== undefined) primitive(resource.ele('topic'), 'text', draft.topic, 'topic');
+  if (draft.topic !== undefined) primitive(resource.ele(null, 'topic'), 'text', draft.topic, 'topic');
   // MedCom (medcom-careCommunication-15): Communication.encounter exactly when an Encounter is sent.
   if (draft.episodeOfCare !== undefined) reference(resource, 'encounter', `Encounter/${ids.encounter}`);
   if (draft.specificRecipient)
@@ -97,13 +97,13 @@ function provenance(bundle: XMLBuilder, draft: LetterDraft, ids: LetterIds): voi
   reference(resource, 'target', `MessageHeader/${ids.messageHeader}`);
   primitive(resource, 'occurredDateTime', draft.sentAt, 'sentAt');
   primitive(resource, 'recorded', draft.sentAt, 'sentAt');
-  coding(resource.ele('activity'), uri.activityCodes, 'new-message', 'activity');
-  reference(resource.ele('agent'), 'who', `Organization/${ids.sender}`);
+  coding(resource.ele(null, 'activity'), uri.activityCodes, 'new-message', 'activity');
+  reference(resource.ele(null, 'agent'), 'who', `Organization/${ids.sender}`);
   // Provenance lists every segment this message adds, so a later reply can tell old from new.
   for (const segmentId of segmentIds(draft)) {
-    const entity = resource.ele('entity');
+    const entity = resource.ele(null, 'entity');
     primitive(entity, 'role', 'source');
-    primitive(entity.ele('what').ele('identifier'), 'value', `urn:uuid:${segmentId}`);
+    primitive(entity.ele(null, 'what').ele(null, 'identifier'), 'value', `urn:uuid:${segmentId}`);
   }
 }
 
@@ -144,10 +144,10 @@ export function buildLetterXml(draft: LetterDraft): string {
     specificRecipient: id('specific/recipient'),
     specificRecipientPractitioner: id('specific/recipient/Practitioner'),
   };
-  const bundle = create({ version: '1.0', encoding: 'UTF-8' }).ele('Bundle'); // namespace: see serialised()
+  const bundle = create({ version: '1.0', encoding: 'UTF-8' }).ele(null, 'Bundle'); // namespace: see serialised()
   // Bundle.id names one sending; each sending gets its own (stampSending), the stored letter this one.
   primitive(bundle, 'id', id('Bundle'), 'letterId');
-  primitive(bundle.ele('meta'), 'profile', uri.messageProfile);
+  primitive(bundle.ele(null, 'meta'), 'profile', uri.messageProfile);
   primitive(bundle, 'type', 'message');
   primitive(bundle, 'timestamp', draft.sentAt, 'sentAt');
   messageHeader(bundle, draft, ids);
