@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { attachmentPlaceholderPrefix } from '../../schemas/care-communication-xml.ts';
 
 export interface OrganisationParty {
@@ -58,7 +58,8 @@ export function attachmentPlaceholder(position: number): string {
  * validators expect v4-shaped ids.
  */
 export function derivedId(letterId: string, name: string): string {
-  const bytes = createHash('sha256').update(`${letterId}/${name}`).digest().subarray(0, 16);
+  // crypto.hash: one call, no Hash object; these ids are eight of a letter's hashes.
+  const bytes = hash('sha256', `${letterId}/${name}`, 'buffer').subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

@@ -9,6 +9,8 @@ import { careCommunicationUris as uri, fhirNamespace, xhtmlNamespace } from '../
 
 // XML 1.0 Char production; anything else cannot be carried by the letter at all.
 const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+// XML characters other than `&`, tab and line breaks: text escapedText returns unchanged.
+const plainText = /^[\u0020-\u0025\u0027-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 
 /**
  * Prepares user text for xmlbuilder2, which leaves `&` unescaped when it already looks like an
@@ -17,6 +19,8 @@ const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
  * newline in an attribute is read back as a space.
  */
 export function escapedText(field: string, text: string, inAttribute: boolean): string {
+  // Most values (ids, codes, names) hold nothing to rewrite: answered by one test.
+  if (plainText.test(text)) return text;
   if (notXmlChar.test(text)) throw new RangeError(`letter-xml: ${field} contains characters not allowed in XML`);
   const normalised = text.replace(/\r\n?/g, '\n').replace(/&/g, '&amp;');
   return inAttribute ? normalised.replace(/\n/g, '&#10;').replace(/\t/g, '&#9;') : normalised;
@@ -87,6 +91,5 @@ export function serialised(bundle: XMLBuilder): string {
     .end({ prettyPrint: false })
     .replace('<Bundle>', `<Bundle xmlns="${fhirNamespace}">`)
     .replace(/<div>/g, `<div xmlns="${xhtmlNamespace}">`)
-    .replace(/&#10;/g, '&#xA;')
-    .replace(/&#9;/g, '&#x9;');
+    .replace(/&#(?:10|9);/g, (reference) => (reference === '&#10;' ? '&#xA;' : '&#x9;'));
 }
