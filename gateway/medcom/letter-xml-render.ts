@@ -46,6 +46,13 @@ export function templatePlaceholders(template: string): number[] {
 }
 
 /**
+ * Bytes encoded at a time: 64 KiB of base64, a string small enough for V8's young generation. A
+ * whole 768 KiB chunk as one 1 MiB string goes to the large-object space, which only a full
+ * garbage collection frees, and a 10 MB letter sent made ten of them.
+ */
+const base64PieceBytes = 48 * 1024;
+
+/**
  * Base64 of a byte stream, chunk by chunk. Base64 encodes 3 bytes as 4 characters, so each chunk
  * is encoded up to a multiple of 3 and the 0–2 left-over bytes are carried into the next; the
  * concatenated output equals base64 of all bytes at once whatever the chunking.
@@ -65,7 +72,8 @@ export async function* base64Chunks(chunks: AsyncIterable<Uint8Array>): AsyncGen
       offset = needed;
     }
     const aligned = offset + Math.floor((bytes.length - offset) / 3) * 3;
-    if (aligned > offset) yield bytes.subarray(offset, aligned).toString('base64');
+    for (let at = offset; at < aligned; at += base64PieceBytes)
+      yield bytes.subarray(at, Math.min(at + base64PieceBytes, aligned)).toString('base64');
     // A copy, so the carried bytes do not keep the whole chunk alive.
     carry = Buffer.from(bytes.subarray(aligned));
   }
