@@ -49,6 +49,14 @@ const corpus = [
   'SGVsbG8=====',
   'SGVs bG8=\u00e6',
   'SGVsbG8=\u0000',
+  // Without padding, as most pieces of a long attachment are: what the decoder alone would skip.
+  'SGVsb*G8sIHZl',
+  'SGVs-bG8sIHZl',
+  'SGVsbG8s_IHZl',
+  'SGVs\u00e6bG8sIHZl',
+  'SGVsbG8s\u0000IHZl',
+  'SGVs bG8sIHZl',
+  `${Buffer.alloc(300, 7).toString('base64')}!${Buffer.alloc(300, 9).toString('base64')}`,
 ];
 
 describe('Base64StreamDecoder', () => {

@@ -19,7 +19,31 @@ export class Base64StreamDecoder {
 
   /** The bytes that `piece` completes (possibly none). */
   write(piece: Buffer): Buffer {
-    let text = piece.toString('latin1');
+    const text = piece.toString('latin1');
+    return (this.#padding === 0 && text.indexOf('=') === -1 && this.#plain(text)) || this.#checked(text);
+  }
+
+  /**
+   * A piece of the alphabet only, as most are, checked by what the decoder makes of it rather than
+   * by a pattern over every character (a sixth of the gateway's time for JSON letters): Node's
+   * decoder skips anything else, so four characters give three bytes only when all are base64,
+   * or base64url's "-" and "_", which are looked for. Undefined when the piece needs the full check.
+   */
+  #plain(text: string): Buffer | undefined {
+    if (text.indexOf('-') !== -1 || text.indexOf('_') !== -1) return undefined;
+    const all = this.#carry + text;
+    const whole = all.length - (all.length % 4);
+    const rest = all.slice(whole);
+    if (!onlyAlphabet.test(rest)) return undefined;
+    const bytes = whole === 0 ? Buffer.alloc(0) : Buffer.from(all.slice(0, whole), 'base64');
+    if (bytes.length !== (whole / 4) * 3) return undefined;
+    this.#characters += text.length;
+    this.#carry = rest;
+    return bytes;
+  }
+
+  #checked(piece: string): Buffer {
+    let text = piece;
     if (!onlyAlphabet.test(text)) {
       text = text.replace(lineBreaks, '');
       if (!alphabetThenPadding.test(text)) throw charsetInvalid();
