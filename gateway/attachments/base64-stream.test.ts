@@ -70,6 +70,26 @@ describe('Base64StreamDecoder', () => {
       ).toEqual(expected);
   });
 
+  it('refuses one character of any other byte value anywhere in a piece without padding', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const others = Array.from({ length: 256 }, (_, code) => String.fromCharCode(code)).filter(
+      (character) => !alphabet.includes(character) && !' \t\r\n='.includes(character),
+    );
+    for (let round = 0; round < 40; round += 1) {
+      const valid = Buffer.from(Array.from({ length: 3 * (1 + round) }, (_, i) => (i * 131 + round) & 0xff)).toString(
+        'base64',
+      );
+      const at = (round * 7) % valid.length;
+      for (const other of others) {
+        const data = valid.slice(0, at) + other + valid.slice(at + 1);
+        expect(
+          outcome(() => decodeCut(data, [])),
+          JSON.stringify(other),
+        ).toMatchObject({ code: 'attachment-base64-invalid' });
+      }
+    }
+  });
+
   it('holds at most three characters between pieces', () => {
     const decoder = new Base64StreamDecoder();
     expect(decoder.write(Buffer.from('SGV')).length).toBe(0);
