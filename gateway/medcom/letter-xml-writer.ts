@@ -71,7 +71,7 @@ export function narrative(
 export function entry(bundle: XMLBuilder, type: string, id: string, profile: string): XMLBuilder {
   const node = bundle.ele(null, 'entry');
   primitive(node, 'fullUrl', `${uri.fullUrlBase}${type}/${id}`);
-  const resource = node.ele(null, 'resource').ele(type);
+  const resource = node.ele(null, 'resource').ele(null, type);
   primitive(resource, 'id', id);
   primitive(resource.ele(null, 'meta'), 'profile', profile);
   return resource;
