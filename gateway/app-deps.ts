@@ -6,6 +6,7 @@ import type { Db } from './platform/db.ts';
 import type { Logger } from './platform/log.ts';
 import type { Metrics } from './platform/metrics.ts';
 import type { SpoolMemory } from './letters/spool-memory.ts';
+import type { LetterXmlBuilder } from './medcom/letter-xml-threads.ts';
 
 /** What the HTTP routes are given: the process's connections, configuration and helpers. */
 export interface AppDeps {
@@ -17,6 +18,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** The memory this process's arriving letters may hold together. */
   spoolMemory: SpoolMemory;
+  /** Where JSON letters' XML is built and checked; in the request's own thread when not given. */
+  letterXml?: LetterXmlBuilder;
   /** Wakes the outbox relay after a letter is stored, so it leaves without waiting for a poll. */
   onLetterStored?: () => void;
   /** Refuses letters for a backlogged sector; built from db, broker and config when not given. */

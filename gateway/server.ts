@@ -9,6 +9,7 @@ import { createGuardedServer } from './http/connection-guards.ts';
 import type { Logger } from './platform/log.ts';
 import { createMetrics } from './platform/metrics.ts';
 import { prepareLetterXmlCheck } from './medcom/letter-xml-check.ts';
+import { letterXmlThreads } from './medcom/letter-xml-threads.ts';
 import { migrate } from './platform/migrate.ts';
 import { startOutboxRelay, type OutboxRelay } from './delivery/outbox-relay.ts';
 import { startReceiptConsumer } from './delivery/receipt-consumer.ts';
@@ -62,7 +63,8 @@ export async function startGateway(
   const db = createPool(config.databaseUrl);
   const topology = { prefix: config.amqpPrefix, retryDelaysMs: config.retryDelaysMs };
   const broker = await connectBroker(config.amqpUrl, topology, log);
-  prepareLetterXmlCheck();
+  // Letter-XML threads compile the XML check for themselves; this thread then never runs it.
+  if (config.xmlThreads === 0) prepareLetterXmlCheck();
 
   const signer = createQueueSigner(config.queueSigningKeys);
   const relay = startOutboxRelay(db, broker, { prefix: config.amqpPrefix, signer, pollMs: config.outboxPollMs, log });
@@ -71,6 +73,7 @@ export async function startGateway(
   const sealerDb = createPool(config.databaseUrl, 1);
   const sealer = startAuditSealer(sealerDb, { intervalMs: config.auditSealIntervalMs, log });
   const spoolMemory = spoolMemoryOf(config.limits);
+  const letterXml = config.xmlThreads > 0 ? letterXmlThreads({ threads: config.xmlThreads, log }) : undefined;
   const app = createApp({
     db,
     broker,
@@ -83,6 +86,7 @@ export async function startGateway(
       clusterWorker,
     }),
     spoolMemory,
+    ...(letterXml ? { letterXml } : {}),
     onLetterStored: () => relay.nudge(),
   });
   // Slow-loris guard: a client must send its headers and body within bounded time (config.http).
@@ -108,6 +112,7 @@ export async function startGateway(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await letterXml?.close();
       await relay.stop();
       await broker.close();
       await sealer.stop();

@@ -3,6 +3,7 @@ import type { Actor } from '../audit/audit-trail.ts';
 import type { Config } from '../platform/config.ts';
 import type { Vault } from '../platform/crypto.ts';
 import type { Db } from '../platform/db.ts';
+import type { LetterXmlBuilder } from '../medcom/letter-xml-threads.ts';
 import type { ResolvedRouting } from './letter-routing.ts';
 import type { SealedSpool } from './sealed-spool.ts';
 import type { SpoolMemory } from './spool-memory.ts';
@@ -19,6 +20,8 @@ export interface IntakeDeps {
   /** The memory this process's arriving letters may hold together (one for the whole app). */
   spoolMemory: SpoolMemory;
   backPressure?: SectorAdmission;
+  /** Where a JSON letter's XML is built and checked; in the request's own thread when not given. */
+  letterXml?: LetterXmlBuilder;
 }
 
 export interface IntakeOptions {

@@ -23,6 +23,7 @@ import { findLetterByIdempotencyKey, type LetterRow, type NewLetter } from './le
 import { writeAcceptedLetter } from './letter-write.ts';
 import { SealedSpool } from './sealed-spool.ts';
 import { buildChecked, patientIdentifierOf } from './letter-template.ts';
+import { inThreadLetterXml } from '../medcom/letter-xml-threads.ts';
 import { ProblemError } from '../platform/problem.ts';
 
 import type { IntakeDeps, IntakeOptions } from './letter-intake-options.ts';
@@ -112,7 +113,7 @@ export class LetterIntake {
           ...prepared,
           template: typeof prepared.template === 'string' ? prepared.template : prepared.template(routing),
         }
-      : buildChecked(envelope, routing, options.sealed?.letterId);
+      : await buildChecked(deps.letterXml ?? inThreadLetterXml, envelope, routing, options.sealed?.letterId);
     const pending: Omit<NewLetter, 'requestHash'> = {
       id: letterId,
       clientId: client.id,

@@ -1,27 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { LetterEnvelope } from '../../schemas/letter.ts';
 import { sanitiseTitle } from '../attachments/attachment-checks.ts';
-import { checkBuiltLetterXml } from '../medcom/letter-xml-check.ts';
-import { buildLetterXml } from '../medcom/letter-xml.ts';
+import type { LetterDraft } from '../medcom/letter-xml.ts';
+import { LetterXmlThreadStopped, type LetterXmlBuilder } from '../medcom/letter-xml-threads.ts';
 import { episodeOfCareFor } from '../medcom/episode-of-care.ts';
 import { draftPatient } from '../medcom/patient-identity.ts';
 import { specificPartyOf } from '../medcom/specific-party.ts';
 import { ProblemError } from '../platform/problem.ts';
-import type { ResolvedRouting } from './letter-routing.ts';
+import type { ResolvedRouting, RoutedParty } from './letter-routing.ts';
 
 /** Builds a JSON letter's MedCom XML and checks it: a letter that does not validate is never stored as sendable. */
-export function buildChecked(
+export async function buildChecked(
+  builder: LetterXmlBuilder,
   envelope: LetterEnvelope,
   routing: ResolvedRouting,
   letterId: string = randomUUID(),
-): { letterId: string; communicationId: string; template: string } {
+): Promise<{ letterId: string; communicationId: string; template: string }> {
   const communicationId = randomUUID();
-  const template = buildLetterXml({
+  const built = await buildIn(builder, {
     letterId,
     communicationId,
     sentAt: new Date().toISOString(),
-    sender: routing.sender,
-    recipient: routing.recipient,
+    // What the XML names of each (a thread is sent only what it needs).
+    sender: partyOf(routing.sender),
+    recipient: partyOf(routing.recipient),
     patient: draftPatient(envelope.patient),
     ...(envelope.episodeOfCare
       ? { episodeOfCare: episodeOfCareFor(envelope.episodeOfCare, routing.sender.sorId) }
@@ -49,8 +51,7 @@ export function buildChecked(
         }
       : {}),
   });
-  const check = checkBuiltLetterXml(template);
-  if (!check.ok) {
+  if (!built.ok) {
     // A letter that does not validate is never stored as sendable (DESIGN.md step 5).
     throw new ProblemError(
       422,
@@ -58,11 +59,30 @@ export function buildChecked(
       'The letter does not make a valid CareCommunication',
       'See `errors`.',
       {
-        errors: check.errors,
+        errors: built.errors,
       },
     );
   }
-  return { letterId, communicationId, template };
+  return { letterId, communicationId, template: built.template };
+}
+
+function partyOf(mailbox: RoutedParty): LetterDraft['sender'] {
+  return { sorId: mailbox.sorId, ean: mailbox.ean, name: mailbox.name };
+}
+
+async function buildIn(builder: LetterXmlBuilder, draft: LetterDraft) {
+  try {
+    return await builder.build(draft);
+  } catch (error) {
+    if (!(error instanceof LetterXmlThreadStopped)) throw error;
+    throw new ProblemError(
+      503,
+      'letter-xml-unavailable',
+      'The letter could not be built just now',
+      'Nothing was stored; send the letter again.',
+      { retryAfterSeconds: 1 },
+    );
+  }
 }
 
 /** The identifier the auditors' patient search hashes: the CPR, or the replacement CPR sent instead. */

