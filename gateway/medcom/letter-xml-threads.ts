@@ -40,13 +40,15 @@ const threadEntry = new URL(
 /**
  * `threads` worker threads that build and check letters' XML, started at once (a thread takes
  * about half a second to load and compile the schema: not a wait for the first letter) and again
- * for the next build after one stops. Building and parsing back a letter is a fifth of the gateway's CPU for a
- * small letter; done in the event loop's thread it held up every other request meanwhile, and the
- * event loop's one core was the gateway's limit. A draft goes to the thread with the fewest
- * waiting; a thread that fails (its heap is capped) fails only the builds it held.
+ * for the next build after one stops. Building and parsing back a letter is a fifth of the
+ * gateway's CPU for a small letter; done in the event loop's thread it held up every other
+ * request meanwhile, and the event loop's one core was the gateway's limit. A draft goes to the
+ * thread with the fewest waiting; a thread that fails (its heap is capped) fails only the builds
+ * it held.
  */
 export function letterXmlThreads(options: { threads: number; log: Logger; entry?: URL }): LetterXmlBuilder {
   const { threads: count, log, entry = threadEntry } = options;
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError('letter XML threads: at least one thread');
   const slots: (Thread | undefined)[] = Array.from({ length: count });
   let nextId = 1;
   let closed = false;
