@@ -113,16 +113,28 @@ afterAll(async () => {
 async function underFault(name: string, fault: () => Promise<void>, beforeMs = 1500, afterMs = 2500) {
   const started = Date.now();
   const stream = new LetterStream((attempt, letter) => urls[(letter + attempt) % urls.length]!, senderKey);
+  const answersSeen = () =>
+    [...stream.answers].map(([status, n]) => `${status === 0 ? 'no answer' : status}×${n}`).join(', ');
   stream.start();
-  await sleep(beforeMs);
-  await fault();
-  await sleep(afterMs);
-  await stream.stop();
-  await stream.settled();
+  try {
+    await sleep(beforeMs);
+    await fault();
+    await sleep(afterMs);
+  } catch (error) {
+    console.log(
+      `fault "${name}" failed after ${Date.now() - started} ms: ${totalDelivered()} delivered in all; ` +
+        `answers seen: ${answersSeen()}`,
+    );
+    throw error;
+  } finally {
+    await stream.stop();
+    await stream.settled();
+    // Counted as told about even when the fault failed: a later test then checks only its own letters.
+    for (const id of stream.accepted.values()) everAccepted.add(id);
+  }
   const accepted = new Set(stream.accepted.values());
-  for (const id of accepted) everAccepted.add(id);
   const duplicates = await expectExactlyOnce(accepted);
-  const answers = [...stream.answers].map(([status, n]) => `${status === 0 ? 'no answer' : status}×${n}`).join(', ');
+  const answers = answersSeen();
   console.log(
     `fault "${name}": ${accepted.size} letters accepted, ${accepted.size} delivered, ${duplicates} duplicates, ` +
       `${Date.now() - started} ms; answers seen: ${answers}`,
