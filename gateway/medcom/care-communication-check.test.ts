@@ -9,7 +9,8 @@ import {
 import { checkCareCommunication } from './care-communication-check.ts';
 import { readFhirXml, type FhirResource } from './fhir-xml-read.ts';
 import { evaluateFhirPath, holds } from './fhirpath-eval.ts';
-import { attachmentPlaceholder, buildLetterXml, type LetterDraft } from './letter-xml.ts';
+import { attachmentPlaceholder, buildLetterXml } from './letter-xml.ts';
+import { letterDraft } from '../../test/support/letter-drafts.ts';
 
 const bundleOf = (example: MedcomExample): FhirResource =>
   example.format === 'xml' ? readFhirXml(example.text) : (JSON.parse(example.text) as FhirResource);
@@ -138,20 +139,11 @@ describe('CareCommunication 5.0 inbound check names what is wrong', () => {
 });
 
 describe("Postbud's own letters", () => {
-  const draft: LetterDraft = {
-    letterId: '6f1f3c7e-2b1a-4c1d-9a55-0d1c2f3e4a5b',
-    communicationId: '0b7c9a51-3f0e-4c6e-8a4c-2d5f1b7e9c31',
-    sentAt: '2026-11-23T10:15:00+01:00',
-    sender: { sorId: '441211000016000', ean: '5790001987244', name: 'Klinik for Ældresygdomme, AUH, Skejby' },
-    recipient: { sorId: '330461000016004', ean: '5790001353308', name: 'Sundhedsplejen, Aabenraa kommune' },
-    patient: { cpr: '2509479989', given: 'Bruno Test', family: 'Elmer' },
-    category: 'regarding-referral',
-    topic: 'Kritisk tilstand',
-    priority: 'asap',
-    text: 'Til rette vedkommende.\nHilsen Michael',
-    author: { name: 'Michael Magnus Burns', role: 'sygeplejerske', phone: '+4538683868' },
+  // One attachment without a creation time.
+  const draft = letterDraft({
     attachments: [{ title: 'Blodprøveresultater', contentType: 'application/pdf', position: 0 }],
-  };
+  });
+
   const built = readFhirXml(buildLetterXml(draft).replace(attachmentPlaceholder(0), 'JVBERi0xLjQK'));
 
   it('pass the inbound check a receiving Postbud would apply', () => {

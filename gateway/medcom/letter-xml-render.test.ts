@@ -1,15 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildLetterXml, type LetterDraft } from './letter-xml.ts';
+import { buildLetterXml } from './letter-xml.ts';
+import { letterDraft } from '../../test/support/letter-drafts.ts';
 import { checkLetterXml, parseLetterXml } from './letter-xml-check.ts';
 import { base64Chunks, newSending, renderLetterXml, stampSending, templatePlaceholders } from './letter-xml-render.ts';
 
-const draft: LetterDraft = {
+const draft = letterDraft({
   letterId: '3b0d2c8e-7f5a-4e21-9c4d-1a2b3c4d5e6f',
   communicationId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
-  sentAt: '2026-11-23T10:15:00+01:00',
-  sender: { sorId: '441211000016000', ean: '5790001987244', name: 'Klinik for Ældresygdomme, AUH, Skejby' },
-  recipient: { sorId: '330461000016004', ean: '5790001353308', name: 'Sundhedsplejen, Aabenraa kommune' },
   patient: { cpr: '2509479989', given: 'Bruno', family: 'Elmer' },
   category: 'discharge',
   // A user cannot smuggle a placeholder in through the text.
@@ -20,7 +18,7 @@ const draft: LetterDraft = {
     { title: 'Sårfoto', contentType: 'image/jpeg', position: 1 },
     { title: 'Tom', contentType: 'image/png', position: 2 },
   ],
-};
+});
 
 async function* inChunks(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);

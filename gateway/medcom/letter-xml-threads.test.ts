@@ -10,25 +10,19 @@ import {
 } from './letter-xml-threads.ts';
 import type { LetterDraft } from './letter-xml.ts';
 import { crashLetterId } from '../../test/support/crashing-letter-xml-thread.ts';
+import { letterDraft } from '../../test/support/letter-drafts.ts';
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const crashingEntry = new URL('../../test/support/crashing-letter-xml-thread.ts', import.meta.url);
 
-function draft(overrides: Partial<LetterDraft> = {}): LetterDraft {
-  return {
+/** The shared draft with ids of its own and text with characters that need escaping. */
+const draft = (overrides: Partial<LetterDraft> = {}) =>
+  letterDraft({
     letterId: randomUUID(),
     communicationId: randomUUID(),
-    sentAt: '2026-11-23T10:15:00+01:00',
-    sender: { sorId: '441211000016000', ean: '5790001987244', name: 'Klinik for Ældresygdomme, AUH, Skejby' },
-    recipient: { sorId: '330461000016004', ean: '5790001353308', name: 'Sundhedsplejen, Aabenraa kommune' },
-    patient: { cpr: '2509479989', given: 'Bruno Test', family: 'Elmer' },
-    category: 'regarding-referral',
     text: 'Til rette vedkommende.\nHilsen & tak <Michael>',
-    author: { name: 'Michael Magnus Burns', role: 'sygeplejerske', phone: '+4538683868' },
-    attachments: [{ title: 'Blodprøveresultater', contentType: 'application/pdf', position: 0 }],
     ...overrides,
-  };
-}
+  });
 
 const open: LetterXmlBuilder[] = [];
 function threads(count: number, entry?: URL): LetterXmlBuilder {

@@ -2,8 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attachmentPlaceholder, buildLetterXml, type LetterDraft } from './letter-xml.ts';
+import { attachmentPlaceholder, buildLetterXml } from './letter-xml.ts';
 import { checkLetterXml, parseLetterXml } from './letter-xml-check.ts';
+import { letterDraft } from '../../test/support/letter-drafts.ts';
 
 // MedCom's published examples, read where they live (they are not copied into the repository).
 const medcomDir = fileURLToPath(new URL('../../../shared/medcom', import.meta.url));
@@ -13,30 +14,7 @@ const referenceXml = (prefix: string) => {
   return readFileSync(join(medcomDir, name), 'utf8');
 };
 
-function draft(overrides: Partial<LetterDraft> = {}): LetterDraft {
-  return {
-    letterId: '6f1f3c7e-2b1a-4c1d-9a55-0d1c2f3e4a5b',
-    communicationId: '0b7c9a51-3f0e-4c6e-8a4c-2d5f1b7e9c31',
-    sentAt: '2026-11-23T10:15:00+01:00',
-    sender: { sorId: '441211000016000', ean: '5790001987244', name: 'Klinik for Ældresygdomme, AUH, Skejby' },
-    recipient: { sorId: '330461000016004', ean: '5790001353308', name: 'Sundhedsplejen, Aabenraa kommune' },
-    patient: { cpr: '2509479989', given: 'Bruno Test', family: 'Elmer' },
-    category: 'regarding-referral',
-    topic: 'Kritisk tilstand',
-    priority: 'asap',
-    text: 'Til rette vedkommende.\nHilsen Michael',
-    author: { name: 'Michael Magnus Burns', role: 'sygeplejerske', phone: '+4538683868' },
-    attachments: [
-      {
-        title: 'Blodprøveresultater',
-        contentType: 'application/pdf',
-        creation: '2026-11-20T08:00:00+01:00',
-        position: 0,
-      },
-    ],
-    ...overrides,
-  };
-}
+const draft = letterDraft;
 
 type Tree = { Bundle: { entry: Array<{ resource: Record<string, Record<string, unknown>> }> } };
 const tree = (xml: string) => parseLetterXml(xml) as unknown as Tree;
