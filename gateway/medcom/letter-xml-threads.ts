@@ -124,12 +124,8 @@ function newWorker(entry: URL): Worker {
 
 /** The build's own error, as the request's thread would have thrown it. */
 function rebuiltError({ name, message }: { name: string; message: string }): Error {
-  const error =
-    name === 'RangeError'
-      ? new RangeError(message)
-      : name === 'TypeError'
-        ? new TypeError(message)
-        : new Error(message);
+  const Kind = name === 'RangeError' ? RangeError : name === 'TypeError' ? TypeError : Error;
+  const error = new Kind(message);
   if (error.name !== name) error.name = name;
   return error;
 }
