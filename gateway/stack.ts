@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withMallocTuning } from './platform/malloc-tuning.ts';
 
 /**
  * `npm start`: the whole stack on one machine for development and demos — the gateway
@@ -57,7 +58,7 @@ function devSecrets(): Record<string, string> {
 }
 
 const secrets = devSecrets();
-const env: NodeJS.ProcessEnv = { ...secrets, ...process.env };
+const env: NodeJS.ProcessEnv = withMallocTuning({ ...secrets, ...process.env });
 env.POSTBUD_ADAPTER_KEY ??= env.POSTBUD_BOOTSTRAP_ADAPTER_KEY;
 const port = env.PORT ?? '8080';
 env.POSTBUD_GATEWAY_URL ??= `http://127.0.0.1:${port}`;

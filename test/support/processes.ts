@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { withMallocTuning } from '../../gateway/platform/malloc-tuning.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -38,7 +39,7 @@ export class ServiceProcess {
   start(): void {
     const loader = this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
     this.#child = spawn(process.execPath, [...this.nodeOptions, ...loader, `${root}${this.entry}`], {
-      env: { PATH: process.env.PATH, ...this.env },
+      env: withMallocTuning({ PATH: process.env.PATH, ...this.env }),
       stdio: process.env.FAULT_DEBUG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     });
   }

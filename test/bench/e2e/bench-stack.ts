@@ -35,11 +35,12 @@ export interface BenchStackOptions {
 // The adapters' and gateway's defaults, as `npm start` has them.
 const retryDelaysMs = [1000, 5000, 30000, 120000];
 
-/** POSTBUD_* settings of the caller's environment (say POSTBUD_ADAPTER_PREFETCH) go to both processes. */
+/** POSTBUD_* and MALLOC_* settings of the caller's environment (say POSTBUD_ADAPTER_PREFETCH) go to both processes. */
 function tuning(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
-      (entry): entry is [string, string] => entry[0].startsWith('POSTBUD_') && entry[1] !== undefined,
+      (entry): entry is [string, string] =>
+        (entry[0].startsWith('POSTBUD_') || entry[0].startsWith('MALLOC_')) && entry[1] !== undefined,
     ),
   );
 }
