@@ -203,7 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLetterBytes: integer(env, 'POSTBUD_MAX_LETTER_BYTES', 50 * mebibyte),
       maxImagePixels: integer(env, 'POSTBUD_MAX_IMAGE_PIXELS', 50_000_000),
       spoolMemoryBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_BYTES', 16 * mebibyte),
-      spoolMemoryTotalBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_TOTAL_BYTES', 32 * mebibyte),
+      spoolMemoryTotalBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_TOTAL_BYTES', 16 * mebibyte),
       uploadsPerClient: integer(env, 'POSTBUD_UPLOADS_PER_CLIENT', 16),
       bufferedBodiesBytes: integer(env, 'POSTBUD_BUFFERED_BODIES_BYTES', 768 * mebibyte),
     },
