@@ -7,6 +7,7 @@ import type { Logger } from './platform/log.ts';
 import type { Metrics } from './platform/metrics.ts';
 import type { SpoolMemory } from './letters/spool-memory.ts';
 import type { LetterXmlBuilder } from './medcom/letter-xml-threads.ts';
+import type { UploadSlots } from './http/upload-slots.ts';
 
 /** What the HTTP routes are given: the process's connections, configuration and helpers. */
 export interface AppDeps {
@@ -22,6 +23,8 @@ export interface AppDeps {
   letterXml?: LetterXmlBuilder;
   /** Wakes the outbox relay after a letter is stored, so it leaves without waiting for a poll. */
   onLetterStored?: () => void;
+  /** How many letters may arrive at once, shared by every route that takes one in; from config when not given. */
+  uploadSlots?: UploadSlots;
   /** Refuses letters for a backlogged sector; built from db, broker and config when not given. */
   backPressure?: BackPressure;
 }

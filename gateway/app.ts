@@ -25,11 +25,16 @@ import { consoleRoutes } from './console/console-api.ts';
 import { directoryRoutes } from './directory/directory-api.ts';
 import { docsRoutes } from './http/docs-api.ts';
 import { healthRoutes } from './http/health-api.ts';
+import { uploadSlotsOf } from './http/upload-slots.ts';
 import { letterRoutes } from './letters/letters-api.ts';
 import { misrouteRoutes } from './misroutes/misroutes-api.ts';
 
 export function createApp(given: AppDeps): Express {
-  const deps: AppDeps = { ...given, backPressure: given.backPressure ?? createBackPressure(given) };
+  const deps: AppDeps = {
+    ...given,
+    backPressure: given.backPressure ?? createBackPressure(given),
+    uploadSlots: given.uploadSlots ?? uploadSlotsOf(given.config.limits),
+  };
   const app = express();
   app.disable('x-powered-by');
   // The client's address (access log, failed-authentication limit) is the peer's, unless the peer

@@ -16,6 +16,7 @@ import { startReceiptConsumer } from './delivery/receipt-consumer.ts';
 import { startAuditSealer, type AuditSealer } from './audit/audit-sealer.ts';
 import { unsealedBacklog } from './audit/audit-store.ts';
 import { spoolMemoryOf } from './letters/spool-memory.ts';
+import { uploadSlotsOf } from './http/upload-slots.ts';
 import { createQueueSigner } from '../schemas/queue-signature.ts';
 
 export interface RunningGateway {
@@ -73,6 +74,7 @@ export async function startGateway(
   const sealerDb = createPool(config.databaseUrl, 1);
   const sealer = startAuditSealer(sealerDb, { intervalMs: config.auditSealIntervalMs, log });
   const spoolMemory = spoolMemoryOf(config.limits);
+  const uploadSlots = uploadSlotsOf(config.limits);
   const letterXml = config.xmlThreads > 0 ? letterXmlThreads({ threads: config.xmlThreads, log }) : undefined;
   const app = createApp({
     db,
@@ -83,9 +85,11 @@ export async function startGateway(
     metrics: createMetrics({
       auditBacklog: () => unsealedBacklog(db),
       spoolMemoryBytes: () => spoolMemory.usedBytes,
+      uploadsInFlight: () => uploadSlots.inFlight,
       clusterWorker,
     }),
     spoolMemory,
+    uploadSlots,
     ...(letterXml ? { letterXml } : {}),
     onLetterStored: () => relay.nudge(),
   });

@@ -6,7 +6,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { recordAccess } from '../audit/access-log.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
 import { readerOf } from '../http/reader.ts';
-import { uploadSlots } from '../http/upload-slots.ts';
+import { uploadSlotsOf } from '../http/upload-slots.ts';
 import { letterStatus } from '../letters/letter-status.ts';
 import { mailboxWithPath } from '../directory/mailbox-admin.ts';
 import { maxAttachments } from '../../schemas/letter.ts';
@@ -51,7 +51,7 @@ export function composePageRoutes(deps: AppDeps): Router {
   const { db, config } = deps;
   const router = Router();
   const sender = [requireSession, requireRole('sender')];
-  const oneClientsUploads = uploadSlots(config.limits.uploadsPerClient);
+  const uploads = (deps.uploadSlots ?? uploadSlotsOf(config.limits)).take;
 
   async function chosenRecipient(sorId: string): Promise<ChosenRecipient | undefined> {
     if (!sorIdShaped(sorId)) return undefined;
@@ -128,7 +128,7 @@ export function composePageRoutes(deps: AppDeps): Router {
       .send(renderComposePage(contextOf(req), shown));
   }
 
-  router.post('/compose', ...sender, oneClientsUploads, async (req, res) => {
+  router.post('/compose', ...sender, uploads, async (req, res) => {
     const client = currentClient(req);
     const upload = await readFormUpload(
       req,

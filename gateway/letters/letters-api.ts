@@ -26,7 +26,7 @@ import { ProblemError } from '../platform/problem.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
 import { assertValid, compile } from '../platform/validation.ts';
 import { recordAcceptedLetter, recordRefusedLetter } from './submission-outcome.ts';
-import { uploadSlots } from '../http/upload-slots.ts';
+import { uploadSlotsOf } from '../http/upload-slots.ts';
 import { bodyBudget } from '../http/body-budget.ts';
 import { followUpRoutes } from './follow-ups-api.ts';
 import { recordAccess } from '../audit/access-log.ts';
@@ -62,7 +62,7 @@ export function letterRoutes(deps: AppDeps): Router {
   // Base64 is 4/3 of the bytes; the JSON around it is small. Refused while streaming, not after.
   const jsonLimit = Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024;
   // A Bundle carries the same base64 plus narratives and resources around it.
-  const oneClientsUploads = uploadSlots(config.limits.uploadsPerClient);
+  const uploads = (deps.uploadSlots ?? uploadSlotsOf(config.limits)).take;
   const bufferedBodies = bodyBudget({
     budget: config.limits.bufferedBodiesBytes,
     maxBodyBytes: Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024,
@@ -134,37 +134,30 @@ export function letterRoutes(deps: AppDeps): Router {
     }
   }
 
-  router.post(
-    '/v1/messages',
-    requireRole('sender'),
-    oneClientsUploads,
-    bufferedBodies.letters,
-    fhirMessage,
-    async (req, res) => {
-      let accepted: AcceptedLetter;
-      try {
-        const mediaType = mediaTypeOf(req);
-        if (req.is('multipart/form-data')) accepted = await submitMultipart(req);
-        else if (mediaType === 'application/json') accepted = await submitJson(req);
-        else if (req.is('application/fhir+xml') || req.is('application/fhir+json'))
-          accepted = await submitBundle(deps, currentClient(req), req.body as FhirBody, acknowledgedWarnings(req));
-        else
-          throw new ProblemError(
-            415,
-            'unsupported-media-type',
-            'Unsupported media type',
-            'Send application/json, multipart/form-data, or a MedCom Bundle as application/fhir+xml or application/fhir+json.',
-          );
-      } catch (error) {
-        await recordRefusedLetter(deps, currentClient(req), error);
-        throw error;
-      }
-      recordAcceptedLetter(deps, accepted, req.log);
-      const { replayed: _replayed, ...answer } = accepted;
-      const body: LetterAccepted = { ...answer, statusUrl: `/v1/messages/${accepted.id}` };
-      res.status(202).location(`/v1/messages/${accepted.id}`).json(body);
-    },
-  );
+  router.post('/v1/messages', requireRole('sender'), uploads, bufferedBodies.letters, fhirMessage, async (req, res) => {
+    let accepted: AcceptedLetter;
+    try {
+      const mediaType = mediaTypeOf(req);
+      if (req.is('multipart/form-data')) accepted = await submitMultipart(req);
+      else if (mediaType === 'application/json') accepted = await submitJson(req);
+      else if (req.is('application/fhir+xml') || req.is('application/fhir+json'))
+        accepted = await submitBundle(deps, currentClient(req), req.body as FhirBody, acknowledgedWarnings(req));
+      else
+        throw new ProblemError(
+          415,
+          'unsupported-media-type',
+          'Unsupported media type',
+          'Send application/json, multipart/form-data, or a MedCom Bundle as application/fhir+xml or application/fhir+json.',
+        );
+    } catch (error) {
+      await recordRefusedLetter(deps, currentClient(req), error);
+      throw error;
+    }
+    recordAcceptedLetter(deps, accepted, req.log);
+    const { replayed: _replayed, ...answer } = accepted;
+    const body: LetterAccepted = { ...answer, statusUrl: `/v1/messages/${accepted.id}` };
+    res.status(202).location(`/v1/messages/${accepted.id}`).json(body);
+  });
 
   router.post('/v1/messages/preview', requireRole('sender'), async (req, res) => {
     const mediaType = mediaTypeOf(req);

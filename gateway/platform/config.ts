@@ -56,6 +56,7 @@ const configSchema = {
         'spoolMemoryBytes',
         'spoolMemoryTotalBytes',
         'uploadsPerClient',
+        'uploadsTotal',
         'bufferedBodiesBytes',
       ],
       properties: {
@@ -69,6 +70,8 @@ const configSchema = {
         spoolMemoryTotalBytes: { type: 'integer', minimum: 0 },
         // Letters one client may have arriving at once: a slow sender must not take every slot.
         uploadsPerClient: { type: 'integer', minimum: 1 },
+        // Letters arriving at once in one process: beyond, 503 before the body is read.
+        uploadsTotal: { type: 'integer', minimum: 1 },
         // Memory all buffered (JSON and FHIR) letter bodies may take together while they are handled.
         bufferedBodiesBytes: { type: 'integer', minimum: 1048576 },
       },
@@ -205,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       spoolMemoryBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_BYTES', 16 * mebibyte),
       spoolMemoryTotalBytes: integer(env, 'POSTBUD_SPOOL_MEMORY_TOTAL_BYTES', 16 * mebibyte),
       uploadsPerClient: integer(env, 'POSTBUD_UPLOADS_PER_CLIENT', 16),
+      uploadsTotal: integer(env, 'POSTBUD_UPLOADS_TOTAL', 32),
       bufferedBodiesBytes: integer(env, 'POSTBUD_BUFFERED_BODIES_BYTES', 768 * mebibyte),
     },
     http: {

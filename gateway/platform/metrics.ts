@@ -6,6 +6,8 @@ export interface MetricSources {
   auditBacklog?: () => Promise<{ lagSeconds: number; count: number }>;
   /** Sealed bytes the letters arriving now hold in memory (letters/spool-memory.ts). */
   spoolMemoryBytes?: () => number;
+  /** Letters arriving now (http/upload-slots.ts); at POSTBUD_UPLOADS_TOTAL, more get 503. */
+  uploadsInFlight?: () => number;
   /** A worker of several gateway processes: a scrape answers for all of them (cluster-metrics.ts). */
   clusterWorker?: boolean;
 }
@@ -14,7 +16,17 @@ export interface MetricSources {
 export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'postbud_' });
-  const { auditBacklog, spoolMemoryBytes, clusterWorker = false } = sources;
+  const { auditBacklog, spoolMemoryBytes, uploadsInFlight, clusterWorker = false } = sources;
+  if (uploadsInFlight)
+    new Gauge({
+      name: 'postbud_uploads_in_flight',
+      help: 'Letters arriving or being taken in now; at POSTBUD_UPLOADS_TOTAL, more are answered 503 server-busy',
+      registers: [registry],
+      aggregator: 'sum',
+      collect() {
+        this.set(uploadsInFlight());
+      },
+    });
   if (spoolMemoryBytes)
     new Gauge({
       name: 'postbud_spool_memory_bytes',

@@ -3,10 +3,14 @@ import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testFiles, testLetter, testMailboxes } from '../support/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { until } from '../support/until.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ adapters: false, env: { POSTBUD_UPLOADS_PER_CLIENT: '4' } });
+  stack = await startTestStack({
+    adapters: false,
+    env: { POSTBUD_UPLOADS_PER_CLIENT: '4', POSTBUD_UPLOADS_TOTAL: '16' },
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -65,9 +69,24 @@ async function openTransactions(): Promise<number> {
   return result.rows[0]!.n;
 }
 
+async function storedLetters(): Promise<number> {
+  const result = await stack.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM letters');
+  return result.rows[0]!.n;
+}
+
+/** The gateway's own count of letters arriving (`postbud_uploads_in_flight`). */
+async function uploadsInFlight(): Promise<number> {
+  const metrics = await stack.api().get('/metrics');
+  return Number(/^postbud_uploads_in_flight (\d+)$/m.exec(metrics.text)?.[1]);
+}
+
 const stillOpen: SlowUpload[] = [];
 afterEach(() => {
-  for (const upload of stillOpen.splice(0)) upload.request.destroy();
+  for (const upload of stillOpen.splice(0)) {
+    // Cut off before an answer: the reset is expected.
+    upload.answer.catch(() => undefined);
+    upload.request.destroy();
+  }
 });
 
 describe('senders on slow lines', () => {
@@ -103,5 +122,29 @@ describe('senders on slow lines', () => {
     const again = startSlowUpload(keys[0]!);
     again.request.end(Buffer.concat([file!.bytes.subarray(2000), tail]));
     expect((await again.answer).status).toBe(202);
+  });
+
+  it('are taken in no more than the process can handle at once: 503 server-busy before the body is read', async () => {
+    // Four clients with four stalled letters each fill the process's sixteen slots.
+    const keys = await Promise.all(['Travl EPJ 1', 'Travl EPJ 2', 'Travl EPJ 3', 'Travl EPJ 4'].map(newSender));
+    const stalled = keys.flatMap((key) => Array.from({ length: 4 }, () => startSlowUpload(key)));
+    stillOpen.push(...stalled);
+    await until(async () => (await uploadsInFlight()) === 16);
+    const stored = await storedLetters();
+
+    // Another client, within its own limit, is refused at once, and nothing of its letter is kept.
+    const refused = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
+    expect(refused.status).toBe(503);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.body.code).toBe('server-busy');
+    expect(await storedLetters()).toBe(stored);
+
+    // One stalled letter finishes: its slot is free again, and the next letter is taken in.
+    stalled[0]!.request.end(Buffer.concat([file!.bytes.subarray(2000), tail]));
+    expect((await stalled[0]!.answer).status).toBe(202);
+    const next = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
+    expect(next.status).toBe(202);
+    expect(await storedLetters()).toBe(stored + 2);
   });
 });

@@ -3,6 +3,7 @@ import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testFiles, testLetter, type TestFile } from '../support/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { until } from '../support/until.ts';
 
 const mib = 1024 * 1024;
 let stack: TestStack;
@@ -56,14 +57,6 @@ async function spoolMemoryBytes(): Promise<number> {
   const line = /^postbud_spool_memory_bytes (\d+)$/m.exec(metrics.text);
   expect(line, 'the gauge is exported').not.toBeNull();
   return Number(line![1]);
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('the memory letters arriving at once share', () => {
