@@ -10,7 +10,7 @@ export interface UploadLimits {
 
 /**
  * Slots for letters arriving, shared by every route that takes one in (JSON, multipart, Bundle,
- * the console's compose page). Letters no longer hold a database connection while they arrive,
+ * reply, forward, the console's compose page). Letters no longer hold a database connection while they arrive,
  * but each still holds memory, a spool file and a socket: one client on a slow line must not
  * take what every other client needs (429), and the process takes in no more at once than it can
  * also deliver (503 `server-busy`, as when the memory for buffered bodies is taken). Without the second limit, more letters than the gateway's core can handle

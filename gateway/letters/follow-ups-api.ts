@@ -17,8 +17,11 @@ import { readerOf } from '../http/reader.ts';
 const validReply = compile<Reply>(replySchema);
 const validForward = compile<Forward>(forwardSchema);
 
-/** `budget` admits a body into the memory all letter bodies with base64 share (http/body-budget.ts). */
-export function followUpRoutes(deps: AppDeps, budget: RequestHandler): Router {
+/**
+ * `uploads` takes one of the slots all arriving letters share (http/upload-slots.ts); `budget`
+ * admits a body into the memory all letter bodies with base64 share (http/body-budget.ts).
+ */
+export function followUpRoutes(deps: AppDeps, uploads: RequestHandler, budget: RequestHandler): Router {
   const router = Router();
   const { config } = deps;
   const jsonLimit = Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024;
@@ -66,8 +69,8 @@ export function followUpRoutes(deps: AppDeps, budget: RequestHandler): Router {
     res.status(202).location(`/v1/messages/${accepted.id}`).json(response);
   };
 
-  router.post('/v1/messages/:id/reply', requireRole('sender'), budget, followUp('reply-message'));
-  router.post('/v1/messages/:id/forward', requireRole('sender'), budget, followUp('forward-message'));
+  router.post('/v1/messages/:id/reply', requireRole('sender'), uploads, budget, followUp('reply-message'));
+  router.post('/v1/messages/:id/forward', requireRole('sender'), uploads, budget, followUp('forward-message'));
   router.get('/v1/threads/:identifier', requireRole('sender', 'auditor', 'admin'), async (req, res) => {
     const thread = await threadOf(deps, currentClient(req), String(req.params.identifier));
     await recordAccess(

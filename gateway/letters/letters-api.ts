@@ -201,6 +201,6 @@ export function letterRoutes(deps: AppDeps): Router {
     res.json(events);
   });
   // Replies and forwards stream like letters and take their share of the same memory budget.
-  router.use(followUpRoutes(deps, bufferedBodies.letters));
+  router.use(followUpRoutes(deps, uploads, bufferedBodies.letters));
   return router;
 }

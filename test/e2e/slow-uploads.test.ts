@@ -125,6 +125,8 @@ describe('senders on slow lines', () => {
   });
 
   it('are taken in no more than the process can handle at once: 503 server-busy before the body is read', async () => {
+    const earlier = await stack.api().post('/v1/messages').auth(stack.senderKey, { type: 'bearer' }).send(testLetter());
+    expect(earlier.status).toBe(202);
     // Four clients with four stalled letters each fill the process's sixteen slots.
     const keys = await Promise.all(['Travl EPJ 1', 'Travl EPJ 2', 'Travl EPJ 3', 'Travl EPJ 4'].map(newSender));
     const stalled = keys.flatMap((key) => Array.from({ length: 4 }, () => startSlowUpload(key)));
@@ -138,6 +140,16 @@ describe('senders on slow lines', () => {
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.body.code).toBe('server-busy');
+    expect(await storedLetters()).toBe(stored);
+    // So are a reply and a forward: they arrive with attachments as a letter does.
+    for (const followUp of ['reply', 'forward']) {
+      const answer = await stack
+        .api()
+        .post(`/v1/messages/${earlier.body.id as string}/${followUp}`)
+        .auth(stack.senderKey, { type: 'bearer' })
+        .send({});
+      expect([followUp, answer.status, answer.body.code]).toEqual([followUp, 503, 'server-busy']);
+    }
     expect(await storedLetters()).toBe(stored);
 
     // One stalled letter finishes: its slot is free again, and the next letter is taken in.
