@@ -10,13 +10,14 @@ export interface UploadLimits {
 
 /**
  * Slots for letters arriving, shared by every route that takes one in (JSON, multipart, Bundle,
- * reply, forward, the console's compose page). Letters no longer hold a database connection while they arrive,
- * but each still holds memory, a spool file and a socket: one client on a slow line must not
- * take what every other client needs (429), and the process takes in no more at once than it can
- * also deliver (503 `server-busy`, as when the memory for buffered bodies is taken). Without the second limit, more letters than the gateway's core can handle
- * all waited together: at 300 letters/s offered, accept p99 5–6 s, end to end 14 s, and the
- * adapters starved of the fetches they need. Both are refused before a byte of the body is read.
- * A slot is given back when the answer is sent or the connection closes, whichever comes first.
+ * reply, forward, the console's compose page). Letters no longer hold a database connection
+ * while they arrive, but each still holds memory, a spool file and a socket: one client on a
+ * slow line must not take what every other client needs (429), and the process takes in no more
+ * at once than it can also deliver (503 `server-busy`, as when the memory for buffered bodies is
+ * taken). Without the second limit, at 300 letters/s offered more letters than the gateway's core
+ * could handle all waited together (accept p99 2–6 s, end to end 12–14 s) and the adapters'
+ * fetches waited behind them. Both are refused before a byte of the body is read. A slot is given
+ * back when the answer is sent or the connection closes, whichever comes first.
  */
 export class UploadSlots {
   readonly #perClient = new Map<string, number>();
