@@ -28,3 +28,8 @@ export interface AppDeps {
   /** Refuses letters for a backlogged sector; built from db, broker and config when not given. */
   backPressure?: BackPressure;
 }
+
+/** `AppDeps` as `createApp` completes them: what the routes that take letters in are given. */
+export interface RouteDeps extends AppDeps {
+  uploadSlots: UploadSlots;
+}

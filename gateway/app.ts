@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './http/auth.ts';
-import type { AppDeps } from './app-deps.ts';
+import type { AppDeps, RouteDeps } from './app-deps.ts';
 import { createBackPressure } from './delivery/back-pressure.ts';
 import { dependencyProblems } from './http/dependency-problems.ts';
 import { corsPolicy, noStore, securityHeaders } from './http/security-headers.ts';
@@ -30,7 +30,7 @@ import { letterRoutes } from './letters/letters-api.ts';
 import { misrouteRoutes } from './misroutes/misroutes-api.ts';
 
 export function createApp(given: AppDeps): Express {
-  const deps: AppDeps = {
+  const deps: RouteDeps = {
     ...given,
     backPressure: given.backPressure ?? createBackPressure(given),
     uploadSlots: given.uploadSlots ?? uploadSlotsOf(given.config.limits),

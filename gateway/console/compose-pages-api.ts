@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { getMailboxes } from '../../routing/directory.ts';
 import { searchMailboxes } from '../../routing/search.ts';
-import type { AppDeps } from '../app-deps.ts';
+import type { RouteDeps } from '../app-deps.ts';
 import { recordAccess } from '../audit/access-log.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
 import { readerOf } from '../http/reader.ts';
-import { uploadSlotsOf } from '../http/upload-slots.ts';
 import { letterStatus } from '../letters/letter-status.ts';
 import { mailboxWithPath } from '../directory/mailbox-admin.ts';
 import { maxAttachments } from '../../schemas/letter.ts';
@@ -47,11 +46,11 @@ const emptyForm = (client: { senders: string[] }): ComposeForm => ({
 });
 
 /** The clinics' pages: compose a letter with files and follow its status until it has arrived. */
-export function composePageRoutes(deps: AppDeps): Router {
+export function composePageRoutes(deps: RouteDeps): Router {
   const { db, config } = deps;
   const router = Router();
   const sender = [requireSession, requireRole('sender')];
-  const uploads = (deps.uploadSlots ?? uploadSlotsOf(config.limits)).take;
+  const uploads = deps.uploadSlots.take;
 
   async function chosenRecipient(sorId: string): Promise<ChosenRecipient | undefined> {
     if (!sorIdShaped(sorId)) return undefined;

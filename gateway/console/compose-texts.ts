@@ -11,6 +11,8 @@ export interface FindingWords {
 }
 
 export const composeDa = {
+  // A letter refused before its form is read (http/upload-slots.ts) gets the console's error page.
+  'code_server-busy': 'Postbud tager imod mange breve lige nu. Prøv igen om lidt.',
   navCompose: 'Skriv brev',
   composeTitle: 'Skriv et brev',
   composeIntro:
@@ -98,7 +100,6 @@ export const composeDa = {
     `Billedet ${w.file ?? ''} er for stort (for mange billedpunkter).`,
   'finding_too-many-uploads': () => 'Du sender allerede mange breve på én gang. Vent lidt, og prøv igen.',
   'finding_sector-backlogged': () => 'Modtagerens sektor har travlt lige nu. Prøv igen om lidt.',
-  'finding_server-busy': () => 'Postbud tager imod mange breve lige nu. Prøv igen om lidt.',
   'finding_field-invalid': () => 'Et felt er ikke udfyldt rigtigt:',
   'finding_attachment-title-invalid': (w: FindingWords) =>
     `Filnavnet ${w.file ?? ''} kan ikke bruges som titel. Omdøb filen, og vælg den igen.`,
@@ -124,6 +125,7 @@ export const composeDa = {
 };
 
 export const composeEn: typeof composeDa = {
+  'code_server-busy': 'Postbud is taking in many letters right now. Please try again shortly.',
   navCompose: 'Write a letter',
   composeTitle: 'Write a letter',
   composeIntro:
@@ -210,7 +212,6 @@ export const composeEn: typeof composeDa = {
   'finding_attachment-too-many-pixels': (w) => `The image ${w.file ?? ''} is too large (too many pixels).`,
   'finding_too-many-uploads': () => 'You are already sending many letters at once. Wait a moment and try again.',
   'finding_sector-backlogged': () => "The recipient's sector is busy right now. Please try again shortly.",
-  'finding_server-busy': () => 'Postbud is taking in many letters right now. Please try again shortly.',
   'finding_field-invalid': () => 'A field is not filled in correctly:',
   'finding_attachment-title-invalid': (w) =>
     `The file name ${w.file ?? ''} cannot be used as a title. Rename the file and choose it again.`,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler } from 'express';
-import type { AppDeps } from '../app-deps.ts';
+import type { RouteDeps } from '../app-deps.ts';
 import { consolePolicy } from '../http/security-headers.ts';
 import { ProblemError } from '../platform/problem.ts';
 import { checkCsrf, formText, pageContext, setLanguage } from './console-context-api.ts';
@@ -67,7 +67,7 @@ function refererPath(referer: string | undefined): string {
  * tokens, a few assets from /console/assets. Pages call the same domain functions as the API,
  * with the signed-in client's roles checked the same way.
  */
-export function consoleRoutes(deps: AppDeps): Router {
+export function consoleRoutes(deps: RouteDeps): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.setHeader('Content-Security-Policy', consolePolicy);

@@ -8,7 +8,7 @@ import {
   type LetterEnvelope,
   type LetterSubmission,
 } from '../../schemas/letter.ts';
-import type { AppDeps } from '../app-deps.ts';
+import type { RouteDeps } from '../app-deps.ts';
 import type { LetterAccepted, LetterEvents, LetterStatusResponse } from '../../schemas/letter-responses.ts';
 import { currentClient, requireRole } from '../http/auth.ts';
 import { idempotencyKey } from '../http/idempotency-key.ts';
@@ -26,7 +26,6 @@ import { ProblemError } from '../platform/problem.ts';
 import { assertLetterNotPurged } from './letter-retention.ts';
 import { assertValid, compile } from '../platform/validation.ts';
 import { recordAcceptedLetter, recordRefusedLetter } from './submission-outcome.ts';
-import { uploadSlotsOf } from '../http/upload-slots.ts';
 import { bodyBudget } from '../http/body-budget.ts';
 import { followUpRoutes } from './follow-ups-api.ts';
 import { recordAccess } from '../audit/access-log.ts';
@@ -56,13 +55,13 @@ const withoutData = (letter: LetterSubmission): LetterEnvelope => ({
   ...(letter.attachments ? { attachments: letter.attachments.map(({ data: _data, ...meta }) => meta) } : {}),
 });
 
-export function letterRoutes(deps: AppDeps): Router {
+export function letterRoutes(deps: RouteDeps): Router {
   const { db, config } = deps;
   const router = Router();
   // Base64 is 4/3 of the bytes; the JSON around it is small. Refused while streaming, not after.
   const jsonLimit = Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 1024 * 1024;
   // A Bundle carries the same base64 plus narratives and resources around it.
-  const uploads = (deps.uploadSlots ?? uploadSlotsOf(config.limits)).take;
+  const uploads = deps.uploadSlots.take;
   const bufferedBodies = bodyBudget({
     budget: config.limits.bufferedBodiesBytes,
     maxBodyBytes: Math.ceil((config.limits.maxLetterBytes * 4) / 3) + 4 * 1024 * 1024,
